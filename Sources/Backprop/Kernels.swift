@@ -1,0 +1,81 @@
+/// The three loops every dense layer runs, over raw contiguous buffers.
+///
+/// Layouts: `x` is `n × inW` (rows are samples), `w` is `outW × inW`
+/// (row-major, PyTorch's layout), `z`, `delta` are `n × outW`.
+/// They take pointers, not arrays, so the training step can call them on
+/// buffers sized once and never allocate, retain or check uniqueness.
+enum Kernels {
+    /// `z = x · wᵀ + b`, then `a = φ(z)` row by row while the row is in cache
+    /// (the fused forward step). `a` may be nil when only `z` is wanted.
+    @inline(__always)
+    static func denseForward<T: Scalar>(
+        x: UnsafePointer<T>, n: Int, inW: Int,
+        w: UnsafePointer<T>, b: UnsafePointer<T>, outW: Int,
+        z: UnsafeMutablePointer<T>, a: UnsafeMutablePointer<T>?, activation: Activation?
+    ) {
+        for r in 0..<n {
+            let xr = x + r * inW, zr = z + r * outW
+            var o = 0
+            // Four outputs at a time: four independent sums share each load of x.
+            while o + 4 <= outW {
+                let w0 = w + o * inW, w1 = w0 + inW, w2 = w1 + inW, w3 = w2 + inW
+                var s0: T = 0, s1: T = 0, s2: T = 0, s3: T = 0
+                for i in 0..<inW {
+                    let xi = xr[i]
+                    s0 += xi * w0[i]; s1 += xi * w1[i]; s2 += xi * w2[i]; s3 += xi * w3[i]
+                }
+                zr[o] = s0 + b[o]; zr[o + 1] = s1 + b[o + 1]; zr[o + 2] = s2 + b[o + 2]; zr[o + 3] = s3 + b[o + 3]
+                o += 4
+            }
+            while o < outW {
+                let wo = w + o * inW
+                var s: T = 0
+                for i in 0..<inW { s += xr[i] * wo[i] }
+                zr[o] = s + b[o]
+                o += 1
+            }
+            if let a, let activation {
+                let ar = a + r * outW
+                for j in 0..<outW { ar[j] = activation.value(zr[j]) }
+            }
+        }
+    }
+
+    /// Accumulates the weight and bias gradients: `gw += deltaᵀ · x`, `gb += Σ_rows delta`.
+    /// The inner loop runs along a row of `x` and of `gw`, both contiguous.
+    @inline(__always)
+    static func denseWeightGradient<T: Scalar>(
+        delta: UnsafePointer<T>, x: UnsafePointer<T>, n: Int, inW: Int, outW: Int,
+        gw: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>
+    ) {
+        for r in 0..<n {
+            let dr = delta + r * outW, xr = x + r * inW
+            for o in 0..<outW {
+                let d = dr[o]
+                gb[o] += d
+                let g = gw + o * inW
+                for i in 0..<inW { g[i] += d * xr[i] }
+            }
+        }
+    }
+
+    /// The error signal one layer down: `dx = (delta · w) ⊙ φ'(z, a)`.
+    @inline(__always)
+    static func denseInputGradient<T: Scalar>(
+        delta: UnsafePointer<T>, w: UnsafePointer<T>, n: Int, inW: Int, outW: Int,
+        z: UnsafePointer<T>, a: UnsafePointer<T>, activation: Activation,
+        dx: UnsafeMutablePointer<T>
+    ) {
+        for r in 0..<n {
+            let dr = delta + r * outW, out = dx + r * inW
+            out.update(repeating: 0, count: inW)
+            for o in 0..<outW {
+                let d = dr[o]
+                let wo = w + o * inW
+                for i in 0..<inW { out[i] += d * wo[i] }
+            }
+            let zr = z + r * inW, ar = a + r * inW
+            for i in 0..<inW { out[i] *= activation.derivative(z: zr[i], a: ar[i]) }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+/// How well a network fits a data set.
+public struct Metrics: Codable, Equatable, Sendable {
+    /// Mean data loss (without any regularisation penalty).
+    public var loss: Double
+    /// Fraction classified correctly; nil for regression.
+    public var accuracy: Double?
+    /// `confusion[actual][predicted]` counts; nil for regression and for multi-output sigmoid.
+    public var confusion: [[Int]]?
+    /// Coefficient of determination 1 − SS_res / SS_tot (pooled over outputs); nil for classification.
+    public var r2: Double?
+
+    public init(loss: Double, accuracy: Double? = nil, confusion: [[Int]]? = nil, r2: Double? = nil) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.confusion = confusion
+        self.r2 = r2
+    }
+}
+
+extension Metrics {
+    /// Metrics from link outputs (`n × k`: probabilities or values) and targets.
+    static func compute<T: Scalar>(loss: Double, outputs: Matrix<T>, targets: Matrix<T>, head: OutputHead) -> Metrics {
+        let n = outputs.rows, k = outputs.columns
+        guard n > 0 else { return Metrics(loss: loss) }
+        switch head {
+        case .identitySquaredError:
+            var res = 0.0, tot = 0.0
+            for c in 0..<k {
+                var mean = 0.0
+                for r in 0..<n { mean += Double(targets[r, c]) }
+                mean /= Double(n)
+                for r in 0..<n {
+                    let y = Double(targets[r, c])
+                    res += (y - Double(outputs[r, c])) * (y - Double(outputs[r, c]))
+                    tot += (y - mean) * (y - mean)
+                }
+            }
+            return Metrics(loss: loss, r2: tot > 0 ? 1 - res / tot : nil)
+        case .softmaxCrossEntropy:
+            var confusion = Array(repeating: Array(repeating: 0, count: k), count: k)
+            var correct = 0
+            for r in 0..<n {
+                var best = 0
+                for c in 1..<k where outputs[r, c] > outputs[r, best] { best = c }
+                let actual = Int(targets[r, 0])
+                if actual == best { correct += 1 }
+                if (0..<k).contains(actual) { confusion[actual][best] += 1 }
+            }
+            return Metrics(loss: loss, accuracy: Double(correct) / Double(n), confusion: confusion)
+        case .sigmoidCrossEntropy, .tanhSquaredError:
+            // Output threshold: σ(z) ≥ 0.5 ⇔ z ≥ 0; tanh(z) ≥ 0 ⇔ z ≥ 0. Target threshold: 0.5 or 0.
+            let outThreshold = head == .sigmoidCrossEntropy ? 0.5 : 0.0
+            let tThreshold = head.targetThreshold
+            var correct = 0
+            var confusion = [[0, 0], [0, 0]]
+            for r in 0..<n {
+                for c in 0..<k {
+                    let p = Double(outputs[r, c]) > outThreshold ? 1 : 0
+                    let a = Double(targets[r, c]) > tThreshold ? 1 : 0
+                    if p == a { correct += 1 }
+                    if k == 1 { confusion[a][p] += 1 }
+                }
+            }
+            return Metrics(loss: loss, accuracy: Double(correct) / Double(n * k), confusion: k == 1 ? confusion : nil)
+        }
+    }
+}
+
+/// Forward passes over whole data sets in chunks, in a workspace of its own
+/// (so evaluating never disturbs a training step's buffers).
+final class Evaluator<T: Scalar> {
+    static var chunk: Int { 512 }
+    let workspace: Workspace<T>
+
+    init(architecture: Architecture) {
+        workspace = Workspace(architecture: architecture, capacity: Evaluator.chunk)
+    }
+
+    /// Link outputs for every row of `x`, and the mean loss when `targets` are given.
+    func run(_ network: Network<T>, x: Matrix<T>, targets: Matrix<T>?, logits: Bool = false) -> (outputs: Matrix<T>, loss: Double) {
+        let n = x.rows, k = network.layout.sizes.last!, inW = network.architecture.inputs
+        var out = Matrix<T>(rows: n, columns: k)
+        var loss = 0.0
+        let L = network.layout.layerCount - 1
+        network.parameters.withUnsafeBufferPointer { p in
+            x.elements.withUnsafeBufferPointer { xs in
+                out.elements.withUnsafeMutableBufferPointer { os in
+                    var start = 0
+                    while start < n {
+                        let m = min(Evaluator.chunk, n - start)
+                        workspace.x.update(from: xs.baseAddress! + start * inW, count: m * inW)
+                        workspace.forward(p.baseAddress!, n: m)
+                        if let targets {
+                            let w = workspace.targetWidth
+                            targets.elements.withUnsafeBufferPointer { ys in
+                                workspace.y.update(from: ys.baseAddress! + start * w, count: m * w)
+                            }
+                            loss += Double(workspace.headLoss(n: m, withDelta: false))
+                        } else if !logits {
+                            // No targets: apply the link only (targets are unused by the link outputs).
+                            workspace.y.update(repeating: 0, count: m * workspace.targetWidth)
+                            _ = workspace.headLoss(n: m, withDelta: false)
+                        }
+                        let src = logits ? workspace.z[L] : workspace.a[L]
+                        (os.baseAddress! + start * k).update(from: src, count: m * k)
+                        start += m
+                    }
+                }
+            }
+        }
+        return (out, n > 0 ? loss / Double(n) : 0)
+    }
+
+    func metrics(_ network: Network<T>, _ data: Dataset<T>) -> Metrics {
+        let (outputs, loss) = run(network, x: data.x, targets: data.y)
+        return Metrics.compute(loss: loss, outputs: outputs, targets: data.y, head: network.architecture.head)
+    }
+}
+
+extension Network {
+    /// The head's outputs for each row of `x`: probabilities (sigmoid, softmax) or values (identity, tanh).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public func predict(_ x: Matrix<T>) throws(BackpropError) -> Matrix<T> {
+        try checkInputs(x)
+        return Evaluator<T>(architecture: architecture).run(self, x: x, targets: nil).outputs
+    }
+
+    /// The output layer's pre-activations (logits) for each row of `x`.
+    public func logits(_ x: Matrix<T>) throws(BackpropError) -> Matrix<T> {
+        try checkInputs(x)
+        return Evaluator<T>(architecture: architecture).run(self, x: x, targets: nil, logits: true).outputs
+    }
+
+    /// Loss, accuracy, confusion matrix or R² on `data`.
+    public func evaluate(_ data: Dataset<T>) throws(BackpropError) -> Metrics {
+        try data.validate(for: architecture)
+        return Evaluator<T>(architecture: architecture).metrics(self, data)
+    }
+
+    private func checkInputs(_ x: Matrix<T>) throws(BackpropError) {
+        guard x.columns == architecture.inputs else {
+            throw .invalidData("the data has \(x.columns) input columns but the network takes \(architecture.inputs)")
+        }
+    }
+}

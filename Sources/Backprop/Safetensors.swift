@@ -1,0 +1,182 @@
+import Foundation
+
+/// The safetensors format (Hugging Face): an 8-byte little-endian header
+/// length N, N bytes of JSON header, then the raw little-endian tensor bytes.
+/// The header maps tensor names to `{"dtype", "shape", "data_offsets": [begin, end]}`
+/// (offsets relative to the byte buffer) and may hold `"__metadata__"`, a
+/// string-to-string map.
+///
+/// Backprop writes `layers.{i}.weight` `[out, in]` and `layers.{i}.bias`
+/// `[out]` — PyTorch's `nn.Linear` names and layout — in F32 or F64, and the
+/// architecture as JSON in `__metadata__["backprop.architecture"]`. Reading
+/// accepts F32 and F64 in any order of tensors, and checks every length,
+/// shape and offset before touching the bytes.
+public enum Safetensors {
+    public static let architectureKey = "backprop.architecture"
+    /// A header larger than this is refused rather than parsed (the format's own limit is 100 MB).
+    static let maxHeader = 100_000_000
+
+    /// A tensor as read from a file: its shape and its values as Double.
+    public struct Tensor: Equatable, Sendable {
+        public var dtype: String
+        public var shape: [Int]
+        public var values: [Double]
+    }
+
+    /// Reads every tensor and the metadata of a safetensors file.
+    public static func read(_ data: Data) throws(BackpropError) -> (tensors: [String: Tensor], metadata: [String: String]) {
+        func fail(_ m: String) -> BackpropError { .invalidModelFile("safetensors: \(m)") }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 8 else { throw fail("the file is \(bytes.count) bytes, too short for the 8-byte header length") }
+        var n: UInt64 = 0
+        for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        guard n <= UInt64(maxHeader) else { throw fail("the header length \(n) is larger than \(maxHeader) bytes; the file is corrupt or not safetensors") }
+        guard n >= 2, 8 + Int(n) <= bytes.count else {
+            throw fail("the header length \(n) does not fit in the file's \(bytes.count) bytes (truncated?)")
+        }
+        let headerEnd = 8 + Int(n)
+        let json: Any
+        do { json = try JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd])) } catch {
+            throw fail("the header is not valid JSON")
+        }
+        guard let header = json as? [String: Any] else { throw fail("the header is not a JSON object") }
+        var metadata: [String: String] = [:]
+        if let m = header["__metadata__"] {
+            guard let m = m as? [String: Any] else { throw fail("__metadata__ is not an object") }
+            for (k, v) in m {
+                guard let s = v as? String else { throw fail("__metadata__[\"\(k)\"] is not a string") }
+                metadata[k] = s
+            }
+        }
+        let buffer = bytes.count - headerEnd
+        var tensors: [String: Tensor] = [:]
+        for (name, value) in header where name != "__metadata__" {
+            guard let t = value as? [String: Any] else { throw fail("tensor \(name) is not an object") }
+            guard let dtype = t["dtype"] as? String else { throw fail("tensor \(name) has no dtype") }
+            let width: Int
+            switch dtype {
+            case "F32": width = 4
+            case "F64": width = 8
+            default: throw fail("tensor \(name) has dtype \(dtype); Backprop reads F32 and F64")
+            }
+            guard let shape = (t["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                  shape.count == (t["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 }) else {
+                throw fail("tensor \(name) has no valid shape")
+            }
+            guard let offs = (t["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offs.count == 2 else {
+                throw fail("tensor \(name) has no valid data_offsets")
+            }
+            let (begin, end) = (offs[0], offs[1])
+            guard begin >= 0, begin <= end, end <= buffer else {
+                throw fail("tensor \(name) has data_offsets [\(begin), \(end)] outside the \(buffer)-byte data buffer (truncated?)")
+            }
+            var count = 1
+            for d in shape {
+                let (c, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow, c <= buffer else { throw fail("tensor \(name) has an impossible shape \(shape)") }
+                count = c
+            }
+            guard end - begin == count * width else {
+                throw fail("tensor \(name) has shape \(shape) (\(count * width) bytes of \(dtype)) but \(end - begin) bytes of data")
+            }
+            var values = [Double](repeating: 0, count: count)
+            let base = headerEnd + begin
+            for k in 0..<count {
+                var bits: UInt64 = 0
+                for j in 0..<width { bits |= UInt64(bytes[base + k * width + j]) << (8 * UInt64(j)) }
+                values[k] = width == 4 ? Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits))) : Double(bitPattern: bits)
+            }
+            tensors[name] = Tensor(dtype: dtype, shape: shape, values: values)
+        }
+        return (tensors, metadata)
+    }
+
+    /// Writes tensors (name, shape, values) in the given order with `dtype` F32 or F64.
+    static func write(_ tensors: [(name: String, shape: [Int], values: [Double])], dtype: String, metadata: [String: String]) -> Data {
+        let width = dtype == "F32" ? 4 : 8
+        func quote(_ s: String) -> String {
+            // JSONSerialization escapes a lone string correctly when wrapped in an array.
+            let d = (try? JSONSerialization.data(withJSONObject: [s])) ?? Data("[\"\"]".utf8)
+            return String(decoding: d.dropFirst().dropLast(), as: UTF8.self)
+        }
+        var entries: [String] = []
+        if !metadata.isEmpty {
+            let m = metadata.keys.sorted().map { "\(quote($0)):\(quote(metadata[$0]!))" }.joined(separator: ",")
+            entries.append("\"__metadata__\":{\(m)}")
+        }
+        var offset = 0
+        for t in tensors {
+            let size = t.values.count * width
+            entries.append("\(quote(t.name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}")
+            offset += size
+        }
+        var header = Array("{\(entries.joined(separator: ","))}".utf8)
+        // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
+        while (8 + header.count) % 8 != 0 { header.append(UInt8(ascii: " ")) }
+        var out = [UInt8]()
+        out.reserveCapacity(8 + header.count + offset)
+        let n = UInt64(header.count)
+        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: n >> (8 * UInt64(i)))) }
+        out += header
+        for t in tensors {
+            for v in t.values {
+                let bits: UInt64 = width == 4 ? UInt64(Float(v).bitPattern) : v.bitPattern
+                for j in 0..<width { out.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(j)))) }
+            }
+        }
+        return Data(out)
+    }
+}
+
+extension Network {
+    /// The model as safetensors, in this network's precision (`F32` for Float,
+    /// `F64` for Double) unless `dtype` says otherwise.
+    public func safetensorsData(dtype: String = T.dtypeName) -> Data {
+        var tensors: [(name: String, shape: [Int], values: [Double])] = []
+        for l in 0..<layout.layerCount {
+            tensors.append(("layers.\(l).weight", [layout.fanOut(l), layout.fanIn(l)], weight(l).elements.map(Double.init)))
+            tensors.append(("layers.\(l).bias", [layout.fanOut(l)], bias(l).map(Double.init)))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let arch = (try? encoder.encode(architecture)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return Safetensors.write(tensors, dtype: dtype == "F32" ? "F32" : "F64",
+                                 metadata: [Safetensors.architectureKey: arch, "format": "pt"])
+    }
+
+    /// Reads a safetensors model. The architecture comes from the metadata, or
+    /// from `architecture` for a file written elsewhere without it; shapes are
+    /// checked against it either way.
+    public init(safetensors data: Data, architecture given: Architecture? = nil) throws(BackpropError) {
+        let (tensors, metadata) = try Safetensors.read(data)
+        let architecture: Architecture
+        if let given {
+            architecture = given
+        } else if let text = metadata[Safetensors.architectureKey] {
+            do { architecture = try JSONDecoder().decode(Architecture.self, from: Data(text.utf8)) } catch let e as DecodingError {
+                throw .invalidModelFile("safetensors: the architecture in __metadata__ is invalid: \(describe(e))")
+            } catch {
+                throw .invalidModelFile("safetensors: the architecture in __metadata__ is invalid")
+            }
+        } else {
+            throw .invalidModelFile("safetensors: no \"\(Safetensors.architectureKey)\" in __metadata__; give the architecture (layer sizes, activations, head) to load it")
+        }
+        do { try architecture.validate() } catch { throw .invalidModelFile("safetensors: \(error)") }
+        let layout = ParameterLayout(sizes: architecture.sizes)
+        var weights: [Matrix<T>] = [], biases: [[T]] = []
+        for l in 0..<layout.layerCount {
+            let (o, i) = (layout.fanOut(l), layout.fanIn(l))
+            guard let w = tensors["layers.\(l).weight"] else { throw .invalidModelFile("safetensors: tensor layers.\(l).weight is missing") }
+            guard let b = tensors["layers.\(l).bias"] else { throw .invalidModelFile("safetensors: tensor layers.\(l).bias is missing") }
+            guard w.shape == [o, i] else { throw .invalidModelFile("safetensors: layers.\(l).weight has shape \(w.shape), the architecture needs [\(o), \(i)]") }
+            guard b.shape == [o] else { throw .invalidModelFile("safetensors: layers.\(l).bias has shape \(b.shape), the architecture needs [\(o)]") }
+            weights.append(Matrix(rows: o, columns: i, elements: w.values.map { T($0) })!)
+            biases.append(b.values.map { T($0) })
+        }
+        let extra = Set(tensors.keys).subtracting((0..<layout.layerCount).flatMap { ["layers.\($0).weight", "layers.\($0).bias"] })
+        if let name = extra.sorted().first {
+            throw .invalidModelFile("safetensors: tensor \(name) does not belong to a \(layout.layerCount)-layer network")
+        }
+        try self.init(architecture, weights: weights, biases: biases)
+    }
+}

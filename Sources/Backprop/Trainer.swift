@@ -1,0 +1,211 @@
+/// What the training loop reports after an epoch.
+public struct EpochReport: Sendable {
+    /// Completed epochs so far (1 after the first).
+    public var epoch: Int
+    /// Optimiser steps so far.
+    public var steps: Int
+    public var learningRate: Double
+    /// Mean of the batch losses seen during the epoch (cheap; parameters moved meanwhile).
+    public var runningLoss: Double
+    /// Metrics on the training set at the epoch's final parameters, when requested.
+    public var train: Metrics?
+    /// Metrics on the test set at the epoch's final parameters, when a test set was given.
+    public var test: Metrics?
+}
+
+/// Why `fit` returned.
+public enum FitOutcome: Equatable, Sendable {
+    case finished
+    /// `StopSignal.request()` was called; the parameters are those of the last full step.
+    case stopped
+}
+
+/// The one training loop: epochs of mini-batches, a learning-rate schedule,
+/// an optimiser and regularisation, reporting after each epoch.
+///
+/// The command line, a sweep and the page all drive this class; they differ
+/// only in how they render its reports. Buffers are sized once for the batch
+/// size, so `trainEpoch()` allocates nothing (counted by the benchmark).
+public final class Trainer<T: Scalar> {
+    /// The network as trained so far. Setting it (to edit a weight) keeps the
+    /// optimiser state; the architecture must stay the same.
+    public var network: Network<T> {
+        get { current }
+        set {
+            precondition(newValue.architecture == current.architecture, "the architecture cannot change under a trainer")
+            current = newValue
+        }
+    }
+    public let data: Dataset<T>
+    public let settings: TrainingSettings
+    public let stopSignal = StopSignal()
+    public private(set) var epoch = 0
+    public private(set) var steps = 0
+
+    private var current: Network<T>
+    private let batchSize: Int
+    private let workspace: Workspace<T>
+    private var random: RandomSource
+    private var order: [Int]
+    private var optimizerState: [T]
+    /// Playground-style L1: links that crossed zero and are frozen at 0.
+    private var dead: [Bool]
+    /// The regulariser's derivative at the weights before a playground-style step.
+    private var penaltyScratch: [T]
+    private lazy var evaluator = Evaluator<T>(architecture: current.architecture)
+
+    public init(network: Network<T>, data: Dataset<T>, settings: TrainingSettings) throws(BackpropError) {
+        guard data.count > 0 else { throw .invalidData("the training set is empty") }
+        try data.validate(for: network.architecture)
+        try settings.validate(trainingCount: data.count)
+        self.current = network
+        self.data = data
+        self.settings = settings
+        batchSize = settings.batchSize == 0 ? data.count : min(settings.batchSize, data.count)
+        workspace = Workspace(architecture: network.architecture, capacity: batchSize)
+        random = RandomSource(seed: settings.seed)
+        order = Array(0..<data.count)
+        optimizerState = Array(repeating: 0, count: settings.optimizer.stateSlots * network.layout.count)
+        dead = Array(repeating: false, count: network.layout.count)
+        penaltyScratch = Array(repeating: 0, count: network.layout.count)
+    }
+
+    /// Asks a running `fit` to stop after the current step. Safe from any thread.
+    public func requestStop() { stopSignal.request() }
+
+    /// One epoch over the training set. Returns the mean batch loss.
+    /// Throws `.diverged` as soon as a loss or parameter is not finite.
+    @discardableResult
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public func trainEpoch() throws(BackpropError) -> Double {
+        let n = data.count
+        let eta = T(settings.learningRate.rate(epoch: epoch))
+        let storedOrder: Bool
+        switch settings.order {
+        case .stored: storedOrder = true
+        case .shuffled: storedOrder = false; random.shuffle(&order)
+        case .given(let perms):
+            storedOrder = false
+            let p = perms[epoch % perms.count]
+            for i in 0..<n { order[i] = p[i] }
+        }
+        var lossSum = 0.0, batches = 0
+        var start = 0
+        while start < n {
+            if stopSignal.isRequested { break }
+            let m = min(batchSize, n - start)
+            if storedOrder {
+                workspace.gather(data, rowsFrom: start, count: m)
+            } else {
+                order.withUnsafeBufferPointer { workspace.gather(data, indices: $0.baseAddress! + start, count: m) }
+            }
+            let loss = step(rows: m, learningRate: eta)
+            guard loss.isFinite else { throw divergence(detail: "the batch loss is \(loss)") }
+            lossSum += Double(loss) / Double(m)
+            batches += 1
+            start += m
+        }
+        epoch += 1
+        if let l = firstNonFiniteLayer() { throw .diverged(epoch: epoch, layer: l + 1, detail: "a parameter is NaN or infinite") }
+        return batches > 0 ? lossSum / Double(batches) : .nan
+    }
+
+    /// One optimiser step on the `m` rows gathered in the workspace; returns their summed loss.
+    private func step(rows m: Int, learningRate eta: T) -> T {
+        let layout = current.layout
+        let reg = settings.regularization
+        let opt = settings.optimizer
+        steps += 1
+        let t = steps
+        return current.parameters.withUnsafeMutableBufferPointer { pb -> T in
+            let p = pb.baseAddress!
+            workspace.forward(p, n: m)
+            let loss = workspace.headLoss(n: m, withDelta: true)
+            workspace.backward(p, n: m)
+            let g = workspace.gradient
+            let lambda = T(reg.rate)
+            if reg.isActive && reg.style == .gradient {
+                for l in 0..<layout.layerCount {
+                    let o = layout.weightOffsets[l]
+                    for k in o ..< o + layout.fanIn(l) * layout.fanOut(l) { g[k] += lambda * reg.derivative(p[k]) }
+                }
+            }
+            let playground = reg.isActive && reg.style == .playground
+            penaltyScratch.withUnsafeMutableBufferPointer { scratch in
+                if playground {
+                    for l in 0..<layout.layerCount {
+                        let o = layout.weightOffsets[l]
+                        for k in o ..< o + layout.fanIn(l) * layout.fanOut(l) { scratch[k] = reg.derivative(p[k]) }
+                    }
+                }
+                optimizerState.withUnsafeMutableBufferPointer { s in
+                    opt.apply(parameters: p, gradient: g, count: layout.count, state: s.baseAddress ?? p, learningRate: eta, step: t)
+                }
+                if playground {
+                    dead.withUnsafeMutableBufferPointer { dead in
+                        for l in 0..<layout.layerCount {
+                            let o = layout.weightOffsets[l]
+                            for k in o ..< o + layout.fanIn(l) * layout.fanOut(l) {
+                                if dead[k] { p[k] = 0; continue }
+                                let w = p[k], next = w - eta * lambda * scratch[k]
+                                if reg.kind == .l1 && w * next < 0 { p[k] = 0; dead[k] = true } else { p[k] = next }
+                            }
+                        }
+                    }
+                }
+            }
+            return loss
+        }
+    }
+
+    /// Trains up to `epochs` more epochs (default: up to `settings.epochs` in all),
+    /// calling `onEpoch` after every `reportEvery`-th epoch and after the last.
+    /// Train metrics are computed only when `evaluateTrain`; test metrics when `test` is given.
+    @discardableResult
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public func fit(
+        epochs: Int? = nil, test: Dataset<T>? = nil, reportEvery: Int = 1, evaluateTrain: Bool = true,
+        onEpoch: (EpochReport) -> Void = { _ in }
+    ) throws(BackpropError) -> FitOutcome {
+        if let test { try test.validate(for: current.architecture) }
+        let target = epoch + (epochs ?? max(0, settings.epochs - epoch))
+        let every = max(1, reportEvery)
+        while epoch < target {
+            if stopSignal.isRequested { return .stopped }
+            let rate = settings.learningRate.rate(epoch: epoch)
+            let running = try trainEpoch()
+            if stopSignal.isRequested && epoch < target { return .stopped }
+            if epoch % every == 0 || epoch == target {
+                onEpoch(report(learningRate: rate, runningLoss: running, test: test, evaluateTrain: evaluateTrain))
+            }
+        }
+        return .finished
+    }
+
+    /// Metrics of the current network on `data` (the training set by default).
+    public func evaluate(_ data: Dataset<T>? = nil) -> Metrics {
+        evaluator.metrics(current, data ?? self.data)
+    }
+
+    private func report(learningRate: Double, runningLoss: Double, test: Dataset<T>?, evaluateTrain: Bool) -> EpochReport {
+        EpochReport(epoch: epoch, steps: steps, learningRate: learningRate, runningLoss: runningLoss,
+                    train: evaluateTrain ? evaluate() : nil, test: test.map { evaluate($0) })
+    }
+
+    private func firstNonFiniteLayer() -> Int? {
+        let layout = current.layout
+        return current.parameters.withUnsafeBufferPointer { p in
+            for l in 0..<layout.layerCount {
+                let end = layout.biasOffsets[l] + layout.fanOut(l)
+                for k in layout.weightOffsets[l] ..< end where !p[k].isFinite { return l }
+            }
+            return nil
+        }
+    }
+
+    private func divergence(detail: String) -> BackpropError {
+        .diverged(epoch: epoch + 1, layer: firstNonFiniteLayer().map { $0 + 1 }, detail: detail)
+    }
+}

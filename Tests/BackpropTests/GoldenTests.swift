@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import Backprop
+
+/// Training from the reference's initial weights reproduces numpy's float64
+/// parameters to within 1e-9 of the largest parameter's size.
+@Suite struct GoldenTests {
+    @Test func w1MoonsMatchesNumpyAtEveryListedEpoch() throws {
+        let g = try Golden.load("w1_moons")
+        let (train, _) = try g.data()
+        let net = try g.network(activation: .tanh, head: .sigmoidCrossEntropy)
+        let trainer = try Trainer(network: net, data: train, settings: TrainingSettings(
+            epochs: 10_000, batchSize: 0, order: .stored, learningRate: .constant(3)))
+        for after in g.after {
+            try trainer.fit(epochs: after.epochs - trainer.epoch, evaluateTrain: false)
+            let expected = try Golden.network(after.layers, sizes: g.layer_sizes, activation: .tanh, head: .sigmoidCrossEntropy)
+            let diff = maxDifference(trainer.network, expected)
+            #expect(diff <= 1e-9 * expected.maxMagnitude, "W1 after \(after.epochs) epochs: max difference \(diff)")
+        }
+    }
+
+    @Test func w2SpiralMatchesNumpyTo2000EpochsAndReachesItsTestLoss() throws {
+        let g = try Golden.load("w2_spiral")
+        let (train, test) = try g.data()
+        let net = try g.network(activation: .relu, head: .tanhSquaredError)
+        let trainer = try Trainer(network: net, data: train, settings: TrainingSettings(
+            epochs: 5000, batchSize: 10, order: .stored, learningRate: .piecewise(0.003, [(4000, 0.001)])))
+        for after in g.after where after.epochs <= 2000 {
+            try trainer.fit(epochs: after.epochs - trainer.epoch, evaluateTrain: false)
+            let expected = try Golden.network(after.layers, sizes: g.layer_sizes, activation: .relu, head: .tanhSquaredError)
+            let diff = maxDifference(trainer.network, expected)
+            #expect(diff <= 1e-9 * expected.maxMagnitude, "W2 after \(after.epochs) epochs: max difference \(diff)")
+        }
+        try trainer.fit(evaluateTrain: false)
+        #expect(trainer.epoch == 5000)
+        let loss = trainer.evaluate(test).loss
+        #expect(loss <= 0.12, "W2 test loss after 5000 epochs: \(loss)")
+    }
+
+    @Test func w3DigitsSoftmaxMatchesNumpyWithTheGivenBatchOrder() throws {
+        let g = try Golden.load("w3_digits")
+        let (train, _) = try g.data()
+        let net = try g.network(activation: .relu, head: .softmaxCrossEntropy)
+        let trainer = try Trainer(network: net, data: train, settings: TrainingSettings(
+            epochs: 50, batchSize: 32, order: .given(g.epoch_permutations ?? []), learningRate: .constant(0.1)))
+        for after in g.after {
+            try trainer.fit(epochs: after.epochs - trainer.epoch, evaluateTrain: false)
+            let expected = try Golden.network(after.layers, sizes: g.layer_sizes, activation: .relu, head: .softmaxCrossEntropy)
+            let diff = maxDifference(trainer.network, expected)
+            #expect(diff <= 1e-9 * expected.maxMagnitude, "W3 after \(after.epochs) epochs: max difference \(diff)")
+        }
+    }
+}

@@ -5,10 +5,20 @@ let package = Package(
     name: "Backprop",
     products: [
         .library(name: "Backprop", targets: ["Backprop"]),
+        .executable(name: "backprop-bench", targets: ["BackpropBench"]),
+    ],
+    dependencies: [
+        // Counts mallocs in the benchmark (LD_PRELOAD); nothing else links it.
+        .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
     ],
     targets: [
         // The engine. Foundation only: no package dependency may reach this module.
         .target(name: "Backprop"),
+        // Times W1–W3 from the shared initial weights and counts mallocs per step.
+        .executableTarget(
+            name: "BackpropBench",
+            dependencies: ["Backprop", .product(name: "MallocInterposerSwift", package: "malloc-interposer")]
+        ),
         .testTarget(
             name: "BackpropTests",
             dependencies: ["Backprop"],

@@ -5,12 +5,15 @@ import Foundation
 /// Why one generic engine rather than two hand-written paths: the kernels are
 /// identical apart from the element type, and within this module the optimiser
 /// specialises every generic function for the concrete type it is called with
-/// (whole-module optimisation in release builds). The public entry points that
-/// do the heavy work (`Trainer.step`, `Trainer.fit`, `Network.predict`) carry
-/// `@_specialize` for both types so that callers in other modules reach the
-/// specialised code instead of the unspecialised witness-table path. Measured
-/// on W1 (2-10-1, 10,000 epochs, see `Benchmarks/`): the specialised generic
-/// path runs at the speed of a concrete `Float` copy of the same loop.
+/// (whole-module optimisation in release builds), so the generic code compiles
+/// to the same machine code a concrete copy would. What matters is the module
+/// boundary: a caller in another module reaches unspecialised code (witness
+/// tables, boxed scalars) unless the entry point is specialised. The public
+/// entry points that do the heavy work (`Trainer.trainEpoch`, `Trainer.fit`,
+/// `Network.predict`) therefore carry `@_specialize` for `Float` and `Double`.
+/// Measured with `backprop-bench` (release, one core, 2026-11-27): without
+/// those attributes W1 took 10.3 s (Float) / 9.2 s (Double), with them
+/// 1.40 s / 1.46 s; W3 27.4 s / 26.6 s without, 0.57 s / 0.78 s with.
 ///
 /// The transcendental functions are requirements (not `Foundation` calls at
 /// the use site) so that the `Float` path calls `expf`, `tanhf`, … and never

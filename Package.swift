@@ -14,6 +14,11 @@ let package = Package(
     targets: [
         // The engine. Foundation only: no package dependency may reach this module.
         .target(name: "Backprop"),
+        // Generators (scikit-learn's and the playground's), CSV, splits, feature crosses.
+        .target(name: "Datasets", dependencies: ["Backprop"]),
+        // PNG and SVG of heat maps, points, curves and network diagrams; knows no networks.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Plots", dependencies: ["CZlib"]),
         // Times W1–W3 from the shared initial weights and counts mallocs per step.
         .executableTarget(
             name: "BackpropBench",
@@ -21,8 +26,8 @@ let package = Package(
         ),
         .testTarget(
             name: "BackpropTests",
-            dependencies: ["Backprop"],
-            exclude: ["Fixtures"]
+            dependencies: ["Backprop", "Datasets", "Plots"],
+            exclude: ["Fixtures", "Interop"]
         ),
     ]
 )

@@ -1,0 +1,87 @@
+import Foundation
+import Backprop
+
+/// Comma-separated data: a header row, then one sample per line; the last
+/// column is the target. Errors name the line and column, counting from 1 as
+/// a text editor does.
+public enum CSV {
+    /// Parses CSV text. `task` says how to read the target column:
+    /// classes must be whole numbers 0…k−1 (binary also accepts −1/+1),
+    /// regression targets any finite number. With `task == nil` the task is
+    /// guessed: whole numbers 0…k−1 (k ≤ 20) or ±1 are classes, anything else regression.
+    public static func parse(_ text: String, task: Task? = nil, classes: Int? = nil) throws(BackpropError) -> LabeledPoints {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        guard let header = lines.first, !header.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw .invalidData("the CSV file is empty; it needs a header row and at least one data row")
+        }
+        let columns = header.split(separator: ",", omittingEmptySubsequences: false).count
+        guard columns >= 2 else { throw .invalidData("line 1: the header has \(columns) column; need at least one input and the target") }
+        guard lines.count >= 2 else { throw .invalidData("the CSV file has a header but no data rows") }
+        var x: [[Double]] = [], y: [Double] = []
+        for (i, line) in lines.enumerated().dropFirst() {
+            let lineNumber = i + 1
+            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw .invalidData("line \(lineNumber) is empty")
+            }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == columns else {
+                throw .invalidData("line \(lineNumber) has \(fields.count) columns, the header has \(columns)")
+            }
+            var row: [Double] = []
+            for (c, field) in fields.enumerated() {
+                let s = field.trimmingCharacters(in: .whitespaces)
+                guard let v = Double(s) else {
+                    throw .invalidData("line \(lineNumber), column \(c + 1): \"\(s)\" is not a number")
+                }
+                guard v.isFinite else { throw .invalidData("line \(lineNumber), column \(c + 1): \(s) is not a finite number") }
+                row.append(v)
+            }
+            y.append(row.removeLast())
+            x.append(row)
+        }
+        let resolved = task ?? guessTask(y)
+        switch resolved {
+        case .regression:
+            return LabeledPoints(x: x, target: y, task: .regression, classes: 0)
+        case .binary, .multiclass:
+            let signed = resolved == .binary && y.allSatisfy { $0 == 1 || $0 == -1 } && y.contains(-1)
+            let k = classes ?? (resolved == .binary ? 2 : Int(y.max() ?? 0) + 1)
+            var labels: [Double] = []
+            for (i, v) in y.enumerated() {
+                let label = signed ? (v > 0 ? 1 : 0) : v
+                guard label == label.rounded(), label >= 0, label < Double(k) else {
+                    throw .invalidData("line \(i + 2), column \(columns): label \(v) is out of range; classes are 0…\(k - 1)\(resolved == .binary ? " (or −1/+1)" : "")")
+                }
+                labels.append(label)
+            }
+            return LabeledPoints(x: x, target: labels, task: k == 2 ? .binary : .multiclass, classes: k)
+        }
+    }
+
+    static func guessTask(_ y: [Double]) -> Task {
+        if y.allSatisfy({ $0 == 1 || $0 == -1 }) { return .binary }
+        guard y.allSatisfy({ $0 == $0.rounded() && $0 >= 0 && $0 < 20 }) else { return .regression }
+        return (y.max() ?? 0) <= 1 ? .binary : .multiclass
+    }
+
+    /// Reads a CSV file; an unreadable file is an error naming the path.
+    public static func read(_ url: URL, task: Task? = nil, classes: Int? = nil) throws(BackpropError) -> LabeledPoints {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw .invalidData("cannot read \(url.path): \(error.localizedDescription)")
+        }
+        return try parse(text, task: task, classes: classes)
+    }
+
+    /// CSV text: header `x1,…,xd,label` (or `target` for regression), full precision.
+    public static func format(_ points: LabeledPoints, header: [String]? = nil) -> String {
+        let d = points.dimension
+        let names = header ?? ((1...max(d, 1)).map { "x\($0)" } + [points.task == .regression ? "target" : "label"])
+        var out = names.joined(separator: ",") + "\n"
+        for (row, t) in zip(points.x, points.target) {
+            out += (row + [t]).map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : "\($0)" }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+}

@@ -5,9 +5,11 @@ let package = Package(
     name: "Backprop",
     products: [
         .library(name: "Backprop", targets: ["Backprop"]),
+        .executable(name: "backprop", targets: ["BackpropCLI"]),
         .executable(name: "backprop-bench", targets: ["BackpropBench"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         // Counts mallocs in the benchmark (LD_PRELOAD); nothing else links it.
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
     ],
@@ -19,6 +21,14 @@ let package = Package(
         // PNG and SVG of heat maps, points, curves and network diagrams; knows no networks.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Plots", dependencies: ["CZlib"]),
+        // The experiment description, the session that runs it, sweeps.
+        .target(name: "Playground", dependencies: ["Backprop", "Datasets", "Plots"]),
+        // The `backprop` command line.
+        .executableTarget(
+            name: "BackpropCLI",
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Times W1–W3 from the shared initial weights and counts mallocs per step.
         .executableTarget(
             name: "BackpropBench",
@@ -26,7 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackpropTests",
-            dependencies: ["Backprop", "Datasets", "Plots"],
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground"],
             exclude: ["Fixtures", "Interop"]
         ),
     ]

@@ -57,7 +57,7 @@ extension Network {
         do {
             file = try JSONDecoder().decode(ModelFileJSON.self, from: data)
         } catch let error as DecodingError {
-            throw .invalidModelFile("JSON: \(describe(error))")
+            throw .invalidModelFile("JSON: \(describeDecodingError(error))")
         } catch {
             throw .invalidModelFile("JSON: \(error.localizedDescription)")
         }
@@ -109,8 +109,8 @@ extension Network {
     }
 }
 
-/// A decoding error as one line: what is wrong and at which key path.
-func describe(_ error: DecodingError) -> String {
+/// A decoding error as one line: what is wrong and at which key path (for messages about files a person wrote).
+public func describeDecodingError(_ error: DecodingError) -> String {
     func path(_ keys: [any CodingKey]) -> String {
         let p = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         return p.isEmpty ? "the top level" : String(p.drop { $0 == "." })

@@ -154,7 +154,7 @@ extension Network {
             architecture = given
         } else if let text = metadata[Safetensors.architectureKey] {
             do { architecture = try JSONDecoder().decode(Architecture.self, from: Data(text.utf8)) } catch let e as DecodingError {
-                throw .invalidModelFile("safetensors: the architecture in __metadata__ is invalid: \(describe(e))")
+                throw .invalidModelFile("safetensors: the architecture in __metadata__ is invalid: \(describeDecodingError(e))")
             } catch {
                 throw .invalidModelFile("safetensors: the architecture in __metadata__ is invalid")
             }

@@ -10,33 +10,11 @@ public enum CSV {
     /// regression targets any finite number. With `task == nil` the task is
     /// guessed: whole numbers 0…k−1 (k ≤ 20) or ±1 are classes, anything else regression.
     public static func parse(_ text: String, task: Task? = nil, classes: Int? = nil) throws(BackpropError) -> LabeledPoints {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-        guard let header = lines.first, !header.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .invalidData("the CSV file is empty; it needs a header row and at least one data row")
-        }
-        let columns = header.split(separator: ",", omittingEmptySubsequences: false).count
+        let (header, rows) = try parseTable(text)
+        let columns = header.count
         guard columns >= 2 else { throw .invalidData("line 1: the header has \(columns) column; need at least one input and the target") }
-        guard lines.count >= 2 else { throw .invalidData("the CSV file has a header but no data rows") }
         var x: [[Double]] = [], y: [Double] = []
-        for (i, line) in lines.enumerated().dropFirst() {
-            let lineNumber = i + 1
-            if line.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw .invalidData("line \(lineNumber) is empty")
-            }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == columns else {
-                throw .invalidData("line \(lineNumber) has \(fields.count) columns, the header has \(columns)")
-            }
-            var row: [Double] = []
-            for (c, field) in fields.enumerated() {
-                let s = field.trimmingCharacters(in: .whitespaces)
-                guard let v = Double(s) else {
-                    throw .invalidData("line \(lineNumber), column \(c + 1): \"\(s)\" is not a number")
-                }
-                guard v.isFinite else { throw .invalidData("line \(lineNumber), column \(c + 1): \(s) is not a finite number") }
-                row.append(v)
-            }
+        for var row in rows {
             y.append(row.removeLast())
             x.append(row)
         }
@@ -57,6 +35,36 @@ public enum CSV {
             }
             return LabeledPoints(x: x, target: labels, task: k == 2 ? .binary : .multiclass, classes: k)
         }
+    }
+
+    /// The header's names and every data row as numbers. Every row must have the
+    /// header's column count and only finite numbers.
+    public static func parseTable(_ text: String) throws(BackpropError) -> (header: [String], rows: [[Double]]) {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        guard let headerLine = lines.first, !headerLine.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw .invalidData("the CSV file is empty; it needs a header row and at least one data row")
+        }
+        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard lines.count >= 2 else { throw .invalidData("the CSV file has a header but no data rows") }
+        var rows: [[Double]] = []
+        for (i, line) in lines.enumerated().dropFirst() {
+            let lineNumber = i + 1
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { throw .invalidData("line \(lineNumber) is empty") }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == header.count else {
+                throw .invalidData("line \(lineNumber) has \(fields.count) columns, the header has \(header.count)")
+            }
+            var row: [Double] = []
+            for (c, field) in fields.enumerated() {
+                let s = field.trimmingCharacters(in: .whitespaces)
+                guard let v = Double(s) else { throw .invalidData("line \(lineNumber), column \(c + 1): \"\(s)\" is not a number") }
+                guard v.isFinite else { throw .invalidData("line \(lineNumber), column \(c + 1): \(s) is not a finite number") }
+                row.append(v)
+            }
+            rows.append(row)
+        }
+        return (header, rows)
     }
 
     static func guessTask(_ y: [Double]) -> Task {

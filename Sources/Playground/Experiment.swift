@@ -1,0 +1,105 @@
+import Foundation
+import Backprop
+import Datasets
+
+/// One experiment, completely: data set, features, network, training settings
+/// and seeds. The command line, a sweep and the page all run this one type, and
+/// every run writes it next to its results (`experiment.json`) so that it can
+/// be repeated exactly with `backprop train --config experiment.json`.
+///
+/// The default value is the sheet's moons experiment.
+public struct Experiment: Codable, Equatable, Hashable, Sendable {
+    public struct DataSettings: Codable, Equatable, Hashable, Sendable {
+        /// A generator name (`moons`, `spiral`, …) or `csv`.
+        public var dataset: String = "moons"
+        /// CSV file (with `dataset == "csv"`).
+        public var file: String?
+        public var points: Int = 500
+        public var noise: Double = 0.2
+        /// Fraction of points used for training; the rest is the test set.
+        public var trainRatio: Double = 0.7
+        /// Classes for blobs and spirals.
+        public var classes: Int = 3
+        public var seed: UInt64 = 42
+        public init() {}
+    }
+
+    public struct NetworkSettings: Codable, Equatable, Hashable, Sendable {
+        /// Hidden layer widths, input to output.
+        public var hidden: [Int] = [10]
+        /// One activation for every hidden layer, or one per layer.
+        public var activations: [Activation] = [.tanh]
+        /// Output head; nil chooses from the task (sigmoid for binary, softmax
+        /// for k classes, identity for regression).
+        public var head: OutputHead? = .sigmoidCrossEntropy
+        public var initializer: Initializer = .normal(scale: 1)
+        public init() {}
+    }
+
+    public var data = DataSettings()
+    /// Input features for 2-D data (ignored for CSV data with other widths).
+    public var features: [Feature] = [.x1, .x2]
+    public var network = NetworkSettings()
+    public var training = TrainingSettings(epochs: 10_000, batchSize: 0, order: .shuffled, learningRate: .constant(3))
+    /// Seeds the initial weights.
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// The sheet's moons experiment (the default).
+    public static let sheetMoons = Experiment()
+
+    enum CodingKeys: String, CodingKey { case data, features, network, training, seed }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Experiment()
+        data = try c.decodeIfPresent(DataSettings.self, forKey: .data) ?? d.data
+        features = try c.decodeIfPresent([Feature].self, forKey: .features) ?? d.features
+        network = try c.decodeIfPresent(NetworkSettings.self, forKey: .network) ?? d.network
+        training = try c.decodeIfPresent(TrainingSettings.self, forKey: .training) ?? d.training
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+    }
+
+    /// The activation of hidden layer `l`.
+    public func activation(_ l: Int) -> Activation {
+        network.activations.isEmpty ? .tanh : network.activations[min(l, network.activations.count - 1)]
+    }
+
+    /// Checks every setting a person can get wrong, with a message saying what to change.
+    public func validate() throws(BackpropError) {
+        guard data.dataset == "csv" || DatasetName(name: data.dataset) != nil else {
+            throw .invalidSetting("unknown data set \"\(data.dataset)\"; choose one of \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or csv")
+        }
+        if data.dataset == "csv" && (data.file ?? "").isEmpty { throw .invalidSetting("the csv data set needs a file (--data FILE.csv)") }
+        guard data.trainRatio > 0 && data.trainRatio < 1 else {
+            throw .invalidSetting("the training ratio must be between 0 and 1 (exclusive), got \(data.trainRatio)")
+        }
+        guard data.points >= 4 else { throw .invalidSetting("use at least 4 points, got \(data.points)") }
+        guard data.noise >= 0 && data.noise.isFinite else { throw .invalidSetting("noise must be 0 or more, got \(data.noise)") }
+        for (i, h) in network.hidden.enumerated() where h < 1 {
+            throw .invalidSetting("hidden layer \(i + 1) has \(h) neurons; every layer needs at least 1")
+        }
+        guard network.activations.count <= 1 || network.activations.count == network.hidden.count else {
+            throw .invalidSetting("\(network.activations.count) activations for \(network.hidden.count) hidden layers: give one, or one per layer")
+        }
+        guard !features.isEmpty else { throw .invalidSetting("choose at least one input feature") }
+        guard training.epochs >= 0 else { throw .invalidSetting("epochs must be 0 or more") }
+        try training.learningRate.validate()
+        try training.optimizer.validate()
+        try training.regularization.validate()
+    }
+
+    public func jsonData() -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? e.encode(self)) ?? Data()
+    }
+
+    public init(json: Data) throws(BackpropError) {
+        do { self = try JSONDecoder().decode(Experiment.self, from: json) } catch let e as DecodingError {
+            throw .invalidSetting("experiment file: \(describeDecodingError(e))")
+        } catch {
+            throw .invalidSetting("experiment file: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Backprop
+import Datasets
+import Plots
+
+extension Session {
+    /// The plane region to draw: the data's bounding box widened by 25 % on each
+    /// side (so the boundary shows how the model extrapolates), or the
+    /// playground's [−6, 6]² for its data sets.
+    public var plotRegion: (xMin: Double, xMax: Double, yMin: Double, yMax: Double) {
+        let playgroundSets: Set<String> = ["circle", "xor", "gauss", "spiral", "plane", "multi-gauss", "blobs", "spirals"]
+        if playgroundSets.contains(experiment.data.dataset) { return (-6, 6, -6, 6) }
+        let pts = (trainPoints.x + testPoints.x).filter { $0.count >= 2 }
+        let xs = pts.map { $0[0] }, ys = pts.map { $0[1] }
+        let (x0, x1, y0, y1) = (xs.min() ?? -1, xs.max() ?? 1, ys.min() ?? -1, ys.max() ?? 1)
+        let px = max((x1 - x0) * 0.25, 0.5), py = max((y1 - y0) * 0.25, 0.5)
+        return (x0 - px, x1 + px, y0 - py, y1 + py)
+    }
+
+    /// Colour of one output row: diverging for one output (probability or value
+    /// mapped to [−1, 1]), class colours for softmax.
+    public func cellColor(_ output: [Double], discretize: Bool = false) -> Color {
+        switch architecture.head {
+        case .softmaxCrossEntropy:
+            if discretize, let best = output.indices.max(by: { output[$0] < output[$1] }) {
+                return Color.white.mixed(with: Palette.classColor(best), 0.75)
+            }
+            return Palette.classCell(output)
+        case .sigmoidCrossEntropy:
+            let v = 2 * output[0] - 1
+            return Palette.diverging(discretize ? (v >= 0 ? 1 : -1) : v, levels: 31)
+        case .tanhSquaredError, .identitySquaredError:
+            let v = output[0]
+            return Palette.diverging(discretize ? (v >= 0 ? 1 : -1) : v, levels: 31)
+        }
+    }
+
+    /// The colour of a data point's label.
+    public func pointColor(_ target: Double) -> Color {
+        switch trainPoints.task {
+        case .binary: return target > 0.5 ? Palette.positive : Palette.negative
+        case .multiclass: return Palette.classColor(Int(target))
+        case .regression: return Palette.diverging(target)
+        }
+    }
+
+    /// The decision boundary (output heat map) with training and test points.
+    public func boundaryPlot(resolution: Int = 100) -> HeatMap {
+        let r = plotRegion
+        let grid = outputGrid(resolution: resolution, xMin: r.xMin, xMax: r.xMax, yMin: r.yMin, yMax: r.yMax)
+        let cells = (0..<grid.rows).map { cellColor(grid.row($0)) }
+        var points: [PlotPoint] = []
+        for (set, isTest) in [(trainPoints, false), (testPoints, true)] {
+            for (p, t) in zip(set.x, set.target) where p.count >= 2 {
+                points.append(PlotPoint(x: p[0], y: p[1], color: pointColor(t), isTest: isTest))
+            }
+        }
+        let legend: HeatMapLegend
+        switch trainPoints.task {
+        case .binary: legend = .diverging(low: "class 0", high: "class 1")
+        case .multiclass: legend = .classes((0..<trainPoints.classes).map { "class \($0)" })
+        case .regression: legend = .values(min: -1, max: 1)
+        }
+        let m = metrics().test
+        let score = m.accuracy.map { String(format: "test accuracy %.4f", $0) } ?? String(format: "test loss %.4f", m.loss)
+        return HeatMap(title: "\(experiment.data.dataset): epoch \(epoch), \(score)",
+                       xMin: r.xMin, xMax: r.xMax, yMin: r.yMin, yMax: r.yMax,
+                       columns: resolution, rows: resolution, cells: cells, points: points, legend: legend)
+    }
+
+    /// Training and test loss against epoch.
+    public func lossPlot() -> LineChart {
+        LineChart(title: "loss (\(architecture.head.rawValue))", xLabel: "epoch", yLabel: "mean loss", series: [
+            .init(name: "training", color: Palette.positive, points: history.map { (Double($0.epoch), $0.trainLoss) }),
+            .init(name: "test", color: Palette.negative, points: history.map { (Double($0.epoch), $0.testLoss) }),
+        ])
+    }
+
+    /// The network with its weights as links.
+    public func networkPlot() -> NetworkDiagram {
+        let n = network
+        let names = trainPoints.dimension == 2 && experiment.features.count == architecture.inputs
+            ? experiment.features.map(\.rawValue) : (1...architecture.inputs).map { "x\($0)" }
+        return NetworkDiagram(
+            sizes: architecture.sizes,
+            weights: (0..<n.layout.layerCount).map { n.weight($0).nested },
+            biases: (0..<n.layout.layerCount).map { n.bias($0) },
+            inputNames: names,
+            layerNames: ["input"] + architecture.hidden.map { "\($0.units) \($0.activation.rawValue)" } + [architecture.head.rawValue])
+    }
+}

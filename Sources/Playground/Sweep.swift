@@ -1,0 +1,137 @@
+import Foundation
+import Synchronization
+import Backprop
+
+/// A grid of settings × seeds, run in parallel, summarised per setting.
+///
+/// Turns "with 5 neurons training only sometimes succeeded" into a measured
+/// success rate: each setting is trained from `seeds` different initial
+/// weights and judged by one `Criterion`.
+public struct Sweep: Sendable {
+    public struct Axis: Sendable, Equatable {
+        public var key: String
+        public var values: [String]
+        public init(key: String, values: [String]) { self.key = key; self.values = values }
+    }
+
+    public struct RunResult: Codable, Sendable {
+        public var setting: [String: String]
+        public var seed: UInt64
+        public var success: Bool
+        public var epochsToCriterion: Int?
+        public var testLoss: Double
+        public var testAccuracy: Double?
+        public var diverged: String?
+    }
+
+    public struct Summary: Codable, Sendable {
+        public var setting: [String: String]
+        public var runs: Int
+        public var successes: Int
+        public var successRate: Double
+        public var testLossMean: Double, testLossSD: Double
+        public var testAccuracyMean: Double?, testAccuracySD: Double?
+        /// Mean epochs until the criterion was first met, over the successful runs.
+        public var epochsToCriterionMean: Double?
+    }
+
+    public var base: Experiment
+    public var axes: [Axis]
+    public var seeds: Int
+    public var firstSeed: UInt64
+    public var criterion: Criterion
+    /// How often (in epochs) the criterion is checked during a run.
+    public var checkEvery: Int
+
+    public init(base: Experiment, axes: [Axis], seeds: Int, firstSeed: UInt64 = 0, criterion: Criterion, checkEvery: Int = 50) {
+        self.base = base; self.axes = axes; self.seeds = seeds; self.firstSeed = firstSeed
+        self.criterion = criterion; self.checkEvery = checkEvery
+    }
+
+    /// Every combination of axis values, in order (the first axis varies slowest).
+    public var settings: [[(String, String)]] {
+        axes.reduce([[]]) { acc, axis in acc.flatMap { prefix in axis.values.map { prefix + [(axis.key, $0)] } } }
+    }
+
+    /// Checks every setting before anything runs, so a typo fails at once.
+    public func experiments() throws(BackpropError) -> [(setting: [(String, String)], experiment: Experiment)] {
+        guard seeds >= 1 else { throw .invalidSetting("a sweep needs at least one seed") }
+        var out: [(setting: [(String, String)], experiment: Experiment)] = []
+        for s in settings {
+            var e = base
+            for (k, v) in s { try e.set(k, to: v) }
+            try e.validate()
+            out.append((s, e))
+        }
+        return out
+    }
+
+    /// Runs all settings × seeds on `threads` threads (default: all cores).
+    /// `progress` is called (from any thread) after each finished run.
+    public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                    progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws(BackpropError) -> (runs: [RunResult], summaries: [Summary]) {
+        let grid = try experiments()
+        let jobs = grid.flatMap { g in (0..<seeds).map { (g.setting, g.experiment, firstSeed + UInt64($0)) } }
+        let results = Mutex<[RunResult?]>(Array(repeating: nil, count: jobs.count))
+        let done = Atomic<Int>(0)
+        let criterion = self.criterion, every = max(1, checkEvery)
+        let workers = max(1, min(threads, jobs.count))
+        // Each worker takes the next job index; runs are independent and deterministic per seed.
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < jobs.count else { return }
+                let (setting, experiment, seed) = jobs[i]
+                let r = Sweep.runOne(setting: setting, experiment: experiment, seed: seed, criterion: criterion, every: every)
+                results.withLock { $0[i] = r }
+                progress(done.add(1, ordering: .relaxed).newValue, jobs.count)
+            }
+        }
+        let runs = results.withLock { $0.compactMap { $0 } }
+        return (runs, Sweep.summarise(runs, order: grid.map { Dictionary(uniqueKeysWithValues: $0.setting) }))
+    }
+
+    static func runOne(setting: [(String, String)], experiment: Experiment, seed: UInt64, criterion: Criterion, every: Int) -> RunResult {
+        var e = experiment
+        e.seed = seed
+        e.training.seed = seed
+        let dict = Dictionary(setting, uniquingKeysWith: { $1 })
+        var first: Int?
+        do {
+            let session = try Session(e)
+            try session.run(recordEvery: every) { p in
+                if first == nil && criterion.isMet(by: p) { first = p.epoch }
+            }
+            let m = session.metrics().test
+            let last = session.history.last
+            return RunResult(setting: dict, seed: seed, success: last.map(criterion.isMet) ?? false,
+                             epochsToCriterion: first, testLoss: m.loss, testAccuracy: m.accuracy, diverged: nil)
+        } catch {
+            return RunResult(setting: dict, seed: seed, success: false, epochsToCriterion: nil, testLoss: .nan,
+                             testAccuracy: nil, diverged: "\(error)")
+        }
+    }
+
+    static func summarise(_ runs: [RunResult], order: [[String: String]]) -> [Summary] {
+        func meanSD(_ v: [Double]) -> (Double, Double) {
+            guard !v.isEmpty else { return (.nan, .nan) }
+            let m = v.reduce(0, +) / Double(v.count)
+            let sd = v.count > 1 ? (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot() : 0
+            return (m, sd)
+        }
+        return order.map { setting in
+            let rs = runs.filter { $0.setting == setting }
+            let ok = rs.filter(\.success)
+            let (lm, lsd) = meanSD(rs.map(\.testLoss).filter(\.isFinite))
+            let accs = rs.compactMap(\.testAccuracy)
+            let (am, asd) = meanSD(accs)
+            let epochs = ok.compactMap(\.epochsToCriterion).map(Double.init)
+            return Summary(setting: setting, runs: rs.count, successes: ok.count,
+                           successRate: rs.isEmpty ? 0 : Double(ok.count) / Double(rs.count),
+                           testLossMean: lm, testLossSD: lsd,
+                           testAccuracyMean: accs.isEmpty ? nil : am, testAccuracySD: accs.isEmpty ? nil : asd,
+                           epochsToCriterionMean: epochs.isEmpty ? nil : epochs.reduce(0, +) / Double(epochs.count))
+        }
+    }
+}

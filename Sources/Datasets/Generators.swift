@@ -37,8 +37,8 @@ public enum Generators {
         guard noise.isFinite, noise >= 0 else { throw .invalidSetting("noise must be 0 or more, got \(noise)") }
         var r = RandomSource(seed: seed)
         switch name {
-        case .moons: return moons(count, noise: noise, &r)
-        case .circles: return circles(count, noise: noise, factor: 0.8, &r)
+        case .moons: return moons(count, noise: noise, seed: seed)
+        case .circles: return circles(count, noise: noise, factor: 0.8, seed: seed)
         case .circle: return circle(count, noise: noise, &r)
         case .xor: return xor(count, noise: noise, &r)
         case .gauss: return gauss(count, noise: noise, &r)
@@ -60,7 +60,17 @@ public enum Generators {
         return (0..<n).map { a + Double($0) * step }
     }
 
-    /// Shuffles points and labels together (scikit-learn shuffles its output).
+    /// scikit-learn's order of work: build the arcs, shuffle (`RandomState.shuffle`
+    /// of the indices), then add `normal(scale: noise)` row by row.
+    static func sklearnFinish(_ x: [[Double]], _ y: [Double], noise: Double, seed: UInt64) -> LabeledPoints {
+        var rs = NumpyRandomState(seed: UInt32(truncatingIfNeeded: seed))
+        let p = rs.permutation(x.count)
+        var xs = p.map { x[$0] }
+        if noise > 0 { xs = xs.map { [$0[0] + noise * rs.gauss(), $0[1] + noise * rs.gauss()] } }
+        return LabeledPoints(x: xs, target: p.map { y[$0] }, task: .binary, classes: 2)
+    }
+
+    /// Shuffles points and labels together.
     static func shuffled(_ x: [[Double]], _ y: [Double], task: Task, classes: Int, _ r: inout RandomSource) -> LabeledPoints {
         let p = r.permutation(x.count)
         return LabeledPoints(x: p.map { x[$0] }, target: p.map { y[$0] }, task: task, classes: classes)
@@ -69,26 +79,23 @@ public enum Generators {
     /// scikit-learn `make_moons`: ⌊n/2⌋ points on the outer arc (cos t, sin t), the
     /// rest on the inner arc (1 − cos t, 1 − sin t − 0.5), t evenly in [0, π];
     /// Gaussian noise with standard deviation `noise` on both coordinates.
-    static func moons(_ n: Int, noise: Double, _ r: inout RandomSource) -> LabeledPoints {
+    /// Drawn with numpy's `RandomState(seed)`: the same points as scikit-learn.
+    static func moons(_ n: Int, noise: Double, seed: UInt64) -> LabeledPoints {
         let nOut = n / 2, nIn = n - nOut
         var x: [[Double]] = linspace(0, .pi, nOut).map { [cos($0), sin($0)] }
         x += linspace(0, .pi, nIn).map { [1 - cos($0), 1 - sin($0) - 0.5] }
         let y = Array(repeating: 0.0, count: nOut) + Array(repeating: 1.0, count: nIn)
-        var p = shuffled(x, y, task: .binary, classes: 2, &r)
-        if noise > 0 { p.x = p.x.map { [$0[0] + noise * r.normal(), $0[1] + noise * r.normal()] } }
-        return p
+        return sklearnFinish(x, y, noise: noise, seed: seed)
     }
 
     /// scikit-learn `make_circles`: outer circle radius 1 (label 0), inner radius
-    /// `factor` (label 1), angles evenly in [0, 2π) without the endpoint.
-    static func circles(_ n: Int, noise: Double, factor: Double, _ r: inout RandomSource) -> LabeledPoints {
+    /// `factor` (label 1), angles evenly in [0, 2π) without the endpoint; numpy's `RandomState(seed)`.
+    static func circles(_ n: Int, noise: Double, factor: Double, seed: UInt64) -> LabeledPoints {
         let nOut = n / 2, nIn = n - nOut
         var x: [[Double]] = linspace(0, 2 * .pi, nOut, endpoint: false).map { [cos($0), sin($0)] }
         x += linspace(0, 2 * .pi, nIn, endpoint: false).map { [factor * cos($0), factor * sin($0)] }
         let y = Array(repeating: 0.0, count: nOut) + Array(repeating: 1.0, count: nIn)
-        var p = shuffled(x, y, task: .binary, classes: 2, &r)
-        if noise > 0 { p.x = p.x.map { [$0[0] + noise * r.normal(), $0[1] + noise * r.normal()] } }
-        return p
+        return sklearnFinish(x, y, noise: noise, seed: seed)
     }
 
     /// Playground circle: half r ~ U(0, 2.5), half r ~ U(3.5, 5); label 1 when the

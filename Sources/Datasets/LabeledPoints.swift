@@ -33,17 +33,35 @@ public struct LabeledPoints: Equatable, Sendable {
         return LabeledPoints(x: idx.map { x[$0] }, target: idx.map { target[$0] }, task: task, classes: classes)
     }
 
-    /// Shuffles once with `seed` and puts the first ⌊n·ratio⌋ points in the
-    /// training set, the rest in the test set (the playground's split).
-    public func split(trainRatio: Double, seed: UInt64) throws(BackpropError) -> (train: LabeledPoints, test: LabeledPoints) {
+    /// How a data set is cut into training and test points.
+    public enum SplitStyle: Sendable {
+        /// Shuffle once with `RandomSource(seed)`; the first ⌊n·ratio⌋ points train (the playground's way).
+        case playground
+        /// scikit-learn's `train_test_split(test_size = 1 − ratio, random_state = seed)`:
+        /// `RandomState(seed).permutation(n)`, the first ⌈n·(1 − ratio)⌉ test, the rest train.
+        case sklearn
+    }
+
+    /// Splits into training and test points; see `SplitStyle`.
+    public func split(trainRatio: Double, seed: UInt64, style: SplitStyle = .playground) throws(BackpropError) -> (train: LabeledPoints, test: LabeledPoints) {
         guard trainRatio > 0, trainRatio <= 1 else {
             throw .invalidSetting("the training ratio must be in (0, 1], got \(trainRatio)")
         }
-        var random = RandomSource(seed: seed ^ 0x5151_7A17)
-        let order = random.permutation(count)
-        let nTrain = Int((Double(count) * trainRatio).rounded(.down))
-        guard nTrain >= 1 else { throw .invalidSetting("a training ratio of \(trainRatio) leaves no training points out of \(count)") }
-        return (subset(order[..<nTrain]), subset(order[nTrain...]))
+        switch style {
+        case .playground:
+            var random = RandomSource(seed: seed ^ 0x5151_7A17)
+            let order = random.permutation(count)
+            let nTrain = Int((Double(count) * trainRatio).rounded(.down))
+            guard nTrain >= 1 else { throw .invalidSetting("a training ratio of \(trainRatio) leaves no training points out of \(count)") }
+            return (subset(order[..<nTrain]), subset(order[nTrain...]))
+        case .sklearn:
+            var rs = NumpyRandomState(seed: UInt32(truncatingIfNeeded: seed))
+            let order = rs.permutation(count)
+            // ⌈n·test_size⌉; the 1e-9 keeps 1 − 0.7 = 0.30000000000000004 from rounding 150 up to 151.
+            let nTest = max(0, Int((Double(count) * (1 - trainRatio) - 1e-9).rounded(.up)))
+            guard nTest < count else { throw .invalidSetting("a training ratio of \(trainRatio) leaves no training points out of \(count)") }
+            return (subset(order[nTest...]), subset(order[..<nTest]))
+        }
     }
 
     /// Columns per sample after `features` are applied (2-D data only; other data keeps its columns).

@@ -39,7 +39,9 @@ public final class Session {
         let all: LabeledPoints
         if let points { all = points } else { all = try Session.loadPoints(experiment.data) }
         guard all.count >= 2 else { throw .invalidData("the data set has \(all.count) points; need at least 2") }
-        let split = try all.split(trainRatio: experiment.data.trainRatio, seed: experiment.data.seed)
+        // scikit-learn's data sets are split the way the sheet split them.
+        let sklearn = points == nil && ["moons", "circles"].contains(experiment.data.dataset)
+        let split = try all.split(trainRatio: experiment.data.trainRatio, seed: experiment.data.seed, style: sklearn ? .sklearn : .playground)
         trainPoints = split.train
         testPoints = split.test
         let head = experiment.network.head ?? Session.defaultHead(all.task)

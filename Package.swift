@@ -36,7 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackpropTests",
-            dependencies: ["Backprop", "Datasets", "Plots", "Playground"],
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "CZlib", "BackpropCLI"],
             exclude: ["Fixtures", "Interop"]
         ),
     ]

@@ -22,6 +22,8 @@ struct BackpropCommand: AsyncParsableCommand {
             }
         } catch let error as BackpropError {
             fail("\(error)")
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch let error as CommandFailure {
             fail(error.message, code: error.code)
         } catch {

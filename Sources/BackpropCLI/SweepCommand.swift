@@ -42,13 +42,14 @@ struct SweepCommand: ParsableCommand {
         if !quiet { FileHandle.standardError.write(Data("sweep: \(total) runs on \(min(threads, total)) threads\n".utf8)) }
         let quiet = self.quiet
         let started = Date()
-        let (runs, summaries) = try sweep.run(threads: threads) { done, total in
+        let result = try sweep.run(threads: threads) { done, total in
             if !quiet && (done == total || done % max(1, total / 10) == 0) {
                 FileHandle.standardError.write(Data("sweep: \(done)/\(total) runs done\n".utf8))
             }
         }
+        let (runs, summaries) = (result.runs, result.summaries)
         let keys = axes.map(\.key)
-        say("criterion: \(sweep.criterion), \(seeds) seeds per setting, \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        say("criterion: \(sweep.criterion), \(seeds) seeds per setting, \(runs.count) runs on \(result.threadsUsed) threads, \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         say(table(summaries, keys: keys))
         if let out {
             let dir = URL(fileURLWithPath: out)

@@ -31,7 +31,7 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
         public var activations: [Activation] = [.tanh]
         /// Output head; nil chooses from the task (sigmoid for binary, softmax
         /// for k classes, identity for regression).
-        public var head: OutputHead? = .sigmoidCrossEntropy
+        public var head: OutputHead? = nil
         public var initializer: Initializer = .normal(scale: 1)
         public init() {}
     }

@@ -69,7 +69,7 @@ public struct Sweep: Sendable {
     /// Runs all settings × seeds on `threads` threads (default: all cores).
     /// `progress` is called (from any thread) after each finished run.
     public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                    progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws(BackpropError) -> (runs: [RunResult], summaries: [Summary]) {
+                    progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws(BackpropError) -> Result {
         let grid = try experiments()
         let jobs = grid.flatMap { g in (0..<seeds).map { (g.setting, g.experiment, firstSeed + UInt64($0)) } }
         let results = Mutex<[RunResult?]>(Array(repeating: nil, count: jobs.count))
@@ -78,10 +78,13 @@ public struct Sweep: Sendable {
         let workers = max(1, min(threads, jobs.count))
         // Each worker takes the next job index; runs are independent and deterministic per seed.
         let next = Atomic<Int>(0)
+        let busyWorkers = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var ranOne = false
             while true {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 guard i < jobs.count else { return }
+                if !ranOne { ranOne = true; busyWorkers.add(1, ordering: .relaxed) }
                 let (setting, experiment, seed) = jobs[i]
                 let r = Sweep.runOne(setting: setting, experiment: experiment, seed: seed, criterion: criterion, every: every)
                 results.withLock { $0[i] = r }
@@ -89,7 +92,15 @@ public struct Sweep: Sendable {
             }
         }
         let runs = results.withLock { $0.compactMap { $0 } }
-        return (runs, Sweep.summarise(runs, order: grid.map { Dictionary(uniqueKeysWithValues: $0.setting) }))
+        return Result(runs: runs, summaries: Sweep.summarise(runs, order: grid.map { Dictionary(uniqueKeysWithValues: $0.setting) }),
+                      threadsUsed: busyWorkers.load(ordering: .relaxed))
+    }
+
+    public struct Result: Sendable {
+        public var runs: [RunResult]
+        public var summaries: [Summary]
+        /// Worker threads that ran at least one job.
+        public var threadsUsed: Int
     }
 
     static func runOne(setting: [(String, String)], experiment: Experiment, seed: UInt64, criterion: Criterion, every: Int) -> RunResult {

@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.0"),
         // Counts mallocs in the benchmark (LD_PRELOAD); nothing else links it.
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
     ],
@@ -23,10 +25,18 @@ let package = Package(
         .target(name: "Plots", dependencies: ["CZlib"]),
         // The experiment description, the session that runs it, sweeps.
         .target(name: "Playground", dependencies: ["Backprop", "Datasets", "Plots"]),
+        // `backprop serve`: the playground page and its WebSocket sessions.
+        .target(
+            name: "PlaygroundServer",
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
+            resources: [.copy("Page")]
+        ),
         // The `backprop` command line.
         .executableTarget(
             name: "BackpropCLI",
-            dependencies: ["Backprop", "Datasets", "Plots", "Playground",
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundServer",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Times W1–W3 from the shared initial weights and counts mallocs per step.

@@ -138,9 +138,41 @@ extension Network {
         return Evaluator<T>(architecture: architecture).metrics(self, data)
     }
 
-    private func checkInputs(_ x: Matrix<T>) throws(BackpropError) {
+    func checkInputs(_ x: Matrix<T>) throws(BackpropError) {
         guard x.columns == architecture.inputs else {
             throw .invalidData("the data has \(x.columns) input columns but the network takes \(architecture.inputs)")
         }
+    }
+}
+
+extension Network {
+    /// Every layer's output for each row of `x`: the hidden layers' activations
+    /// (index 0 = first hidden layer) and, last, the head's outputs. For drawing
+    /// what each neuron computes over the plane.
+    public func layerOutputs(_ x: Matrix<T>) throws(BackpropError) -> [Matrix<T>] {
+        try checkInputs(x)
+        let evaluator = Evaluator<T>(architecture: architecture)
+        var outs = (0..<layout.layerCount).map { Matrix<T>(rows: x.rows, columns: layout.fanOut($0)) }
+        let ws = evaluator.workspace, inW = architecture.inputs, L = layout.layerCount - 1
+        parameters.withUnsafeBufferPointer { p in
+            x.elements.withUnsafeBufferPointer { xs in
+                var start = 0
+                while start < x.rows {
+                    let m = Swift.min(Evaluator<T>.chunk, x.rows - start)
+                    ws.x.update(from: xs.baseAddress! + start * inW, count: m * inW)
+                    ws.forward(p.baseAddress!, n: m)
+                    ws.y.update(repeating: 0, count: m * ws.targetWidth)
+                    _ = ws.headLoss(n: m, withDelta: false)
+                    for l in 0...L {
+                        let w = layout.fanOut(l)
+                        outs[l].elements.withUnsafeMutableBufferPointer { o in
+                            (o.baseAddress! + start * w).update(from: ws.a[l], count: m * w)
+                        }
+                    }
+                    start += m
+                }
+            }
+        }
+        return outs
     }
 }

@@ -54,7 +54,9 @@ public final class Trainer<T: Scalar> {
     private var penaltyScratch: [T]
     private lazy var evaluator = Evaluator<T>(architecture: current.architecture)
 
-    public init(network: Network<T>, data: Dataset<T>, settings: TrainingSettings) throws(BackpropError) {
+    /// `epoch` is where counting starts: a trainer that takes over a network
+    /// trained elsewhere continues its schedule from there.
+    public init(network: Network<T>, data: Dataset<T>, settings: TrainingSettings, epoch: Int = 0) throws(BackpropError) {
         guard data.count > 0 else { throw .invalidData("the training set is empty") }
         try data.validate(for: network.architecture)
         try settings.validate(trainingCount: data.count)
@@ -68,6 +70,7 @@ public final class Trainer<T: Scalar> {
         optimizerState = Array(repeating: 0, count: settings.optimizer.stateSlots * network.layout.count)
         dead = Array(repeating: false, count: network.layout.count)
         penaltyScratch = Array(repeating: 0, count: network.layout.count)
+        self.epoch = max(0, epoch)
     }
 
     /// Asks a running `fit` to stop after the current step. Safe from any thread.

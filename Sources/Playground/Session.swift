@@ -19,7 +19,7 @@ public struct HistoryPoint: Codable, Equatable, Sendable {
 /// Float (W2, 6×6 ReLU: 0.67 s Double vs 0.72 s Float in `backprop-bench`),
 /// and gradient checks and golden comparisons need it.
 public final class Session {
-    public let experiment: Experiment
+    public private(set) var experiment: Experiment
     /// Points before features are applied (for plotting in the plane).
     public let trainPoints: LabeledPoints
     public let testPoints: LabeledPoints
@@ -32,27 +32,37 @@ public final class Session {
     public private(set) var history: [HistoryPoint] = []
 
     /// Builds data and network. `points` replaces the experiment's data source
-    /// (the page's uploaded or clicked points); `initialWeights` replaces the drawn ones.
-    public init(_ experiment: Experiment, points: LabeledPoints? = nil, initialWeights: Network<Double>? = nil) throws(BackpropError) {
+    /// (an uploaded CSV); `initialWeights` replaces the drawn ones.
+    public convenience init(_ experiment: Experiment, points: LabeledPoints? = nil, initialWeights: Network<Double>? = nil) throws(BackpropError) {
         try experiment.validate()
-        self.experiment = experiment
         let all: LabeledPoints
         if let points { all = points } else { all = try Session.loadPoints(experiment.data) }
         guard all.count >= 2 else { throw .invalidData("the data set has \(all.count) points; need at least 2") }
         // scikit-learn's data sets are split the way the sheet split them.
         let sklearn = points == nil && ["moons", "circles"].contains(experiment.data.dataset)
         let split = try all.split(trainRatio: experiment.data.trainRatio, seed: experiment.data.seed, style: sklearn ? .sklearn : .playground)
-        trainPoints = split.train
-        testPoints = split.test
-        let head = experiment.network.head ?? Session.defaultHead(all.task)
+        try self.init(experiment, train: split.train, test: split.test, initialWeights: initialWeights)
+    }
+
+    /// A session on given training and test points (the page's own data).
+    public init(_ experiment: Experiment, train trainPoints: LabeledPoints, test testPoints: LabeledPoints,
+                initialWeights: Network<Double>? = nil) throws(BackpropError) {
+        try experiment.validate()
+        guard trainPoints.count >= 1 else { throw .invalidData("there are no training points") }
+        self.experiment = experiment
+        self.trainPoints = trainPoints
+        self.testPoints = testPoints
+        let task = trainPoints.task
+        let classes = max(trainPoints.classes, testPoints.classes)
+        let head = experiment.network.head ?? Session.defaultHead(task)
         let trainF = trainPoints.applying(experiment.features), testF = testPoints.applying(experiment.features)
-        let outputs = head == .softmaxCrossEntropy ? max(all.classes, 2) : 1
+        let outputs = head == .softmaxCrossEntropy ? max(classes, 2) : 1
         architecture = Architecture(
             inputs: trainF.dimension,
             hidden: experiment.network.hidden.enumerated().map { .init(units: $1, activation: experiment.activation($0)) },
             outputs: outputs, head: head)
         train = try trainF.dataset(for: head)
-        test = try testF.dataset(for: head)
+        test = testF.count > 0 ? try testF.dataset(for: head) : try Dataset(x: Matrix(rows: 0, columns: trainF.dimension), y: Matrix(rows: 0, columns: train.y.columns))
         if let given = initialWeights {
             guard given.architecture.sizes == architecture.sizes else {
                 throw .invalidArchitecture("the initial weights are for layer sizes \(given.architecture.sizes), the experiment needs \(architecture.sizes)")
@@ -97,6 +107,17 @@ public final class Session {
         history = []
     }
 
+    /// New training settings (learning rate, optimiser, regularisation, batch
+    /// size, …) for the network as it is now; the epoch count, the history and
+    /// the reset weights stay. The optimiser's state starts afresh.
+    public func updateTraining(_ settings: TrainingSettings) throws(BackpropError) {
+        var e = experiment
+        e.training = settings
+        try e.validate()
+        trainer = try Trainer(network: trainer.network, data: train, settings: settings, epoch: trainer.epoch)
+        experiment = e
+    }
+
     /// Trains `epochs` more (default: to the experiment's epoch count), recording
     /// history every `recordEvery` epochs and calling `onRecord` with each point.
     @discardableResult
@@ -107,6 +128,11 @@ public final class Session {
 
     /// Asks a running `run` to stop after the current step; safe from any thread.
     public var stopSignal: StopSignal { trainer.stopSignal }
+
+    /// Records a history point now (after training driven in chunks).
+    public func recordNow() {
+        if history.last?.epoch != trainer.epoch { record { _ in } }
+    }
 
     private func record(_ onRecord: (HistoryPoint) -> Void) {
         let (tr, te) = metrics()

@@ -49,5 +49,12 @@ let package = Package(
             dependencies: ["Backprop", "Datasets", "Plots", "Playground", "CZlib", "BackpropCLI"],
             exclude: ["Fixtures", "Interop"]
         ),
+        .testTarget(
+            name: "PlaygroundServerTests",
+            dependencies: ["PlaygroundServer", "Backprop",
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]
+        ),
     ]
 )

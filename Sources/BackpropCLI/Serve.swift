@@ -17,7 +17,8 @@ struct Serve: AsyncParsableCommand {
         var limits = Limits()
         limits.sessions = max(1, maxSessions)
         let app = try PlaygroundServer.application(host: host, port: port, limits: limits)
-        print("Backprop playground: http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/")
+        // Written straight to the file handle: print() would sit in a buffer when stdout is a pipe.
+        FileHandle.standardOutput.write(Data("Backprop playground: http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/\n".utf8))
         try await app.runService()
     }
 }

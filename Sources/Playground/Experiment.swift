@@ -70,7 +70,6 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
         guard data.dataset == "csv" || DatasetName(name: data.dataset) != nil else {
             throw .invalidSetting("unknown data set \"\(data.dataset)\"; choose one of \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or csv")
         }
-        if data.dataset == "csv" && (data.file ?? "").isEmpty { throw .invalidSetting("the csv data set needs a file (--data FILE.csv)") }
         guard data.trainRatio > 0 && data.trainRatio < 1 else {
             throw .invalidSetting("the training ratio must be between 0 and 1 (exclusive), got \(data.trainRatio)")
         }

@@ -85,7 +85,8 @@ public final class Session {
 
     public static func loadPoints(_ d: Experiment.DataSettings) throws(BackpropError) -> LabeledPoints {
         if d.dataset == "csv" {
-            return try CSV.read(URL(fileURLWithPath: d.file ?? ""))
+            guard let file = d.file, !file.isEmpty else { throw .invalidSetting("the csv data set needs a file (--data FILE.csv)") }
+            return try CSV.read(URL(fileURLWithPath: file))
         }
         guard let name = DatasetName(name: d.dataset) else { throw .invalidSetting("unknown data set \(d.dataset)") }
         return try Generators.generate(name, count: d.points, noise: d.noise, seed: d.seed, classes: d.classes)

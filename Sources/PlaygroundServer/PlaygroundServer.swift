@@ -59,13 +59,25 @@ public enum PlaygroundServer {
         return app
     }
 
-    /// Accepts an upgrade without an Origin (non-browser clients) or whose
-    /// Origin's host and port match the Host the request was sent to.
+    /// Accepts an upgrade without an Origin (non-browser clients), or whose Origin
+    /// names the host and port the request was sent to. Browsers send `http(s)://`
+    /// origins with the port; for them host and port must match, so another page
+    /// (another site, or another server on this machine) cannot drive a session.
+    /// Non-browser clients (`ws://` origins, as swift-websocket's client sends
+    /// without a port) need only the host to match: they could send any header anyway.
     static func originAllowed(_ request: HTTPRequest) -> Bool {
         guard let origin = request.headerFields[.origin] else { return true }
-        guard let host = request.authority, let url = URL(string: origin), let originHost = url.host else { return false }
-        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
-        return originAuthority.lowercased() == host.lowercased()
+        guard let authority = request.authority?.lowercased(), let url = URL(string: origin.lowercased()),
+              let originHost = url.host, let scheme = url.scheme else { return false }
+        let requestHost = authority.split(separator: ":").first.map(String.init) ?? authority
+        switch scheme {
+        case "http", "https":
+            let port = url.port ?? (scheme == "https" ? 443 : 80)
+            let requestPort = authority.contains(":") ? Int(authority.split(separator: ":").last ?? "") : 80
+            return originHost == requestHost && port == requestPort
+        default:
+            return originHost == requestHost
+        }
     }
 
     static let paletteJSON: String = {

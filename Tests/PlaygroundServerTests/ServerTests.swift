@@ -1,0 +1,216 @@
+import Foundation
+import Testing
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSTesting
+import HummingbirdWebSocket
+import HummingbirdWSClient
+import Backprop
+@testable import PlaygroundServer
+
+/// The page's protocol over a real socket: snapshots, bad messages, limits, origin.
+@Suite(.serialized) struct ServerTests {
+    func app(_ limits: Limits = Limits()) throws -> some ApplicationProtocol {
+        try PlaygroundServer.application(host: "127.0.0.1", port: 0, limits: limits)
+    }
+
+    /// Reads messages until one satisfies `until` (or `count` messages passed); returns them decoded.
+    static func read(_ inbound: WebSocketInboundStream, count: Int = 200, until: ([String: Any]) -> Bool) async throws -> [[String: Any]] {
+        var seen: [[String: Any]] = []
+        var it = inbound.messages(maxSize: 1 << 24).makeAsyncIterator()
+        while seen.count < count, let m = try await it.next() {
+            guard case .text(let t) = m, let obj = try JSONSerialization.jsonObject(with: Data(t.utf8)) as? [String: Any] else { continue }
+            seen.append(obj)
+            if until(obj) { break }
+        }
+        return seen
+    }
+
+    /// Snapshots and data messages exceed the client's default 16 KiB frame limit.
+    static let client = WebSocketClientConfiguration(maxFrameSize: 1 << 24)
+
+    static func text(_ dict: [String: Any]) -> WebSocketOutboundWriter.OutboundFrame {
+        .text(String(decoding: (try? JSONSerialization.data(withJSONObject: dict)) ?? Data(), as: UTF8.self))
+    }
+
+    @Test func servesThePageItsScriptAndThumbnails() async throws {
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(String(buffer: r.body).contains("<canvas id=\"output\""))
+            }
+            try await client.execute(uri: "/app.js", method: .get) { r in
+                #expect(r.headers[.contentType]?.contains("javascript") == true)
+            }
+            try await client.execute(uri: "/thumbnail/spiral.png", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(Array(r.body.readableBytesView.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+            }
+            try await client.execute(uri: "/thumbnail/nothing.png", method: .get) { r in #expect(r.status == .notFound) }
+            try await client.execute(uri: "/palette.json", method: .get) { r in #expect(String(buffer: r.body).contains("#0877bd")) }
+        }
+    }
+
+    @Test func playStreamsSnapshotsWithRisingEpochs() async throws {
+        _ = try await app().test(.live) { client in
+            _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in
+                try await outbound.write(Self.text(["type": "configure", "settings": ["dataset": "spiral", "layers": "6,6", "activation": "relu"]]))
+                try await outbound.write(Self.text(["type": "play"]))
+                var epochs: [Int] = []
+                _ = try await Self.read(inbound) { m in
+                    if m["type"] as? String == "snapshot", m["state"] as? String == "running", let e = m["epoch"] as? Int { epochs.append(e) }
+                    return epochs.count >= 4
+                }
+                #expect(epochs.count >= 4)
+                #expect(epochs == epochs.sorted() && (epochs.last ?? 0) > (epochs.first ?? 0))
+                try await outbound.write(Self.text(["type": "pause"]))
+            }
+        }
+    }
+
+    @Test func malformedMessagesGetAnErrorAndTheSessionLivesOn() async throws {
+        _ = try await app().test(.live) { client in
+            _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in
+                try await outbound.write(.text("this is not json"))
+                try await outbound.write(Self.text(["type": "frobnicate"]))
+                try await outbound.write(Self.text(["type": "set", "key": "activation", "value": "bogus"]))
+                try await outbound.write(Self.text(["type": "setWeight", "layer": 7, "to": 0, "from": 0, "value": 1.0]))
+                try await outbound.write(Self.text(["type": "step"]))
+                var errors: [String] = []
+                var stepped = false
+                _ = try await Self.read(inbound) { m in
+                    if m["type"] as? String == "error", let e = m["message"] as? String { errors.append(e) }
+                    if m["type"] as? String == "snapshot", m["epoch"] as? Int == 1 { stepped = true }
+                    return stepped
+                }
+                #expect(errors.contains { $0.contains("malformed") })
+                #expect(errors.contains { $0.contains("unknown message type") })
+                #expect(errors.contains { $0.contains("unknown activation") })
+                #expect(errors.contains { $0.contains("no weight") })
+                #expect(stepped, "the session must still train after bad messages")
+            }
+        }
+    }
+
+    @Test func limitsAreAnsweredWithAClearMessage() async throws {
+        _ = try await app().test(.live) { client in
+            _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in
+                try await outbound.write(Self.text(["type": "set", "key": "layers", "value": "2,2,2,2,2,2,2,2,2"]))
+                try await outbound.write(Self.text(["type": "set", "key": "layers", "value": "64"]))
+                try await outbound.write(Self.text(["type": "set", "key": "points", "value": "100000"]))
+                var errors: [String] = []
+                _ = try await Self.read(inbound) { m in
+                    if m["type"] as? String == "error", let e = m["message"] as? String { errors.append(e) }
+                    return errors.count == 3
+                }
+                try #require(errors.count == 3)
+                #expect(errors[0].contains("at most 8 hidden layers"))
+                #expect(errors[1].contains("at most 32 neurons"))
+                #expect(errors[2].contains("at most 5000 points"))
+            }
+        }
+    }
+
+    @Test func sessionsBeyondTheLimitAreToldSo() async throws {
+        var limits = Limits()
+        limits.sessions = 1
+        _ = try await app(limits).test(.live) { client in
+            _ = try await client.ws("/ws", configuration: Self.client) { firstInbound, _, _ in
+                _ = try await Self.read(firstInbound) { $0["type"] as? String == "snapshot" }
+                _ = try await client.ws("/ws", configuration: Self.client) { inbound, _, _ in
+                    let msgs = try await Self.read(inbound, count: 5) { $0["type"] as? String == "error" }
+                    #expect((msgs.last?["message"] as? String)?.contains("too many sessions") == true)
+                }
+            }
+        }
+    }
+
+    @Test func oversizedMessagesAreRefused() async throws {
+        var limits = Limits()
+        limits.messageBytes = 4096
+        _ = try await app(limits).test(.live) { client in
+            _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in
+                try await outbound.write(.text(String(repeating: "x", count: 10_000)))
+                // Either the server says so, or it closes the socket (1009, message too big):
+                // `read` returns early only on the refusal or at the end of the stream.
+                var closedOrRefused = false
+                do {
+                    let msgs = try await Self.read(inbound, count: 50) { ($0["message"] as? String)?.contains("refused") == true }
+                    closedOrRefused = msgs.count < 50
+                } catch {
+                    closedOrRefused = true
+                }
+                #expect(closedOrRefused)
+            }
+        }
+        // And the server keeps serving afterwards.
+        try await app(limits).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { r in #expect(r.status == .ok) }
+        }
+    }
+
+    @Test func originMustMatchTheHost() async throws {
+        #expect(PlaygroundServer.originAllowed(HTTPRequest(method: .get, scheme: nil, authority: "127.0.0.1:8080", path: "/ws",
+                                                           headerFields: [.origin: "http://127.0.0.1:8080"])))
+        #expect(!PlaygroundServer.originAllowed(HTTPRequest(method: .get, scheme: nil, authority: "127.0.0.1:8080", path: "/ws",
+                                                            headerFields: [.origin: "http://evil.example"])))
+        #expect(!PlaygroundServer.originAllowed(HTTPRequest(method: .get, scheme: nil, authority: "127.0.0.1:8080", path: "/ws",
+                                                            headerFields: [.origin: "http://127.0.0.1:9999"])))
+        #expect(PlaygroundServer.originAllowed(HTTPRequest(method: .get, scheme: nil, authority: "localhost:8080", path: "/ws",
+                                                           headerFields: [.origin: "ws://localhost"])))
+        _ = try await app().test(.live) { client in
+            await #expect(throws: (any Error).self) {
+                try await client.ws("/ws", configuration: .init(maxFrameSize: 1 << 24, additionalHeaders: [.origin: "http://evil.example"])) { inbound, _, _ in
+                    _ = try await Self.read(inbound, count: 1) { _ in true }
+                }
+            }
+        }
+    }
+
+    @Test func weightsEditAndModelsDownload() async throws {
+        _ = try await app().test(.live) { client in
+            _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in
+                try await outbound.write(Self.text(["type": "setWeight", "layer": 0, "to": 1, "from": 0, "value": 2.5]))
+                try await outbound.write(Self.text(["type": "setBias", "layer": 2, "neuron": 0, "value": -0.75]))
+                try await outbound.write(Self.text(["type": "download", "format": "safetensors"]))
+                var file: [String: Any]?
+                var weights: [[[Double]]]?
+                var biases: [[Double]]?
+                _ = try await Self.read(inbound) { m in
+                    if m["type"] as? String == "snapshot" { weights = m["weights"] as? [[[Double]]]; biases = m["biases"] as? [[Double]] }
+                    if m["type"] as? String == "file" { file = m }
+                    return file != nil
+                }
+                #expect(weights?[0][1][0] == 2.5)
+                #expect(biases?[2][0] == -0.75)
+                let data = try #require(Data(base64Encoded: file?["base64"] as? String ?? ""))
+                let net = try Network<Double>(safetensors: data)
+                #expect(net.weight(0)[1, 0] == 2.5)
+                #expect(net.architecture.sizes == [2, 4, 2, 1])
+            }
+        }
+    }
+
+    @Test func ownDataByCSVAndByClicking() async throws {
+        _ = try await app().test(.live) { client in
+            _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in
+                var csv = "a,b,label\n"
+                for i in 0..<40 { csv += "\(Double(i % 7) - 3),\(Double(i % 5) - 2),\(i % 2)\n" }
+                try await outbound.write(Self.text(["type": "uploadCSV", "text": csv]))
+                try await outbound.write(Self.text(["type": "uploadCSV", "text": "a,b,label\n1,x,0\n"]))
+                try await outbound.write(Self.text(["type": "addPoint", "x": 1.5, "y": -2.0, "label": 1]))
+                var counts: [Int] = []
+                var error: String?
+                _ = try await Self.read(inbound, count: 60) { m in
+                    if m["type"] as? String == "data" {
+                        counts.append((m["train"] as? [Any] ?? []).count + (m["test"] as? [Any] ?? []).count)
+                    }
+                    if m["type"] as? String == "error" { error = m["message"] as? String }
+                    return counts.count == 3
+                }
+                #expect(counts.suffix(2) == [40, 41])
+                #expect(error?.contains("line 2, column 2") == true)
+            }
+        }
+    }
+}

@@ -7,30 +7,50 @@
 enum Kernels {
     /// `z = x · wᵀ + b`, then `a = φ(z)` row by row while the row is in cache
     /// (the fused forward step). `a` may be nil when only `z` is wanted.
+    ///
+    /// Each output is a dot product along a row of `x` and a row of `w`, both
+    /// contiguous. Four outputs are computed together so one load of `x` feeds
+    /// four sums; for rows of 8 or more the sums are `SIMD8` vectors (the
+    /// compiler does not vectorise a floating-point reduction by itself, since
+    /// that reorders the additions). Measured with `backprop-bench`, W3
+    /// (64-128-10), one core, best of 3: Float 0.347 s → 0.19–0.21 s, Double
+    /// 0.425 s → 0.37 s; medians drift 30 % between runs on this machine.
     @inline(__always)
     static func denseForward<T: Scalar>(
         x: UnsafePointer<T>, n: Int, inW: Int,
         w: UnsafePointer<T>, b: UnsafePointer<T>, outW: Int,
         z: UnsafeMutablePointer<T>, a: UnsafeMutablePointer<T>?, activation: Activation?
     ) {
+        let vectorEnd = inW & ~7
         for r in 0..<n {
             let xr = x + r * inW, zr = z + r * outW
             var o = 0
-            // Four outputs at a time: four independent sums share each load of x.
             while o + 4 <= outW {
                 let w0 = w + o * inW, w1 = w0 + inW, w2 = w1 + inW, w3 = w2 + inW
-                var s0: T = 0, s1: T = 0, s2: T = 0, s3: T = 0
-                for i in 0..<inW {
+                var v0 = SIMD8<T>(), v1 = SIMD8<T>(), v2 = SIMD8<T>(), v3 = SIMD8<T>()
+                var i = 0
+                while i < vectorEnd {
+                    let xv = load8(xr + i)
+                    v0 += xv * load8(w0 + i); v1 += xv * load8(w1 + i)
+                    v2 += xv * load8(w2 + i); v3 += xv * load8(w3 + i)
+                    i += 8
+                }
+                var s0 = v0.sum(), s1 = v1.sum(), s2 = v2.sum(), s3 = v3.sum()
+                while i < inW {
                     let xi = xr[i]
                     s0 += xi * w0[i]; s1 += xi * w1[i]; s2 += xi * w2[i]; s3 += xi * w3[i]
+                    i += 1
                 }
                 zr[o] = s0 + b[o]; zr[o + 1] = s1 + b[o + 1]; zr[o + 2] = s2 + b[o + 2]; zr[o + 3] = s3 + b[o + 3]
                 o += 4
             }
             while o < outW {
                 let wo = w + o * inW
-                var s: T = 0
-                for i in 0..<inW { s += xr[i] * wo[i] }
+                var v = SIMD8<T>()
+                var i = 0
+                while i < vectorEnd { v += load8(xr + i) * load8(wo + i); i += 8 }
+                var s = v.sum()
+                while i < inW { s += xr[i] * wo[i]; i += 1 }
                 zr[o] = s + b[o]
                 o += 1
             }
@@ -39,6 +59,11 @@ enum Kernels {
                 for j in 0..<outW { ar[j] = activation.value(zr[j]) }
             }
         }
+    }
+
+    @inline(__always)
+    static func load8<T: Scalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
     }
 
     /// Accumulates the weight and bias gradients: `gw += deltaᵀ · x`, `gb += Σ_rows delta`.

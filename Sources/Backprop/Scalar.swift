@@ -18,7 +18,7 @@ import Foundation
 /// The transcendental functions are requirements (not `Foundation` calls at
 /// the use site) so that the `Float` path calls `expf`, `tanhf`, … and never
 /// widens to `Double`.
-public protocol Scalar: BinaryFloatingPoint, Codable, Sendable, LosslessStringConvertible
+public protocol Scalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable, LosslessStringConvertible
 where RawSignificand: FixedWidthInteger {
     static func exp(_ x: Self) -> Self
     static func expm1(_ x: Self) -> Self

@@ -1,0 +1,57 @@
+"""Turns results.jsonl (Backprop's and the peers' JSON lines) into a table of median
+seconds and ratios peer / Backprop, per workload and dtype, with versions and machine."""
+import json
+import platform
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
+times = defaultdict(list)
+extra = {}
+for r in rows:
+    if r.get("workload") in ("failed", None) or "times_s" not in r:
+        continue
+    name = r["impl"] + (f" ({r['variant']})" if r.get("variant") and r["impl"] != "backprop" else "")
+    key = (r["workload"], r["dtype"], name)
+    times[key] += r["times_s"]
+    if r["impl"] == "backprop":
+        extra[(r["workload"], r["dtype"])] = r
+
+impls = sorted({k[2] for k in times}, key=lambda n: (n != "backprop", n))
+print("\nMedian seconds over all timed repetitions (one thread, pinned); ratio = peer ÷ Backprop (>1: Backprop faster)\n")
+print("| workload | dtype | " + " | ".join(impls) + " |")
+print("|---|---|" + "---|" * len(impls))
+for w in ("w1", "w2", "w3"):
+    for dt in ("float32", "float64"):
+        base = times.get((w, dt, "backprop"))
+        if not base:
+            continue
+        b = statistics.median(base)
+        cells = []
+        for i in impls:
+            t = times.get((w, dt, i))
+            if not t:
+                cells.append("—")
+            elif i == "backprop":
+                cells.append(f"{b:.4f}")
+            else:
+                m = statistics.median(t)
+                cells.append(f"{m:.4f} ({m / b:.2f}×)")
+        print(f"| {w} | {dt} | " + " | ".join(cells) + " |")
+print("\nBackprop: max |Δθ| from numpy's float64 result, mallocs per step after warm-up")
+for (w, dt), r in sorted(extra.items()):
+    d = r.get("max_param_diff_vs_numpy_f64")
+    print(f"  {w} {dt}: max|Δθ| {'%.2e' % d if d is not None else 'n/a (W2 is chaotic after 2000 epochs)'}, "
+          f"test loss {r['test_loss']:.4f}, mallocs/step {r.get('mallocs_per_step')}")
+versions = {}
+for r in rows:
+    for k in ("numpy", "jax", "jaxlib", "sklearn", "torch", "python"):
+        if k in r and isinstance(r[k], str):
+            versions[k] = r[k]
+swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
+cpu = [l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")]
+print("\nversions:", ", ".join(f"{k} {v}" for k, v in sorted(versions.items())) or "(peers record none)")
+print("swift:", swift[0] if swift else "?")
+print("machine:", platform.machine(), cpu[0] if cpu else "?", f"{len(cpu)} CPUs")

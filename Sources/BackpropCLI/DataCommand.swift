@@ -29,17 +29,14 @@ struct DataCommand: ParsableCommand {
             plotPoints.append(PlotPoint(x: p[0], y: p[1], color: session.pointColor(t), isTest: false))
         }
         let legend: HeatMapLegend = switch points.task {
-        case .binary: .classes(["class 0", "class 1"])
+        case .binary: .classes(["class 0", "class 1"])   // palette classes 0 and 1 are the binary orange and blue
         case .multiclass: .classes((0..<points.classes).map { "class \($0)" })
         case .regression: .values(min: -1, max: 1)
         }
         var map = HeatMap(title: "\(experiment.data.dataset): \(points.count) points, noise \(experiment.data.noise)",
                           xMin: r.xMin, xMax: r.xMax, yMin: r.yMin, yMax: r.yMax, columns: 1, rows: 1,
                           cells: [Color(250, 250, 250)], points: plotPoints, legend: legend)
-        if points.task == .binary {
-            // Binary points use the diverging ends (orange 0, blue 1), not the class palette.
-            map.legend = .diverging(low: "class 0", high: "class 1")
-        }
+        map.explainsModel = false
         let drawing = map.drawing()
         if let png { try writeAtomically(drawing.png(), to: URL(fileURLWithPath: png)) }
         if let svg { try writeAtomically(Data(drawing.svg().utf8), to: URL(fileURLWithPath: svg)) }

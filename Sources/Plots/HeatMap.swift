@@ -30,6 +30,9 @@ public struct HeatMap: Sendable {
     public var cells: [Color]
     public var points: [PlotPoint]
     public var legend: HeatMapLegend
+    /// Whether the legend explains a model's output ("unsure", train/test
+    /// outlines); off for a plain scatter of a data set.
+    public var explainsModel = true
 
     public init(title: String, xMin: Double, xMax: Double, yMin: Double, yMax: Double,
                 columns: Int, rows: Int, cells: [Color], points: [PlotPoint], legend: HeatMapLegend) {
@@ -74,7 +77,7 @@ public struct HeatMap: Sendable {
         let lx = left + plot + 18
         switch legend {
         case .diverging(let low, let high):
-            drawBar(&d, x: lx, y: top, height: plot / 2, top: high, bottom: low, midLabel: "unsure")
+            drawBar(&d, x: lx, y: top, height: plot / 2, top: high, bottom: low, midLabel: explainsModel ? "unsure" : "")
         case .values(let lo, let hi):
             drawBar(&d, x: lx, y: top, height: plot / 2, top: Axis.label(hi), bottom: Axis.label(lo), midLabel: Axis.label((lo + hi) / 2))
         case .classes(let names):
@@ -83,12 +86,14 @@ public struct HeatMap: Sendable {
                 d.rect(lx, y - 10, 14, 14, fill: Palette.classColor(k), stroke: .axis)
                 d.text(name, lx + 20, y + 1)
             }
-            d.text("light = unsure", lx, top + 18 + Double(names.count) * 20, color: .axis)
+            if explainsModel { d.text("light = unsure", lx, top + 18 + Double(names.count) * 20, color: .axis) }
         }
-        d.circle(lx + 7, top + plot - 36, radius: 3.5, fill: .axis, stroke: .white, strokeWidth: 1.2)
-        d.text("train", lx + 18, top + plot - 32)
-        d.circle(lx + 7, top + plot - 16, radius: 3.5, fill: .axis, stroke: .black, strokeWidth: 1.2)
-        d.text("test", lx + 18, top + plot - 12)
+        if explainsModel {
+            d.circle(lx + 7, top + plot - 36, radius: 3.5, fill: .axis, stroke: .white, strokeWidth: 1.2)
+            d.text("train", lx + 18, top + plot - 32)
+            d.circle(lx + 7, top + plot - 16, radius: 3.5, fill: .axis, stroke: .black, strokeWidth: 1.2)
+            d.text("test", lx + 18, top + plot - 12)
+        }
         return d
     }
 

@@ -357,6 +357,9 @@ function renderOutput() {
   }
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(off, 0, 0, W, H);
+  // The output neuron's own square shows the same map, small.
+  const outNode = document.querySelector(`.node[data-layer="${snap.sizes.length - 1}"] canvas`);
+  if (outNode && !hovered) { const c = outNode.getContext("2d"); c.imageSmoothingEnabled = false; c.drawImage(off, 0, 0, outNode.width, outNode.height); }
   const [x0, x1, y0, y1] = snap.region;
   const px = (x) => (x - x0) / (x1 - x0) * W, py = (y) => (y1 - y) / (y1 - y0) * H;
   const dot = (p, outline) => {

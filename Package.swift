@@ -42,7 +42,7 @@ let package = Package(
         // Times W1–W3 from the shared initial weights and counts mallocs per step.
         .executableTarget(
             name: "BackpropBench",
-            dependencies: ["Backprop", .product(name: "MallocInterposerSwift", package: "malloc-interposer")]
+            dependencies: ["Backprop", "Plots", .product(name: "MallocInterposerSwift", package: "malloc-interposer")]
         ),
         .testTarget(
             name: "BackpropTests",

@@ -5,6 +5,7 @@ import MallocInterposerSwift
 /// backprop-bench: times W1, W2, W3 (shared/peers) in Backprop on one thread.
 ///
 ///     swift run -c release backprop-bench [--workload w1,w2,w3] [--dtype float32,float64] [--reps 5]
+///     swift run -c release backprop-bench --scaling DIR [--peak-gflops 97]
 ///
 /// Prints one JSON line per workload and precision (median / min / max seconds
 /// of the training loop alone, the largest difference of the final parameters
@@ -95,6 +96,16 @@ func run<T: Scalar>(_ w: Workload, as _: T.Type, reps: Int) throws -> Row {
 
 extension Network where T == Double {
     func evaluateLoss(_ d: Dataset<Double>) -> Double { (try? evaluate(d).loss) ?? .nan }
+}
+
+if CommandLine.arguments.contains("--scaling") {
+    do {
+        try Scaling.run(directory: argument("--scaling", "bench-out"), peak: (Double(argument("--peak-gflops", "97")) ?? 97) * 1e9)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("backprop-bench: \(error)\n".utf8))
+        exit(2)
+    }
 }
 
 let workloads = argument("--workload", "w1,w2,w3").split(separator: ",").map(String.init)

@@ -54,10 +54,31 @@ enum Kernels {
                 zr[o] = s + b[o]
                 o += 1
             }
-            if let a, let activation {
-                let ar = a + r * outW
-                for j in 0..<outW { ar[j] = activation.value(zr[j]) }
-            }
+            if let a, let activation { activate(activation, zr, a + r * outW, outW) }
+        }
+    }
+
+    /// `a = φ(z)` over `count` values, with the choice of φ made once, outside
+    /// the loop, so the common cases compile to tight (vectorisable) loops.
+    @inline(__always)
+    static func activate<T: Scalar>(_ activation: Activation, _ z: UnsafePointer<T>, _ a: UnsafeMutablePointer<T>, _ count: Int) {
+        switch activation {
+        case .relu: for j in 0..<count { let v = z[j]; a[j] = v > 0 ? v : 0 }
+        case .linear: a.update(from: z, count: count)
+        case .tanh: for j in 0..<count { a[j] = T.tanh(z[j]) }
+        default: for j in 0..<count { a[j] = activation.value(z[j]) }
+        }
+    }
+
+    /// `g ⊙= φ'(z)` over `count` values, the choice of φ made once (as in `activate`).
+    @inline(__always)
+    static func multiplyDerivative<T: Scalar>(_ activation: Activation, _ z: UnsafePointer<T>, _ a: UnsafePointer<T>,
+                                              _ g: UnsafeMutablePointer<T>, _ count: Int) {
+        switch activation {
+        case .relu: for i in 0..<count { g[i] = z[i] > 0 ? g[i] : 0 }
+        case .linear: break
+        case .tanh: for i in 0..<count { g[i] *= 1 - a[i] * a[i] }
+        default: for i in 0..<count { g[i] *= activation.derivative(z: z[i], a: a[i]) }
         }
     }
 
@@ -99,8 +120,7 @@ enum Kernels {
                 let wo = w + o * inW
                 for i in 0..<inW { out[i] += d * wo[i] }
             }
-            let zr = z + r * inW, ar = a + r * inW
-            for i in 0..<inW { out[i] *= activation.derivative(z: zr[i], a: ar[i]) }
         }
+        multiplyDerivative(activation, z, a, dx, n * inW)
     }
 }

@@ -51,12 +51,12 @@ enum Scaling {
         try Data(csv.utf8).write(to: dir.appendingPathComponent("scaling.csv"), options: .atomic)
         let charts = [
             ("scaling-width", LineChart(title: "time per sample, 64-w-10 ReLU/softmax, batch 32, Float, one core", xLabel: "hidden width w",
-                                        yLabel: "µs per sample", series: [
+                                        yLabel: "microseconds per sample", series: [
                 .init(name: "Backprop", color: Palette.positive, points: widthPoints.map { (Double($0.width), $0.secondsPerSample * 1e6) }),
                 .init(name: "FLOP bound", color: Palette.negative, points: widthPoints.map { (Double($0.width), $0.flopBound * 1e6) }),
             ], logX: true, logY: true)),
             ("scaling-batch", LineChart(title: "time per sample, 64-128-10, Float, one core", xLabel: "batch size",
-                                        yLabel: "µs per sample", series: [
+                                        yLabel: "microseconds per sample", series: [
                 .init(name: "Backprop", color: Palette.positive, points: batchPoints.map { (Double($0.batch), $0.secondsPerSample * 1e6) }),
                 .init(name: "FLOP bound", color: Palette.negative, points: batchPoints.map { (Double($0.batch), $0.flopBound * 1e6) }),
             ], logX: true, logY: true)),

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import Backprop
+import Playground
+@testable import PlaygroundServer
+
+/// "Copy as command" gives a `backprop train` line that reproduces the page's run:
+/// the same experiment trained as many epochs gives the same weights, bit for bit.
+@Suite struct CommandReproductionTests {
+    /// Parses `backprop train --key value …` the way the command line applies it.
+    func experiment(fromCommand line: String) throws -> Experiment {
+        var words = line.split(separator: " ").map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+        #expect(Array(words.prefix(2)) == ["backprop", "train"])
+        words.removeFirst(2)
+        var e = Experiment()
+        var pairs: [(String, String)] = []
+        var i = 0
+        while i + 1 < words.count {
+            #expect(words[i].hasPrefix("--"))
+            pairs.append((String(words[i].dropFirst(2)), words[i + 1]))
+            i += 2
+        }
+        // The command line applies options in its documented order.
+        for (key, _) in Experiment.settingKeys {
+            for (k, v) in pairs where k == key { try e.set(k, to: v) }
+        }
+        return e
+    }
+
+    @Test(arguments: [
+        ["dataset": "spiral", "layers": "6,6", "activation": "relu", "lr": "0.03"],
+        ["dataset": "blobs", "classes": "4", "layers": "5", "activation": "gelu", "optimizer": "adam", "lr": "0.01", "head": "softmax"],
+        ["dataset": "xor", "features": "x1,x2,x1*x2", "regularization": "l1", "reg-rate": "0.003", "lr-schedule": "piecewise:20=0.01"],
+    ])
+    func theCommandReproducesThePagesWeights(settings: [String: String]) async throws {
+        let s = settings
+        let live = LiveSession(limits: Limits())
+        try await live.configure(s)
+        for _ in 0..<3 { await live.trainChunk(budget: 10, maxEpochs: 13) }
+        let snap = try #require(await live.snapshot())
+        #expect(snap.epoch == 39)
+        let e = try experiment(fromCommand: snap.command)
+        let session = try Session(e)
+        try session.run()
+        #expect(session.epoch == 39)
+        #expect(session.network.parameters == snap.weights.indices.flatMap { snap.weights[$0].flatMap { $0 } + snap.biases[$0] },
+                "\(snap.command)")
+    }
+}

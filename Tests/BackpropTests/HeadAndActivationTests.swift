@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Backprop
 
@@ -46,6 +47,20 @@ import Backprop
                 #expect(abs(numeric - activation.derivative(z: z, a: a)) < 1e-6, "\(activation)'(\(z))")
             }
         }
+    }
+
+    @Test func floatTanhIsWithinFourUlpOfTheExactValue() {
+        var worst: Float = 0
+        var x: Float = -20
+        while x <= 20 {
+            let exact = Float(Foundation.tanh(Double(x)))
+            let ulps = abs(Float.tanh(x) - exact) / max(exact.ulp, Float.leastNormalMagnitude)
+            worst = max(worst, ulps)
+            x += 0.000731
+        }
+        #expect(worst <= 4, "worst error \(worst) ulp")
+        #expect(Float.tanh(1000) == 1 && Float.tanh(-1000) == -1 && Float.tanh(0) == 0)
+        #expect(Float.tanh(1e-30) == 1e-30)
     }
 
     @Test func reluDerivativeAtZeroIsZero() {

@@ -82,7 +82,13 @@ def run(driver, port):
     wait = WebDriverWait(driver, 30)
     url = f"http://127.0.0.1:{port}/#dataset=spiral&layers=8,8,8&activation=tanh&lr=0.03&batch-size=10&noise=0"
     driver.get(url)
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.link"))
+    # The server greets every socket with its default session; the page then sends the URL's
+    # settings, so wait for those to arrive rather than for the first drawing.
+    try:
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '.node[data-layer="1"]')) == 8
+                   and d.find_elements(By.CSS_SELECTOR, "path.link"))
+    except Exception:
+        pass
     check(driver.find_element(By.CSS_SELECTOR, '#datasets button[data-dataset="spiral"]').get_attribute("class") == "selected",
           "the URL's data set is selected")
     check(len(driver.find_elements(By.CSS_SELECTOR, '.node[data-layer="1"]')) == 8, "the URL's network is built (8 neurons)")

@@ -36,7 +36,7 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("reg-style"), help: ArgumentHelp(Experiment.help("reg-style"))) var regStyle: String?
     @Option(help: ArgumentHelp(Experiment.help("seed"))) var seed: String?
 
-    /// The options in the order they are applied (schedule after rate and epochs).
+    /// The options given, by setting key.
     var pairs: [(String, String?)] {
         [("dataset", dataset), ("data", data), ("points", points), ("noise", noise), ("ratio", ratio),
          ("classes", classes), ("data-seed", dataSeed), ("features", features), ("layers", layers),
@@ -56,7 +56,7 @@ struct ExperimentOptions: ParsableArguments {
             }
             e = try Experiment(json: data)
         }
-        for (key, value) in pairs { if let value { try e.set(key, to: value) } }
+        try e.set(Dictionary(uniqueKeysWithValues: pairs.compactMap { k, v in v.map { (k, $0) } }))
         try e.validate()
         return e
     }

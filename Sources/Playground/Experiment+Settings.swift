@@ -32,6 +32,16 @@ extension Experiment {
         ("seed", "seed of the initial weights (and of the batch shuffling)"),
     ]
 
+    /// Sets several settings, in the order of `settingKeys` (so that, e.g., a
+    /// schedule sees the learning rate and epoch count it depends on), whatever
+    /// order they were given in. An unknown key is an error.
+    public mutating func set(_ settings: [String: String]) throws(BackpropError) {
+        for key in settings.keys where !Experiment.settingKeys.contains(where: { $0.key == key }) {
+            try set(key, to: settings[key] ?? "")   // throws "unknown setting …"
+        }
+        for (key, _) in Experiment.settingKeys { if let v = settings[key] { try set(key, to: v) } }
+    }
+
     /// Sets one setting from text, as a person would type it.
     public mutating func set(_ key: String, to raw: String) throws(BackpropError) {
         let value = raw.trimmingCharacters(in: .whitespaces)

@@ -35,11 +35,7 @@ actor LiveSession {
 
     func experiment(from settings: [String: String]) throws(BackpropError) -> Experiment {
         var e = Experiment()
-        // Apply in the documented key order so that e.g. lr-schedule sees lr and epochs.
-        for (key, _) in Experiment.settingKeys { if let v = settings[key] { try e.set(key, to: v) } }
-        for key in settings.keys where !Experiment.settingKeys.contains(where: { $0.key == key }) {
-            throw .invalidSetting("unknown setting \"\(key)\"")
-        }
+        try e.set(settings)
         try checkLimits(e)
         try e.validate()
         return e

@@ -13,17 +13,15 @@ import Playground
         #expect(Array(words.prefix(2)) == ["backprop", "train"])
         words.removeFirst(2)
         var e = Experiment()
-        var pairs: [(String, String)] = []
+        var settings: [String: String] = [:]
         var i = 0
         while i + 1 < words.count {
             #expect(words[i].hasPrefix("--"))
-            pairs.append((String(words[i].dropFirst(2)), words[i + 1]))
+            settings[String(words[i].dropFirst(2))] = words[i + 1]
             i += 2
         }
-        // The command line applies options in its documented order.
-        for (key, _) in Experiment.settingKeys {
-            for (k, v) in pairs where k == key { try e.set(k, to: v) }
-        }
+        // As the command line applies them.
+        try e.set(settings)
         return e
     }
 

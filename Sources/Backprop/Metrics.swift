@@ -76,39 +76,47 @@ final class Evaluator<T: Scalar> {
         workspace = Workspace(architecture: architecture, capacity: Evaluator.chunk)
     }
 
-    /// Link outputs for every row of `x`, and the mean loss when `targets` are given.
-    func run(_ network: Network<T>, x: Matrix<T>, targets: Matrix<T>?, logits: Bool = false) -> (outputs: Matrix<T>, loss: Double) {
-        let n = x.rows, k = network.layout.sizes.last!, inW = network.architecture.inputs
-        var out = Matrix<T>(rows: n, columns: k)
+    /// Runs the network over `x` in chunks: each chunk is gathered, sent forward
+    /// and through the head (with its targets, or zeros when there are none),
+    /// then `body(start, rows)` reads what it needs from the workspace.
+    /// Returns the summed loss (0 without targets).
+    func forEachChunk(_ network: Network<T>, x: Matrix<T>, targets: Matrix<T>?, _ body: (Int, Int) -> Void) -> Double {
+        let n = x.rows, inW = network.architecture.inputs, w = workspace.targetWidth
         var loss = 0.0
-        let L = network.layout.layerCount - 1
         network.parameters.withUnsafeBufferPointer { p in
             x.elements.withUnsafeBufferPointer { xs in
-                out.elements.withUnsafeMutableBufferPointer { os in
-                    var start = 0
-                    while start < n {
-                        let m = min(Evaluator.chunk, n - start)
-                        workspace.x.update(from: xs.baseAddress! + start * inW, count: m * inW)
-                        workspace.forward(p.baseAddress!, n: m)
-                        if let targets {
-                            let w = workspace.targetWidth
-                            targets.elements.withUnsafeBufferPointer { ys in
-                                workspace.y.update(from: ys.baseAddress! + start * w, count: m * w)
-                            }
-                            loss += Double(workspace.headLoss(n: m, withDelta: false))
-                        } else if !logits {
-                            // No targets: apply the link only (targets are unused by the link outputs).
-                            workspace.y.update(repeating: 0, count: m * workspace.targetWidth)
-                            _ = workspace.headLoss(n: m, withDelta: false)
+                var start = 0
+                while start < n {
+                    let m = min(Evaluator.chunk, n - start)
+                    workspace.x.update(from: xs.baseAddress! + start * inW, count: m * inW)
+                    workspace.forward(p.baseAddress!, n: m)
+                    if let targets {
+                        targets.elements.withUnsafeBufferPointer { ys in
+                            workspace.y.update(from: ys.baseAddress! + start * w, count: m * w)
                         }
-                        let src = logits ? workspace.z[L] : workspace.a[L]
-                        (os.baseAddress! + start * k).update(from: src, count: m * k)
-                        start += m
+                    } else {
+                        // The link outputs do not depend on the targets.
+                        workspace.y.update(repeating: 0, count: m * w)
                     }
+                    loss += Double(workspace.headLoss(n: m, withDelta: false))
+                    body(start, m)
+                    start += m
                 }
             }
         }
-        return (out, n > 0 ? loss / Double(n) : 0)
+        return targets == nil ? 0 : loss
+    }
+
+    /// Link outputs (or logits) for every row of `x`, and the mean loss when `targets` are given.
+    func run(_ network: Network<T>, x: Matrix<T>, targets: Matrix<T>?, logits: Bool = false) -> (outputs: Matrix<T>, loss: Double) {
+        let k = network.layout.sizes.last!, L = network.layout.layerCount - 1
+        var out = Matrix<T>(rows: x.rows, columns: k)
+        let loss = forEachChunk(network, x: x, targets: targets) { start, m in
+            out.elements.withUnsafeMutableBufferPointer { os in
+                (os.baseAddress! + start * k).update(from: logits ? workspace.z[L] : workspace.a[L], count: m * k)
+            }
+        }
+        return (out, x.rows > 0 ? loss / Double(x.rows) : 0)
     }
 
     func metrics(_ network: Network<T>, _ data: Dataset<T>) -> Metrics {
@@ -153,23 +161,11 @@ extension Network {
         try checkInputs(x)
         let evaluator = Evaluator<T>(architecture: architecture)
         var outs = (0..<layout.layerCount).map { Matrix<T>(rows: x.rows, columns: layout.fanOut($0)) }
-        let ws = evaluator.workspace, inW = architecture.inputs, L = layout.layerCount - 1
-        parameters.withUnsafeBufferPointer { p in
-            x.elements.withUnsafeBufferPointer { xs in
-                var start = 0
-                while start < x.rows {
-                    let m = Swift.min(Evaluator<T>.chunk, x.rows - start)
-                    ws.x.update(from: xs.baseAddress! + start * inW, count: m * inW)
-                    ws.forward(p.baseAddress!, n: m)
-                    ws.y.update(repeating: 0, count: m * ws.targetWidth)
-                    _ = ws.headLoss(n: m, withDelta: false)
-                    for l in 0...L {
-                        let w = layout.fanOut(l)
-                        outs[l].elements.withUnsafeMutableBufferPointer { o in
-                            (o.baseAddress! + start * w).update(from: ws.a[l], count: m * w)
-                        }
-                    }
-                    start += m
+        _ = evaluator.forEachChunk(self, x: x, targets: nil) { start, m in
+            for l in 0..<layout.layerCount {
+                let w = layout.fanOut(l)
+                outs[l].elements.withUnsafeMutableBufferPointer { o in
+                    (o.baseAddress! + start * w).update(from: evaluator.workspace.a[l], count: m * w)
                 }
             }
         }

@@ -27,8 +27,14 @@ PKGS="numpy scikit-learn threadpoolctl jax[cpu] safetensors"
 [ "${WITH_TORCH:-0}" = 1 ] && PKGS="$PKGS torch"
 "$PY" -m pip install --quiet --disable-pip-version-check $PKGS
 
+# Two builds of Backprop: the default one (what `swift build -c release` gives any user) and the
+# native one, compiled for this CPU (AVX2 here) with -target-cpu; see README "Fast build".
+TARGET_CPU=${TARGET_CPU:-native}
 swift build -c release --product backprop-bench
 BENCH="$(swift build -c release --show-bin-path)/backprop-bench"
+NATIVE_FLAGS=(--scratch-path .build-native -Xswiftc -target-cpu -Xswiftc "$TARGET_CPU")
+swift build -c release --product backprop-bench "${NATIVE_FLAGS[@]}"
+BENCH_NATIVE="$(swift build -c release --show-bin-path "${NATIVE_FLAGS[@]}")/backprop-bench"
 
 export BENCH_RESULTS="$PWD/$SCRATCH/results.jsonl"
 rm -f "$BENCH_RESULTS"
@@ -49,6 +55,8 @@ for R in $(seq 1 "$ROUNDS"); do
     for DT in ${DTYPES//,/ }; do
       echo "+ [round $R] backprop $W $DT" >&2
       $PIN "$BENCH" --workload "$W" --dtype "$DT" --reps "$REPS" | grep '^{' >> "$BENCH_RESULTS"
+      echo "+ [round $R] backprop-native $W $DT" >&2
+      $PIN "$BENCH_NATIVE" --workload "$W" --dtype "$DT" --reps "$REPS" --label backprop-native | grep '^{' >> "$BENCH_RESULTS"
       peer bench_numpy.py "$W" "$DT"
       peer bench_jax.py "$W" "$DT" loop
       [ "$W" != w2 ] && peer bench_sklearn.py "$W" "$DT" shared

@@ -13,19 +13,22 @@ extra = {}
 for r in rows:
     if r.get("workload") in ("failed", None) or "times_s" not in r:
         continue
-    name = r["impl"] + (f" ({r['variant']})" if r.get("variant") and r["impl"] != "backprop" else "")
+    ours = r["impl"].startswith("backprop")
+    name = r["impl"] + (f" ({r['variant']})" if r.get("variant") and not ours else "")
     key = (r["workload"], r["dtype"], name)
     times[key] += r["times_s"]
-    if r["impl"] == "backprop":
-        extra[(r["workload"], r["dtype"])] = r
+    if ours:
+        extra[(r["workload"], r["dtype"], r["impl"])] = r
 
-impls = sorted({k[2] for k in times}, key=lambda n: (n != "backprop", n))
-print("\nMedian seconds over all timed repetitions (one thread, pinned); ratio = peer ÷ Backprop (>1: Backprop faster)\n")
+# Ratios are taken against the native build (-target-cpu native) when it was run, else the default build.
+BASE = "backprop-native" if any(k[2] == "backprop-native" for k in times) else "backprop"
+impls = sorted({k[2] for k in times}, key=lambda n: (n != BASE, not n.startswith("backprop"), n))
+print(f"\nMedian seconds over all timed repetitions (one thread, pinned); ratio = time ÷ {BASE}'s time (>1: {BASE} faster)\n")
 print("| workload | dtype | " + " | ".join(impls) + " |")
 print("|---|---|" + "---|" * len(impls))
 for w in ("w1", "w2", "w3"):
     for dt in ("float32", "float64"):
-        base = times.get((w, dt, "backprop"))
+        base = times.get((w, dt, BASE))
         if not base:
             continue
         b = statistics.median(base)
@@ -34,16 +37,16 @@ for w in ("w1", "w2", "w3"):
             t = times.get((w, dt, i))
             if not t:
                 cells.append("—")
-            elif i == "backprop":
+            elif i == BASE:
                 cells.append(f"{b:.4f}")
             else:
                 m = statistics.median(t)
                 cells.append(f"{m:.4f} ({m / b:.2f}×)")
         print(f"| {w} | {dt} | " + " | ".join(cells) + " |")
 print("\nBackprop: max |Δθ| from numpy's float64 result, mallocs per step after warm-up")
-for (w, dt), r in sorted(extra.items()):
+for (w, dt, impl), r in sorted(extra.items()):
     d = r.get("max_param_diff_vs_numpy_f64")
-    print(f"  {w} {dt}: max|Δθ| {'%.2e' % d if d is not None else 'n/a (W2 is chaotic after 2000 epochs)'}, "
+    print(f"  {impl} {w} {dt}: max|Δθ| {'%.2e' % d if d is not None else 'n/a (W2 is chaotic after 2000 epochs)'}, "
           f"test loss {r['test_loss']:.4f}, mallocs/step {r.get('mallocs_per_step')}")
 versions = {}
 for r in rows:

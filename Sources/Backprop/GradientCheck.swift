@@ -33,9 +33,9 @@ public enum GradientCheck {
         ws.gather(data, rowsFrom: 0, count: data.count)
         let n = data.count
         let loss = network.parameters.withUnsafeBufferPointer { p -> T in
-            ws.forward(p.baseAddress!, n: n)
-            let l = ws.headLoss(n: n, withDelta: true)
-            ws.backward(p.baseAddress!, n: n)
+            ws.forward(p.baseAddress!)
+            let l = ws.headLoss(withDelta: true)
+            ws.backward(p.baseAddress!)
             return l / T(n)
         }
         return (loss, Array(UnsafeBufferPointer(start: ws.gradient, count: network.layout.count)))
@@ -53,11 +53,11 @@ public enum GradientCheck {
         }
         /// Signs of every pre-activation in a kinked layer, after the last forward pass.
         func signs() -> [Bool] {
-            kinked.flatMap { l in (0..<(n * layout.fanOut(l))).map { ws.z[l][$0] > 0 } }
+            kinked.flatMap { l in (0..<layout.fanOut(l)).flatMap { u in (0..<n).map { ws.z[l][u * ws.ld + $0] > 0 } } }
         }
         func loss() -> Double {
-            p.withUnsafeBufferPointer { ws.forward($0.baseAddress!, n: n) }
-            return ws.headLoss(n: n, withDelta: false) / Double(n)
+            p.withUnsafeBufferPointer { ws.forward($0.baseAddress!) }
+            return ws.headLoss(withDelta: false) / Double(n)
         }
         _ = loss()
         let baseSigns = signs()

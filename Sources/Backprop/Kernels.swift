@@ -1,126 +1,247 @@
-/// The three loops every dense layer runs, over raw contiguous buffers.
+/// The loops of a dense layer, over raw buffers in the *sample-wide* layout.
 ///
-/// Layouts: `x` is `n × inW` (rows are samples), `w` is `outW × inW`
-/// (row-major, PyTorch's layout), `z`, `delta` are `n × outW`.
-/// They take pointers, not arrays, so the training step can call them on
-/// buffers sized once and never allocate, retain or check uniqueness.
+/// Layout: activations, pre-activations and error signals are stored one row
+/// per unit, one column per sample (row stride `ld`), and every loop runs over
+/// `cols` columns, the batch rounded up to a multiple of 8. Padding columns
+/// hold zero inputs and zero error signals, so they add nothing to a gradient.
+///
+/// Why this layout: the networks this library is for are narrow (2–32 units,
+/// often 2–10) and their batches wide (10–500 samples). Vectorising along the
+/// units, as a row-per-sample layout invites, leaves SIMD lanes idle at widths
+/// 2, 6 or 10; vectorising along the samples fills all 8 lanes at any width.
+/// All three products of a dense layer then become the same shape,
+/// `C[r, :] = Σ_k A(r, k) · B[k, :]` over sample-wide rows (`panel`):
+///
+/// - forward:        `z = W · x + b`      (A = W, B = the layer's input)
+/// - input gradient: `dx = Wᵀ · δ`        (A = Wᵀ, read by strides; B = δ)
+/// - weight gradient: `gW = δ · xᵀ` — for inputs at least 16 wide (a multiple of 8)
+///   the input is transposed once (cheap: one pass) so it is `panel` again;
+///   for narrow inputs it is a dot product along the samples (`weightGradientBySamples`).
+///
+/// `panel` keeps a 4-row × 16-column tile of C in registers (eight SIMD8
+/// accumulators) while it walks the depth, so each loaded B vector feeds four
+/// rows and each broadcast weight two vectors. The activation is applied to
+/// each finished row of z while it is in cache, with vector forms of ReLU,
+/// tanh and the sigmoid (`VectorMath`).
 enum Kernels {
-    /// `z = x · wᵀ + b`, then `a = φ(z)` row by row while the row is in cache
-    /// (the fused forward step). `a` may be nil when only `z` is wanted.
-    ///
-    /// Each output is a dot product along a row of `x` and a row of `w`, both
-    /// contiguous. Four outputs are computed together so one load of `x` feeds
-    /// four sums; for rows of 8 or more the sums are `SIMD8` vectors (the
-    /// compiler does not vectorise a floating-point reduction by itself, since
-    /// that reorders the additions). Measured with `backprop-bench`, W3
-    /// (64-128-10), one core, best of 3: Float 0.347 s → 0.19–0.21 s, Double
-    /// 0.425 s → 0.37 s; medians drift 30 % between runs on this machine.
-    @inline(__always)
-    static func denseForward<T: Scalar>(
-        x: UnsafePointer<T>, n: Int, inW: Int,
-        w: UnsafePointer<T>, b: UnsafePointer<T>, outW: Int,
-        z: UnsafeMutablePointer<T>, a: UnsafeMutablePointer<T>?, activation: Activation?
-    ) {
-        let vectorEnd = inW & ~7
-        for r in 0..<n {
-            let xr = x + r * inW, zr = z + r * outW
-            var o = 0
-            while o + 4 <= outW {
-                let w0 = w + o * inW, w1 = w0 + inW, w2 = w1 + inW, w3 = w2 + inW
-                var v0 = SIMD8<T>(), v1 = SIMD8<T>(), v2 = SIMD8<T>(), v3 = SIMD8<T>()
-                var i = 0
-                while i < vectorEnd {
-                    let xv = load8(xr + i)
-                    v0 += xv * load8(w0 + i); v1 += xv * load8(w1 + i)
-                    v2 += xv * load8(w2 + i); v3 += xv * load8(w3 + i)
-                    i += 8
-                }
-                var s0 = v0.sum(), s1 = v1.sum(), s2 = v2.sum(), s3 = v3.sum()
-                while i < inW {
-                    let xi = xr[i]
-                    s0 += xi * w0[i]; s1 += xi * w1[i]; s2 += xi * w2[i]; s3 += xi * w3[i]
-                    i += 1
-                }
-                zr[o] = s0 + b[o]; zr[o + 1] = s1 + b[o + 1]; zr[o + 2] = s2 + b[o + 2]; zr[o + 3] = s3 + b[o + 3]
-                o += 4
-            }
-            while o < outW {
-                let wo = w + o * inW
-                var v = SIMD8<T>()
-                var i = 0
-                while i < vectorEnd { v += load8(xr + i) * load8(wo + i); i += 8 }
-                var s = v.sum()
-                while i < inW { s += xr[i] * wo[i]; i += 1 }
-                zr[o] = s + b[o]
-                o += 1
-            }
-            if let a, let activation { activate(activation, zr, a + r * outW, outW) }
-        }
-    }
-
-    /// `a = φ(z)` over `count` values, with the choice of φ made once, outside
-    /// the loop, so the common cases compile to tight (vectorisable) loops.
-    @inline(__always)
-    static func activate<T: Scalar>(_ activation: Activation, _ z: UnsafePointer<T>, _ a: UnsafeMutablePointer<T>, _ count: Int) {
-        switch activation {
-        case .relu: for j in 0..<count { let v = z[j]; a[j] = v > 0 ? v : 0 }
-        case .linear: a.update(from: z, count: count)
-        case .tanh: for j in 0..<count { a[j] = T.tanh(z[j]) }
-        default: for j in 0..<count { a[j] = activation.value(z[j]) }
-        }
-    }
-
-    /// `g ⊙= φ'(z)` over `count` values, the choice of φ made once (as in `activate`).
-    @inline(__always)
-    static func multiplyDerivative<T: Scalar>(_ activation: Activation, _ z: UnsafePointer<T>, _ a: UnsafePointer<T>,
-                                              _ g: UnsafeMutablePointer<T>, _ count: Int) {
-        switch activation {
-        case .relu: for i in 0..<count { g[i] = z[i] > 0 ? g[i] : 0 }
-        case .linear: break
-        case .tanh: for i in 0..<count { g[i] *= 1 - a[i] * a[i] }
-        default: for i in 0..<count { g[i] *= activation.derivative(z: z[i], a: a[i]) }
-        }
-    }
-
     @inline(__always)
     static func load8<T: Scalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
     }
 
-    /// Accumulates the weight and bias gradients: `gw += deltaᵀ · x`, `gb += Σ_rows delta`.
-    /// The inner loop runs along a row of `x` and of `gw`, both contiguous.
     @inline(__always)
-    static func denseWeightGradient<T: Scalar>(
-        delta: UnsafePointer<T>, x: UnsafePointer<T>, n: Int, inW: Int, outW: Int,
-        gw: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>
+    static func store8<T: Scalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
+    }
+
+    /// `C[r, 0..<cols] = Σ_k A(r, k) · B[k, 0..<cols] (+ bias[r])` for `r < rows`,
+    /// where `A(r, k) = a[r·rowStride + k·depthStride]`. `cols` is a multiple of 8.
+    /// The sum runs over k in order and the bias is added last, as numpy's `x @ W + b` does.
+    @inline(__always)
+    static func panel<T: Scalar>(
+        rows: Int, depth: Int, cols: Int,
+        a: UnsafePointer<T>, rowStride: Int, depthStride: Int,
+        b: UnsafePointer<T>, ldb: Int,
+        bias: UnsafePointer<T>?, c: UnsafeMutablePointer<T>, ldc: Int
     ) {
-        for r in 0..<n {
-            let dr = delta + r * outW, xr = x + r * inW
-            for o in 0..<outW {
-                let d = dr[o]
-                gb[o] += d
-                let g = gw + o * inW
-                for i in 0..<inW { g[i] += d * xr[i] }
+        var r = 0
+        while r + 4 <= rows {
+            let a0 = a + r * rowStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride
+            let b0 = SIMD8(repeating: bias?[r] ?? 0), b1 = SIMD8(repeating: bias?[r + 1] ?? 0)
+            let b2 = SIMD8(repeating: bias?[r + 2] ?? 0), b3 = SIMD8(repeating: bias?[r + 3] ?? 0)
+            let c0 = c + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+            var j = 0
+            while j + 16 <= cols {
+                var s00 = SIMD8<T>(), s01 = SIMD8<T>(), s10 = SIMD8<T>(), s11 = SIMD8<T>()
+                var s20 = SIMD8<T>(), s21 = SIMD8<T>(), s30 = SIMD8<T>(), s31 = SIMD8<T>()
+                var bk = b + j, ak = 0
+                for _ in 0..<depth {
+                    let lo = load8(bk), hi = load8(bk + 8)
+                    let w0 = SIMD8(repeating: a0[ak]), w1 = SIMD8(repeating: a1[ak])
+                    let w2 = SIMD8(repeating: a2[ak]), w3 = SIMD8(repeating: a3[ak])
+                    s00 += w0 * lo; s01 += w0 * hi; s10 += w1 * lo; s11 += w1 * hi
+                    s20 += w2 * lo; s21 += w2 * hi; s30 += w3 * lo; s31 += w3 * hi
+                    bk += ldb; ak += depthStride
+                }
+                store8(s00 + b0, c0 + j); store8(s01 + b0, c0 + j + 8)
+                store8(s10 + b1, c1 + j); store8(s11 + b1, c1 + j + 8)
+                store8(s20 + b2, c2 + j); store8(s21 + b2, c2 + j + 8)
+                store8(s30 + b3, c3 + j); store8(s31 + b3, c3 + j + 8)
+                j += 16
+            }
+            if j < cols {
+                var s0 = SIMD8<T>(), s1 = SIMD8<T>(), s2 = SIMD8<T>(), s3 = SIMD8<T>()
+                var bk = b + j, ak = 0
+                for _ in 0..<depth {
+                    let v = load8(bk)
+                    s0 += SIMD8(repeating: a0[ak]) * v; s1 += SIMD8(repeating: a1[ak]) * v
+                    s2 += SIMD8(repeating: a2[ak]) * v; s3 += SIMD8(repeating: a3[ak]) * v
+                    bk += ldb; ak += depthStride
+                }
+                store8(s0 + b0, c0 + j); store8(s1 + b1, c1 + j); store8(s2 + b2, c2 + j); store8(s3 + b3, c3 + j)
+            }
+            r += 4
+        }
+        while r < rows {
+            let ar = a + r * rowStride, cr = c + r * ldc
+            let br = SIMD8(repeating: bias?[r] ?? 0)
+            var j = 0
+            while j + 16 <= cols {
+                var s0 = SIMD8<T>(), s1 = SIMD8<T>()
+                var bk = b + j, ak = 0
+                for _ in 0..<depth {
+                    let w = SIMD8(repeating: ar[ak])
+                    s0 += w * load8(bk); s1 += w * load8(bk + 8)
+                    bk += ldb; ak += depthStride
+                }
+                store8(s0 + br, cr + j); store8(s1 + br, cr + j + 8)
+                j += 16
+            }
+            if j < cols {
+                var s = SIMD8<T>()
+                var bk = b + j, ak = 0
+                for _ in 0..<depth { s += SIMD8(repeating: ar[ak]) * load8(bk); bk += ldb; ak += depthStride }
+                store8(s + br, cr + j)
+            }
+            r += 1
+        }
+    }
+
+    /// `gW[o, i] = Σ_s δ[o, s] · x[i, s]` as dot products along the samples,
+    /// for inputs too narrow to fill a vector (the 2-, 6- or 10-wide layers).
+    @inline(__always)
+    static func weightGradientBySamples<T: Scalar>(
+        delta: UnsafePointer<T>, x: UnsafePointer<T>, ld: Int, cols: Int,
+        inW: Int, outW: Int, gw: UnsafeMutablePointer<T>
+    ) {
+        for o in 0..<outW {
+            let d = delta + o * ld, g = gw + o * inW
+            var i = 0
+            while i + 4 <= inW {
+                let x0 = x + i * ld, x1 = x0 + ld, x2 = x1 + ld, x3 = x2 + ld
+                var s0 = SIMD8<T>(), s1 = SIMD8<T>(), s2 = SIMD8<T>(), s3 = SIMD8<T>()
+                var s = 0
+                while s < cols {
+                    let dv = load8(d + s)
+                    s0 += dv * load8(x0 + s); s1 += dv * load8(x1 + s)
+                    s2 += dv * load8(x2 + s); s3 += dv * load8(x3 + s)
+                    s += 8
+                }
+                let sums = sum4(s0, s1, s2, s3)
+                g[i] = sums[0]; g[i + 1] = sums[1]; g[i + 2] = sums[2]; g[i + 3] = sums[3]
+                i += 4
+            }
+            while i + 2 <= inW {
+                let x0 = x + i * ld, x1 = x0 + ld
+                var s0 = SIMD8<T>(), s1 = SIMD8<T>()
+                var s = 0
+                while s < cols {
+                    let dv = load8(d + s)
+                    s0 += dv * load8(x0 + s); s1 += dv * load8(x1 + s)
+                    s += 8
+                }
+                g[i] = sum1(s0); g[i + 1] = sum1(s1)
+                i += 2
+            }
+            if i < inW {
+                let x0 = x + i * ld
+                var s0 = SIMD8<T>()
+                var s = 0
+                while s < cols { s0 += load8(d + s) * load8(x0 + s); s += 8 }
+                g[i] = sum1(s0)
             }
         }
     }
 
-    /// The error signal one layer down: `dx = (delta · w) ⊙ φ'(z, a)`.
+    /// The lane sums of four vectors at once, by halving (two adds of halves,
+    /// then pairwise even/odd adds): `SIMD8.sum()` adds its lanes one after the
+    /// other, which made the narrow layers' weight gradient most of W2's time.
     @inline(__always)
-    static func denseInputGradient<T: Scalar>(
-        delta: UnsafePointer<T>, w: UnsafePointer<T>, n: Int, inW: Int, outW: Int,
-        z: UnsafePointer<T>, a: UnsafePointer<T>, activation: Activation,
-        dx: UnsafeMutablePointer<T>
-    ) {
-        for r in 0..<n {
-            let dr = delta + r * outW, out = dx + r * inW
-            out.update(repeating: 0, count: inW)
-            for o in 0..<outW {
-                let d = dr[o]
-                let wo = w + o * inW
-                for i in 0..<inW { out[i] += d * wo[i] }
+    static func sum4<T: Scalar>(_ a: SIMD8<T>, _ b: SIMD8<T>, _ c: SIMD8<T>, _ d: SIMD8<T>) -> SIMD4<T> {
+        let a4 = a.lowHalf + a.highHalf, b4 = b.lowHalf + b.highHalf
+        let c4 = c.lowHalf + c.highHalf, d4 = d.lowHalf + d.highHalf
+        let ab = SIMD8(lowHalf: a4, highHalf: b4), cd = SIMD8(lowHalf: c4, highHalf: d4)
+        let ab2 = ab.evenHalf + ab.oddHalf, cd2 = cd.evenHalf + cd.oddHalf   // a01 a23 b01 b23, c…, d…
+        let abcd = SIMD8(lowHalf: ab2, highHalf: cd2)
+        return abcd.evenHalf + abcd.oddHalf
+    }
+
+    /// The lane sum of one vector by halving (3 adds deep instead of 7).
+    @inline(__always)
+    static func sum1<T: Scalar>(_ v: SIMD8<T>) -> T {
+        let h = v.lowHalf + v.highHalf, q = h.lowHalf + h.highHalf
+        return q[0] + q[1]
+    }
+
+    /// `gb[o] = Σ_s δ[o, s]`.
+    @inline(__always)
+    static func biasGradient<T: Scalar>(delta: UnsafePointer<T>, ld: Int, cols: Int, outW: Int, gb: UnsafeMutablePointer<T>) {
+        for o in 0..<outW {
+            let d = delta + o * ld
+            var acc = SIMD8<T>()
+            var s = 0
+            while s < cols { acc += load8(d + s); s += 8 }
+            gb[o] = sum1(acc)
+        }
+    }
+
+    /// `dst[c, r] = src[r, c]` for `r < rows`, `c < cols`: writes run along `dst`'s
+    /// rows, reads gather down `src`'s columns (both matrices are small enough for L1).
+    /// Wrapping index arithmetic: with overflow checks, W3's transposes took 7 % of its time.
+    @inline(__always)
+    static func transpose<T: Scalar>(_ src: UnsafePointer<T>, rows: Int, cols: Int, lds: Int,
+                                     into dst: UnsafeMutablePointer<T>, ldd: Int) {
+        for c in 0..<cols {
+            let d = dst + c &* ldd, s = src + c
+            for r in 0..<rows { d[r] = s[r &* lds] }
+        }
+    }
+
+    /// `a = φ(z)` over `rows` sample-wide rows, the choice of φ made once, as
+    /// plain loops the compiler vectorises (ReLU, tanh and the sigmoid through `VectorMath`).
+    /// When the rows are exactly `cols` apart (a training batch that fills its workspace),
+    /// all rows run as one loop: W2's six 16-sample rows were six loops with six prologues.
+    @inline(__always)
+    static func activate<T: Scalar>(_ activation: Activation, _ z: UnsafePointer<T>, _ a: UnsafeMutablePointer<T>,
+                                    rows: Int, cols: Int, ld: Int) {
+        let (loops, length) = cols == ld ? (1, rows * cols) : (rows, cols)
+        for r in 0..<loops {
+            let zr = z + r * ld, ar = a + r * ld, cols = length
+            switch activation {
+            case .relu: for j in 0..<cols { let v = zr[j]; ar[j] = v > 0 ? v : 0 }
+            case .tanh: for j in 0..<cols { ar[j] = T.vtanh(zr[j]) }
+            case .sigmoid: for j in 0..<cols { ar[j] = T.vsigmoid(zr[j]) }
+            case .linear: ar.update(from: zr, count: cols)
+            default: for j in 0..<cols { ar[j] = activation.value(zr[j]) }
             }
         }
-        multiplyDerivative(activation, z, a, dx, n * inW)
+    }
+
+    /// `g ⊙= φ'(z)` over `rows` sample-wide rows, the choice of φ made once (as in `activate`).
+    @inline(__always)
+    static func multiplyDerivative<T: Scalar>(_ activation: Activation, _ z: UnsafePointer<T>, _ a: UnsafePointer<T>,
+                                              _ g: UnsafeMutablePointer<T>, rows: Int, cols: Int, ld: Int) {
+        let (loops, length) = cols == ld ? (1, rows * cols) : (rows, cols)
+        for r in 0..<loops {
+            let zr = z + r * ld, ar = a + r * ld, gr = g + r * ld, cols = length
+            switch activation {
+            case .relu: for j in 0..<cols { gr[j] = zr[j] > 0 ? gr[j] : 0 }
+            case .tanh: for j in 0..<cols { gr[j] *= 1 - ar[j] * ar[j] }
+            case .sigmoid: for j in 0..<cols { gr[j] *= ar[j] * (1 - ar[j]) }
+            case .linear: return
+            default: for j in 0..<cols { gr[j] *= activation.derivative(z: zr[j], a: ar[j]) }
+            }
+        }
+    }
+
+    /// `Σ p[0..<count]`, eight partial sums at a time.
+    @inline(__always)
+    static func sum<T: Scalar>(_ p: UnsafePointer<T>, count: Int) -> T {
+        var acc = SIMD8<T>()
+        var i = 0
+        while i + 8 <= count { acc += load8(p + i); i += 8 }
+        var total = sum1(acc)
+        while i < count { total += p[i]; i += 1 }
+        return total
     }
 }

@@ -81,24 +81,23 @@ final class Evaluator<T: Scalar> {
     /// then `body(start, rows)` reads what it needs from the workspace.
     /// Returns the summed loss (0 without targets).
     func forEachChunk(_ network: Network<T>, x: Matrix<T>, targets: Matrix<T>?, _ body: (Int, Int) -> Void) -> Double {
-        let n = x.rows, inW = network.architecture.inputs, w = workspace.targetWidth
+        let n = x.rows
         var loss = 0.0
         network.parameters.withUnsafeBufferPointer { p in
             x.elements.withUnsafeBufferPointer { xs in
                 var start = 0
                 while start < n {
                     let m = min(Evaluator.chunk, n - start)
-                    workspace.x.update(from: xs.baseAddress! + start * inW, count: m * inW)
-                    workspace.forward(p.baseAddress!, n: m)
                     if let targets {
                         targets.elements.withUnsafeBufferPointer { ys in
-                            workspace.y.update(from: ys.baseAddress! + start * w, count: m * w)
+                            workspace.load(inputs: xs.baseAddress!, targets: ys.baseAddress!, rows: nil, start: start, count: m)
                         }
                     } else {
                         // The link outputs do not depend on the targets.
-                        workspace.y.update(repeating: 0, count: m * w)
+                        workspace.load(inputs: xs.baseAddress!, targets: nil, rows: nil, start: start, count: m)
                     }
-                    loss += Double(workspace.headLoss(n: m, withDelta: false))
+                    workspace.forward(p.baseAddress!)
+                    loss += Double(workspace.headLoss(withDelta: false))
                     body(start, m)
                     start += m
                 }
@@ -113,7 +112,7 @@ final class Evaluator<T: Scalar> {
         var out = Matrix<T>(rows: x.rows, columns: k)
         let loss = forEachChunk(network, x: x, targets: targets) { start, m in
             out.elements.withUnsafeMutableBufferPointer { os in
-                (os.baseAddress! + start * k).update(from: logits ? workspace.z[L] : workspace.a[L], count: m * k)
+                workspace.copyRows(of: logits ? workspace.z[L] : workspace.a[L], width: k, into: os.baseAddress! + start * k)
             }
         }
         return (out, x.rows > 0 ? loss / Double(x.rows) : 0)
@@ -135,12 +134,16 @@ extension Network {
     }
 
     /// The output layer's pre-activations (logits) for each row of `x`.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func logits(_ x: Matrix<T>) throws(BackpropError) -> Matrix<T> {
         try checkInputs(x)
         return Evaluator<T>(architecture: architecture).run(self, x: x, targets: nil, logits: true).outputs
     }
 
     /// Loss, accuracy, confusion matrix or R² on `data`.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func evaluate(_ data: Dataset<T>) throws(BackpropError) -> Metrics {
         try data.validate(for: architecture)
         return Evaluator<T>(architecture: architecture).metrics(self, data)
@@ -157,6 +160,8 @@ extension Network {
     /// Every layer's output for each row of `x`: the hidden layers' activations
     /// (index 0 = first hidden layer) and, last, the head's outputs. For drawing
     /// what each neuron computes over the plane.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func layerOutputs(_ x: Matrix<T>) throws(BackpropError) -> [Matrix<T>] {
         try checkInputs(x)
         let evaluator = Evaluator<T>(architecture: architecture)
@@ -165,7 +170,7 @@ extension Network {
             for l in 0..<layout.layerCount {
                 let w = layout.fanOut(l)
                 outs[l].elements.withUnsafeMutableBufferPointer { o in
-                    (o.baseAddress! + start * w).update(from: evaluator.workspace.a[l], count: m * w)
+                    evaluator.workspace.copyRows(of: evaluator.workspace.a[l], width: w, into: o.baseAddress! + start * w)
                 }
             }
         }

@@ -37,59 +37,78 @@ public enum OutputHead: String, Codable, CaseIterable, Sendable {
 }
 
 extension OutputHead {
-    /// Loss of one sample and its error signal, from the logits `z` (length `k`).
+    /// The head over a batch in the sample-wide layout (see `Kernels`): `units`
+    /// rows of logits `z` with row stride `ld`, `count` real samples padded to
+    /// `columns` (a multiple of 8). Writes the link output (probabilities or
+    /// values) to `outputs` and, when `delta` is given, the error signal of the
+    /// *mean* loss (zero in the padding columns). Targets are one row per sample
+    /// (`targetWidth` values: one class index for softmax, else one per unit).
+    /// `scratch` holds four rows of `ld`. Returns the summed loss of the real samples.
     ///
-    /// Writes the link output (probabilities or values) to `out` and `δ·scale`
-    /// to `delta`, and returns the sample's loss. `target` points at the
-    /// sample's targets (one class index for softmax, else `k` values).
-    /// `delta` may be nil when only the loss is wanted.
-    @inlinable @inline(__always)
+    /// Every loop runs along the samples with the vectorisable functions of
+    /// `VectorMath`; only softmax's log of the normaliser is a call per sample.
+    @inline(__always)
     func evaluate<T: Scalar>(
-        logits z: UnsafePointer<T>, count k: Int, target: UnsafePointer<T>,
-        out: UnsafeMutablePointer<T>, delta: UnsafeMutablePointer<T>?, scale: T
+        logits z: UnsafePointer<T>, outputs: UnsafeMutablePointer<T>, delta: UnsafeMutablePointer<T>?,
+        targets y: UnsafePointer<T>, targetWidth tw: Int, units k: Int, count n: Int, columns: Int, ld: Int,
+        scratch: UnsafeMutablePointer<T>
     ) -> T {
+        let scale = 1 / T(n)
+        let losses = scratch
+        var total: T = 0
+        // Without `delta` the error signal goes to a scratch row: unconditional stores keep the loops vectorisable.
+        let signals = delta ?? scratch + 3 * ld
         switch self {
-        case .sigmoidCrossEntropy:
-            var loss: T = 0
+        case .sigmoidCrossEntropy, .identitySquaredError, .tanhSquaredError:
             for j in 0..<k {
-                let p = logistic(z[j]), y = target[j]
-                out[j] = p
-                // −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y z
-                loss += logOnePlusExp(z[j]) - y * z[j]
-                delta?[j] = (p - y) * scale
+                let zj = z + j * ld, oj = outputs + j * ld, dj = signals + j * (delta == nil ? 0 : ld), yj = y + j
+                // One loop per head, each a straight line the compiler vectorises; targets are read with stride tw.
+                switch self {
+                case .sigmoidCrossEntropy:
+                    // −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y z; δ = σ(z) − y.
+                    for s in 0..<columns {
+                        let v = zj[s], t = yj[s &* tw], p = T.vsigmoid(v)
+                        oj[s] = p; losses[s] = T.vsigmoidLoss(v, target: t); dj[s] = (p - t) * scale
+                    }
+                case .tanhSquaredError:
+                    for s in 0..<columns {
+                        let o = T.vtanh(zj[s]), d = o - yj[s &* tw]
+                        oj[s] = o; losses[s] = d * d / 2; dj[s] = d * (1 - o * o) * scale
+                    }
+                default:
+                    for s in 0..<columns {
+                        let v = zj[s], d = v - yj[s &* tw]
+                        oj[s] = v; losses[s] = d * d / 2; dj[s] = d * scale
+                    }
+                }
+                (dj + n).update(repeating: 0, count: columns - n)
+                total += Kernels.sum(losses, count: n)
             }
-            return loss
         case .softmaxCrossEntropy:
-            var m = z[0]
-            for j in 1..<k where z[j] > m { m = z[j] }
-            var sum: T = 0
-            for j in 0..<k { let e = T.exp(z[j] - m); out[j] = e; sum += e }
-            let inv = 1 / sum
-            for j in 0..<k { out[j] *= inv }
-            let label = Int(target[0])
-            if let delta {
-                for j in 0..<k { delta[j] = (out[j] - (j == label ? 1 : 0)) * scale }
+            // p = e^{z−m}/Σ e^{z−m} with m the largest logit; loss log Σ e^{z−m} + m − z_label.
+            let m = scratch + ld, sum = scratch + 2 * ld
+            m.update(from: z, count: columns)
+            for j in 1..<max(k, 1) {
+                let zj = z + j * ld
+                for s in 0..<columns { m[s] = Swift.max(m[s], zj[s]) }
             }
-            // log Σ e^z − z_y, with the maximum taken out.
-            return T.log(sum) + m - z[label]
-        case .identitySquaredError:
-            var loss: T = 0
+            sum.update(repeating: 0, count: columns)
             for j in 0..<k {
-                let d = z[j] - target[j]
-                out[j] = z[j]
-                loss += d * d / 2
-                delta?[j] = d * scale
+                let zj = z + j * ld, oj = outputs + j * ld
+                for s in 0..<columns { let e = T.vexp(zj[s] - m[s]); oj[s] = e; sum[s] += e }
             }
-            return loss
-        case .tanhSquaredError:
-            var loss: T = 0
+            for s in 0..<columns { sum[s] = 1 / sum[s] }
             for j in 0..<k {
-                let o = T.tanh(z[j]), d = o - target[j]
-                out[j] = o
-                loss += d * d / 2
-                delta?[j] = d * (1 - o * o) * scale
+                let oj = outputs + j * ld, dj = signals + j * (delta == nil ? 0 : ld), label = T(j)
+                for s in 0..<columns {
+                    let p = oj[s] * sum[s]
+                    oj[s] = p
+                    dj[s] = (y[s] == label ? p - 1 : p) * scale
+                }
+                (dj + n).update(repeating: 0, count: columns - n)
             }
-            return loss
+            for s in 0..<n { total += m[s] - T.log(sum[s]) - z[Int(y[s]) * ld + s] }
         }
+        return total
     }
 }

@@ -52,6 +52,8 @@ public final class Trainer<T: Scalar> {
     private var dead: [Bool]
     /// The regulariser's derivative at the weights before a playground-style step.
     private var penaltyScratch: [T]
+    /// Whether the workspace holds the whole training set in stored order.
+    private var fullBatchLoaded = false
     private lazy var evaluator = Evaluator<T>(architecture: current.architecture)
 
     /// `epoch` is where counting starts: a trainer that takes over a network
@@ -99,7 +101,9 @@ public final class Trainer<T: Scalar> {
             if stopSignal.isRequested { break }
             let m = min(batchSize, n - start)
             if storedOrder {
-                workspace.gather(data, rowsFrom: start, count: m)
+                // A full batch in stored order is the same every epoch: load it once.
+                if !(m == n && fullBatchLoaded) { workspace.gather(data, rowsFrom: start, count: m) }
+                fullBatchLoaded = m == n
             } else {
                 order.withUnsafeBufferPointer { workspace.gather(data, indices: $0.baseAddress! + start, count: m) }
             }
@@ -123,9 +127,9 @@ public final class Trainer<T: Scalar> {
         let t = steps
         return current.parameters.withUnsafeMutableBufferPointer { pb -> T in
             let p = pb.baseAddress!
-            workspace.forward(p, n: m)
-            let loss = workspace.headLoss(n: m, withDelta: true)
-            workspace.backward(p, n: m)
+            workspace.forward(p)
+            let loss = workspace.headLoss(withDelta: true)
+            workspace.backward(p)
             let g = workspace.gradient
             let lambda = T(reg.rate)
             if reg.isActive && reg.style == .gradient {
@@ -188,6 +192,8 @@ public final class Trainer<T: Scalar> {
     }
 
     /// Metrics of the current network on `data` (the training set by default).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func evaluate(_ data: Dataset<T>? = nil) -> Metrics {
         evaluator.metrics(current, data ?? self.data)
     }

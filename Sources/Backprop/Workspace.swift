@@ -1,13 +1,23 @@
 /// Buffers for one forward and backward pass over up to `capacity` samples,
 /// allocated once. The training step runs entirely in them: no allocation,
 /// no reference counting of arrays, no copy-on-write checks.
+///
+/// Everything per sample is stored sample-wide (one row per unit, one column
+/// per sample, row stride `ld`; see `Kernels` for why). Targets stay one row
+/// per sample, as the data set holds them.
 final class Workspace<T: Scalar> {
     let layout: ParameterLayout
     let head: OutputHead
     let activations: [Activation]
     let capacity: Int
     let targetWidth: Int
-    /// The batch's inputs and targets, gathered from the data set.
+    /// Row stride of the sample-wide buffers: the capacity rounded up to 8.
+    let ld: Int
+    /// Samples loaded by the last `load`, and that count rounded up to 8
+    /// (the columns every kernel runs over; the padding columns are zero inputs).
+    private(set) var count = 0
+    private(set) var columns = 0
+    /// The batch's inputs (sample-wide) and targets (`ld × targetWidth`, one row per sample).
     let x: UnsafeMutablePointer<T>
     let y: UnsafeMutablePointer<T>
     /// Per layer: pre-activations z and outputs a (for the last layer: the head's link output).
@@ -16,6 +26,10 @@ final class Workspace<T: Scalar> {
     /// Error signals, ping-ponged between layers.
     let deltaA: UnsafeMutablePointer<T>
     let deltaB: UnsafeMutablePointer<T>
+    /// A layer's input, one row per sample, for the weight gradient of wide layers.
+    let transposed: UnsafeMutablePointer<T>
+    /// Four sample-wide rows for the head (per-sample losses, softmax's maximum and normaliser).
+    let headScratch: UnsafeMutablePointer<T>
     /// Gradient of the mean loss, laid out like the parameters.
     let gradient: UnsafeMutablePointer<T>
 
@@ -26,89 +40,121 @@ final class Workspace<T: Scalar> {
         activations = architecture.hidden.map(\.activation)
         self.capacity = max(capacity, 1)
         targetWidth = architecture.head.usesClassIndices ? 1 : architecture.outputs
-        let cap = self.capacity
-        x = .allocate(capacity: cap * layout.sizes[0])
-        y = .allocate(capacity: cap * targetWidth)
-        z = (0..<layout.layerCount).map { .allocate(capacity: cap * layout.fanOut($0)) }
-        a = (0..<layout.layerCount).map { .allocate(capacity: cap * layout.fanOut($0)) }
+        let ld = (self.capacity + 7) & ~7
+        self.ld = ld
         let widest = layout.sizes.max() ?? 1
-        deltaA = .allocate(capacity: cap * widest)
-        deltaB = .allocate(capacity: cap * widest)
-        gradient = .allocate(capacity: layout.count)
-        gradient.initialize(repeating: 0, count: layout.count)
+        // 64-byte aligned (a cache line), so the 8-lane loads of a row never straddle two lines
+        // when rows are a multiple of 8 values apart.
+        func buffer(_ count: Int) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64)
+                .bindMemory(to: T.self, capacity: count)
+            p.initialize(repeating: 0, count: count)
+            return p
+        }
+        x = buffer(ld * layout.sizes[0])
+        y = buffer(ld * targetWidth)
+        z = (0..<layout.layerCount).map { buffer(ld * layout.fanOut($0)) }
+        a = (0..<layout.layerCount).map { buffer(ld * layout.fanOut($0)) }
+        deltaA = buffer(ld * widest)
+        deltaB = buffer(ld * widest)
+        transposed = buffer(ld * widest)
+        headScratch = buffer(4 * ld)
+        gradient = buffer(layout.count)
     }
 
     deinit {
-        x.deallocate(); y.deallocate()
-        z.forEach { $0.deallocate() }; a.forEach { $0.deallocate() }
-        deltaA.deallocate(); deltaB.deallocate(); gradient.deallocate()
+        for p in [x, y, deltaA, deltaB, transposed, headScratch, gradient] + z + a { UnsafeMutableRawPointer(p).deallocate() }
     }
 
-    /// Copies rows `indices[start..<start+n]` of `data` into the batch buffers.
+    /// Loads `n` samples: sample `k` is row `rows?[k] ?? start + k` of `inputs`
+    /// (and of `targets`; without targets, zeros). Pads the columns up to a multiple of 8 with zeros.
+    func load(inputs: UnsafePointer<T>, targets: UnsafePointer<T>?, rows: UnsafePointer<Int>?, start: Int = 0, count n: Int) {
+        precondition(n >= 1 && n <= capacity, "a batch must fit the workspace")
+        let inW = layout.sizes[0], tw = targetWidth
+        count = n
+        columns = (n + 7) & ~7
+        for k in 0..<n {
+            let r = rows?[k] ?? start + k
+            let src = inputs + r &* inW, dst = x + k
+            for i in 0..<inW { dst[i &* ld] = src[i] }
+            if let targets { for j in 0..<tw { y[k &* tw &+ j] = targets[r &* tw &+ j] } }
+        }
+        if targets == nil { y.update(repeating: 0, count: n * tw) }
+        for k in n..<columns {
+            for i in 0..<inW { x[i * ld + k] = 0 }
+            for j in 0..<tw { y[k * tw + j] = 0 }
+        }
+    }
+
+    /// Copies rows `indices[0..<n]` of `data` into the batch buffers.
     func gather(_ data: Dataset<T>, indices: UnsafePointer<Int>, count n: Int) {
-        let inW = layout.sizes[0]
         data.x.elements.withUnsafeBufferPointer { xs in
             data.y.elements.withUnsafeBufferPointer { ys in
-                for k in 0..<n {
-                    let r = indices[k]
-                    (x + k * inW).update(from: xs.baseAddress! + r * inW, count: inW)
-                    (y + k * targetWidth).update(from: ys.baseAddress! + r * targetWidth, count: targetWidth)
-                }
+                load(inputs: xs.baseAddress!, targets: ys.baseAddress!, rows: indices, count: n)
             }
         }
     }
 
-    /// Copies `n` consecutive rows starting at `start` (no index list needed).
+    /// Copies `n` consecutive rows starting at `start`.
     func gather(_ data: Dataset<T>, rowsFrom start: Int, count n: Int) {
-        let inW = layout.sizes[0]
         data.x.elements.withUnsafeBufferPointer { xs in
-            (x).update(from: xs.baseAddress! + start * inW, count: n * inW)
-        }
-        data.y.elements.withUnsafeBufferPointer { ys in
-            (y).update(from: ys.baseAddress! + start * targetWidth, count: n * targetWidth)
+            data.y.elements.withUnsafeBufferPointer { ys in
+                load(inputs: xs.baseAddress!, targets: ys.baseAddress!, rows: nil, start: start, count: n)
+            }
         }
     }
 
-    /// Forward pass over the `n` gathered rows; leaves logits in `z.last`.
-    func forward(_ p: UnsafePointer<T>, n: Int) {
+    /// Copies the loaded samples' values of a `width`-unit sample-wide buffer
+    /// (a layer's `z` or `a`) into `dst` as one row per sample.
+    func copyRows(of buffer: UnsafePointer<T>, width: Int, into dst: UnsafeMutablePointer<T>) {
+        Kernels.transpose(buffer, rows: width, cols: count, lds: ld, into: dst, ldd: width)
+    }
+
+    /// Forward pass over the loaded samples; leaves logits in `z.last`.
+    func forward(_ p: UnsafePointer<T>) {
         var input = UnsafePointer(x)
         for l in 0..<layout.layerCount {
-            let isOutput = l == layout.layerCount - 1
-            Kernels.denseForward(
-                x: input, n: n, inW: layout.fanIn(l),
-                w: p + layout.weightOffsets[l], b: p + layout.biasOffsets[l], outW: layout.fanOut(l),
-                z: z[l], a: isOutput ? nil : a[l], activation: isOutput ? nil : activations[l])
+            let inW = layout.fanIn(l), outW = layout.fanOut(l)
+            Kernels.panel(rows: outW, depth: inW, cols: columns,
+                          a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
+                          b: input, ldb: ld, bias: p + layout.biasOffsets[l], c: z[l], ldc: ld)
+            if l < layout.layerCount - 1 {
+                Kernels.activate(activations[l], z[l], a[l], rows: outW, cols: columns, ld: ld)
+            }
             input = UnsafePointer(a[l])
         }
     }
 
     /// Applies the head to the logits: link outputs into `a.last`, and, when
-    /// `withDelta`, the output error signal of the *mean* loss into `deltaA`.
-    /// Returns the summed loss over the `n` rows.
-    func headLoss(n: Int, withDelta: Bool) -> T {
-        let k = layout.sizes.last!, L = layout.layerCount - 1
-        let scale = 1 / T(n)
-        var total: T = 0
-        for r in 0..<n {
-            total += head.evaluate(logits: z[L] + r * k, count: k, target: y + r * targetWidth,
-                                   out: a[L] + r * k, delta: withDelta ? deltaA + r * k : nil, scale: scale)
-        }
-        return total
+    /// `withDelta`, the output error signal of the *mean* loss into `deltaA`
+    /// (zero in the padding columns). Returns the summed loss over the loaded samples.
+    func headLoss(withDelta: Bool) -> T {
+        let L = layout.layerCount - 1
+        return head.evaluate(logits: z[L], outputs: a[L], delta: withDelta ? deltaA : nil,
+                             targets: y, targetWidth: targetWidth, units: layout.sizes.last!,
+                             count: count, columns: columns, ld: ld, scratch: headScratch)
     }
 
     /// Backward pass: fills `gradient` with ∂(mean loss)/∂parameters, given the
     /// output error signal in `deltaA` (from `headLoss(withDelta: true)`).
-    func backward(_ p: UnsafePointer<T>, n: Int) {
-        gradient.update(repeating: 0, count: layout.count)
+    func backward(_ p: UnsafePointer<T>) {
         var delta = deltaA, spare = deltaB
         for l in stride(from: layout.layerCount - 1, through: 0, by: -1) {
             let inW = layout.fanIn(l), outW = layout.fanOut(l)
             let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
-            Kernels.denseWeightGradient(delta: delta, x: input, n: n, inW: inW, outW: outW,
-                                        gw: gradient + layout.weightOffsets[l], gb: gradient + layout.biasOffsets[l])
+            let gw = gradient + layout.weightOffsets[l]
+            Kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])
+            if inW >= 16 && inW % 8 == 0 {
+                Kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
+                Kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
+                              b: transposed, ldb: inW, bias: nil, c: gw, ldc: inW)
+            } else {
+                Kernels.weightGradientBySamples(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW, gw: gw)
+            }
             if l > 0 {
-                Kernels.denseInputGradient(delta: delta, w: p + layout.weightOffsets[l], n: n, inW: inW, outW: outW,
-                                           z: z[l - 1], a: a[l - 1], activation: activations[l - 1], dx: spare)
+                Kernels.panel(rows: inW, depth: outW, cols: columns, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,
+                              b: delta, ldb: ld, bias: nil, c: spare, ldc: ld)
+                Kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)
                 swap(&delta, &spare)
             }
         }

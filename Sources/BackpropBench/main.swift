@@ -4,7 +4,7 @@ import MallocInterposerSwift
 
 /// backprop-bench: times W1, W2, W3 (shared/peers) in Backprop on one thread.
 ///
-///     swift run -c release backprop-bench [--workload w1,w2,w3] [--dtype float32,float64] [--reps 5]
+///     swift run -c release backprop-bench [--workload w1,w2,w3] [--dtype float32,float64] [--reps 5] [--label NAME]
 ///     swift run -c release backprop-bench --scaling DIR [--peak-gflops 97]
 ///
 /// Prints one JSON line per workload and precision (median / min / max seconds
@@ -32,7 +32,8 @@ if ProcessInfo.processInfo.environment["BACKPROP_BENCH_PRELOADED"] == nil, FileM
 }
 
 struct Row: Encodable {
-    var impl = "backprop"
+    /// `--label`: which build this is (the peer script runs the default and the native build).
+    var impl = argument("--label", "backprop")
     var workload: String
     var dtype: String
     var threads = 1

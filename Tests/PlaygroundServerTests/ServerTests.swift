@@ -9,7 +9,9 @@ import Backprop
 @testable import PlaygroundServer
 
 /// The page's protocol over a real socket: snapshots, bad messages, limits, origin.
-@Suite(.serialized) struct ServerTests {
+/// Each test reads the socket until it has seen what it expects; the time limit turns a
+/// missing reply into a failure instead of a run that never ends (seen once under full load).
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ServerTests {
     func app(_ limits: Limits = Limits()) throws -> some ApplicationProtocol {
         try PlaygroundServer.application(host: "127.0.0.1", port: 0, limits: limits)
     }

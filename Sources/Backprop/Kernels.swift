@@ -44,6 +44,9 @@ enum Kernels {
         b: UnsafePointer<T>, ldb: Int,
         bias: UnsafePointer<T>?, c: UnsafeMutablePointer<T>, ldc: Int
     ) {
+        // A 4 × 16 tile is eight accumulators: eight AVX registers for Float, but
+        // sixteen for Double (every register), which spills; Double takes 4 × 8 tiles.
+        let wide = MemoryLayout<T>.size <= 4
         var r = 0
         while r + 4 <= rows {
             let a0 = a + r * rowStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride
@@ -51,7 +54,7 @@ enum Kernels {
             let b2 = SIMD8(repeating: bias?[r + 2] ?? 0), b3 = SIMD8(repeating: bias?[r + 3] ?? 0)
             let c0 = c + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
             var j = 0
-            while j + 16 <= cols {
+            while wide && j + 16 <= cols {
                 var s00 = SIMD8<T>(), s01 = SIMD8<T>(), s10 = SIMD8<T>(), s11 = SIMD8<T>()
                 var s20 = SIMD8<T>(), s21 = SIMD8<T>(), s30 = SIMD8<T>(), s31 = SIMD8<T>()
                 var bk = b + j, ak = 0
@@ -69,7 +72,7 @@ enum Kernels {
                 store8(s30 + b3, c3 + j); store8(s31 + b3, c3 + j + 8)
                 j += 16
             }
-            if j < cols {
+            while j < cols {
                 var s0 = SIMD8<T>(), s1 = SIMD8<T>(), s2 = SIMD8<T>(), s3 = SIMD8<T>()
                 var bk = b + j, ak = 0
                 for _ in 0..<depth {
@@ -79,6 +82,7 @@ enum Kernels {
                     bk += ldb; ak += depthStride
                 }
                 store8(s0 + b0, c0 + j); store8(s1 + b1, c1 + j); store8(s2 + b2, c2 + j); store8(s3 + b3, c3 + j)
+                j += 8
             }
             r += 4
         }

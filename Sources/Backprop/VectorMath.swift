@@ -19,6 +19,8 @@ public protocol VectorMath: BinaryFloatingPoint {
     static func vexpParts(_ x: Self) -> (q: Self, scale: Self)
     /// log(1 + u) for 0 ≤ u ≤ 1 (the softplus tail log(1 + e^(−|z|))).
     static func vlog1pUnit(_ u: Self) -> Self
+    /// tanh(x); saturates to ±1 without overflow.
+    static func vtanh(_ x: Self) -> Self
 }
 
 extension VectorMath {
@@ -36,9 +38,9 @@ extension VectorMath {
         return scale * q + (scale - 1)
     }
 
-    /// tanh(x) = E/(E + 2) with E = e^{2|x|} − 1, and the sign of x. One expm1,
-    /// one division, no branch; exact at 0, saturates to ±1 (|x| is capped at 20,
-    /// beyond which tanh rounds to 1 in both types).
+    /// tanh(x) = E/(E + 2) with E = e^{2|x|} − 1, and the sign of x (Double's form).
+    /// One expm1, one division, no branch; exact at 0, saturates to ±1 (|x| is capped
+    /// at 20, beyond which tanh rounds to 1).
     @inlinable @inline(__always)
     public static func vtanh(_ x: Self) -> Self {
         let a = Swift.min(x.magnitude, 20)
@@ -62,6 +64,26 @@ extension VectorMath {
 }
 
 extension Float: VectorMath {
+    /// tanh(x) = x·P(x²)/Q(x²), P and Q of degree 4, on |x| ≤ 9 (beyond, tanh rounds to 1).
+    /// Why not the exp form: its chain of ~25 dependent operations kept too few loop
+    /// iterations in flight; this one is 2.2× faster (0.59 vs 1.30 ns per value, AVX2
+    /// build, measured in a loop of 3,520) and W1's tanh was half its time.
+    /// The coefficients are our own fit (scripts/fit_tanh.py: iteratively reweighted least
+    /// squares on the relative error, 2.1e-8 max over [0, 9]); evaluated in Float the
+    /// result is within 6 ulp (tested at ≤ 8), the largest near |x| ≈ 7 where tanh ≈ 1 − 1e-6.
+    @inlinable @inline(__always)
+    public static func vtanh(_ x: Float) -> Float {
+        let a = Swift.min(x.magnitude, 9), s = a * a
+        var p: Float = 1.3354748473748401e-08
+        p = p * s + 2.060915359249852e-05; p = p * s + 0.003495592835057611
+        p = p * s + 0.13381029734643626; p = p * s + 0.99999997948264
+        var q: Float = 7.776596401554148e-07
+        q = q * s + 0.00032856422505210054; q = q * s + 0.02587700050949247
+        q = q * s + 0.46714345336335417; q = q * s + 1
+        // tanh(9) = 1 − 3e-8 already rounds to 1 in Float: say so exactly from there on.
+        return Float(signOf: x, magnitudeOf: a >= 9 ? 1 : a * (p / q))   // NaN falls through to NaN
+    }
+
     @inlinable @inline(__always)
     public static func vexpParts(_ x: Float) -> (q: Float, scale: Float) {
         let x = Swift.max(Swift.min(x, 88), -87)
@@ -99,12 +121,16 @@ extension Double: VectorMath {
         let t = x * 1.4426950408889634074 + magic
         let n = t - magic
         let r = x - n * 6.93147180369123816490e-01 - n * 1.90821492927058770002e-10
-        // Taylor to r¹³: the remainder r¹⁴/14! < 5e-18 for |r| ≤ ln2/2.
-        var p: Double = 1.0 / 6227020800
-        p = p * r + 1.0 / 479001600; p = p * r + 1.0 / 39916800; p = p * r + 1.0 / 3628800
-        p = p * r + 1.0 / 362880; p = p * r + 1.0 / 40320; p = p * r + 1.0 / 5040
-        p = p * r + 1.0 / 720; p = p * r + 1.0 / 120; p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6; p = p * r + 0.5; p = p * r + 1
+        // Taylor to r¹³: the remainder r¹⁴/14! < 5e-18 for |r| ≤ ln2/2. q = e^r − 1 = r·Σ r^k/(k+1)!,
+        // the sum in Estrin's form (pairs, then powers r², r⁴, r⁸): 5 dependent steps instead
+        // of Horner's 12, which is what a loop of these waits on.
+        let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
+        let e01 = 1 + r * 0.5, e23 = 1.0 / 6 + r * (1.0 / 24), e45 = 1.0 / 120 + r * (1.0 / 720)
+        let e67 = 1.0 / 5040 + r * (1.0 / 40320), e89 = 1.0 / 362880 + r * (1.0 / 3628800)
+        let e1011 = 1.0 / 39916800 + r * (1.0 / 479001600), e12 = 1.0 / 6227020800
+        let low = (e01 + r2 * e23) + r4 * (e45 + r2 * e67)
+        let high = (e89 + r2 * e1011) + r4 * e12
+        let p = low + r8 * high
         let k = t.bitPattern &- magic.bitPattern
         return (p * r, Double(bitPattern: (k &+ 1023) &<< 52))
     }

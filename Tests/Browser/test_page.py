@@ -94,18 +94,20 @@ def run(driver, port):
     check(len(driver.find_elements(By.CSS_SELECTOR, '.node[data-layer="1"]')) == 8, "the URL's network is built (8 neurons)")
     driver.save_screenshot(os.path.join(SHOTS, "1-loaded.png"))
 
-    # Play: the epoch count rises and the test loss falls on the spiral.
-    start_loss = number(driver, "test-loss")
+    # Play: the epoch count rises and the training loss falls on the spiral. (Not the test
+    # loss: with noise 0 and 8,8,8 the net overfits, so the test loss dips to ~0.26 near epoch
+    # 2,700 and climbs again — a window the release build passes in under a second.)
+    start_loss = number(driver, "train-loss")
     driver.find_element(By.ID, "play").click()
     wait.until(lambda d: number(d, "epoch") > 0)
     e1 = number(driver, "epoch")
     time.sleep(2)
     check(number(driver, "epoch") > e1, f"epochs rise while playing ({e1:.0f} → {number(driver, 'epoch'):.0f})")
     deadline = time.time() + 90
-    while time.time() < deadline and not number(driver, "test-loss") < start_loss * 0.6:
+    while time.time() < deadline and not number(driver, "train-loss") < start_loss * 0.6:
         time.sleep(1)
-    end_loss = number(driver, "test-loss")
-    check(end_loss < start_loss * 0.6, f"test loss falls ({start_loss:.3f} → {end_loss:.3f})")
+    end_loss = number(driver, "train-loss")
+    check(end_loss < start_loss * 0.6, f"training loss falls ({start_loss:.3f} → {end_loss:.3f})")
     eps, fps = number(driver, "eps"), number(driver, "fps")
     print(f"     epochs/s shown {eps:.0f}, frames/s shown {fps:.0f}", flush=True)
     check(fps > 0 and eps > 0, "epochs/s and frames/s are shown while playing")

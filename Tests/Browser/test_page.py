@@ -16,6 +16,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -79,7 +80,9 @@ def main():
 
 
 def run(driver, port):
-    wait = WebDriverWait(driver, 30)
+    # The page redraws the network diagram with every snapshot (~20 a second at release
+    # speed), so an element found a moment ago may be gone: look again rather than fail.
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
     url = f"http://127.0.0.1:{port}/#dataset=spiral&layers=8,8,8&activation=tanh&lr=0.03&batch-size=10&noise=0"
     driver.get(url)
     # The server greets every socket with its default session; the page then sends the URL's
@@ -131,8 +134,9 @@ def run(driver, port):
     check(True, f"adding a neuron gives {before + 1} in layer 1")
 
     # Edit a weight by clicking its link and answering the prompt.
-    link = driver.find_element(By.CSS_SELECTOR, 'path.link[data-layer="0"][data-to="0"][data-from="0"]')
-    driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", link)
+    # Found and clicked in one script, so a redraw in between cannot leave a stale reference.
+    driver.execute_script("document.querySelector('path.link[data-layer=\"0\"][data-to=\"0\"][data-from=\"0\"]')"
+                          ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
     alert = wait.until(lambda d: d.switch_to.alert)
     alert.send_keys("1.2345")
     alert.accept()

@@ -8,6 +8,12 @@ let package = Package(
         .executable(name: "backprop", targets: ["BackpropCLI"]),
         .executable(name: "backprop-bench", targets: ["BackpropBench"]),
     ],
+    traits: [
+        // Opt-in: fused multiply-add in the kernels and the vector math. Only for CPUs with
+        // FMA (x86-64 since Haswell, all arm64) and with `-Xswiftc -target-cpu` set to one;
+        // elsewhere each fused operation becomes a library call. README, "Fast build".
+        .trait(name: "FMA", description: "Fused multiply-add in the training kernels (needs a CPU with FMA and -target-cpu)"),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),

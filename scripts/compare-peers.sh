@@ -28,11 +28,17 @@ PKGS="numpy scikit-learn threadpoolctl jax[cpu] safetensors"
 "$PY" -m pip install --quiet --disable-pip-version-check $PKGS
 
 # Two builds of Backprop: the default one (what `swift build -c release` gives any user) and the
-# native one, compiled for this CPU (AVX2 here) with -target-cpu; see README "Fast build".
+# native one, compiled for this CPU (AVX2 here) with -target-cpu and, when the CPU has fused
+# multiply-add, the package's FMA trait; see README "Fast build". FMA=0 leaves the trait off.
 TARGET_CPU=${TARGET_CPU:-native}
+if [ -z "${FMA:-}" ]; then
+  if [ "$(uname -m)" = aarch64 ] || grep -qw fma /proc/cpuinfo 2>/dev/null; then FMA=1; else FMA=0; fi
+fi
 swift build -c release --product backprop-bench
 BENCH="$(swift build -c release --show-bin-path)/backprop-bench"
 NATIVE_FLAGS=(--scratch-path .build-native -Xswiftc -target-cpu -Xswiftc "$TARGET_CPU")
+[ "$FMA" = 1 ] && NATIVE_FLAGS+=(--traits FMA)
+echo "+ native build: ${NATIVE_FLAGS[*]}" >&2
 swift build -c release --product backprop-bench "${NATIVE_FLAGS[@]}"
 BENCH_NATIVE="$(swift build -c release --show-bin-path "${NATIVE_FLAGS[@]}")/backprop-bench"
 
@@ -65,6 +71,7 @@ for R in $(seq 1 "$ROUNDS"); do
   done
 done
 
+echo "backprop-native = swift build -c release ${NATIVE_FLAGS[*]:2}"
 "$PY" scripts/compare_peers_table.py "$BENCH_RESULTS"
 echo
 "$PY" -c "import numpy, sklearn, jax, sys; print('peer versions: python', sys.version.split()[0], '· numpy', numpy.__version__, '· scikit-learn', sklearn.__version__, '· jax', jax.__version__)"

@@ -24,6 +24,18 @@
 /// each finished row of z while it is in cache, with vector forms of ReLU,
 /// tanh and the sigmoid (`VectorMath`).
 enum Kernels {
+    /// `s += a · b`, fused into one instruction (one rounding) when the package is built
+    /// with the `FMA` trait (README, "Fast build"); a multiply and an add otherwise, since
+    /// without hardware FMA the fused form is a library call per lane.
+    @inline(__always)
+    static func madd<T: Scalar>(_ s: inout SIMD8<T>, _ a: SIMD8<T>, _ b: SIMD8<T>) {
+        #if FMA
+        s = s.addingProduct(a, b)
+        #else
+        s += a * b
+        #endif
+    }
+
     @inline(__always)
     static func load8<T: Scalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
@@ -62,8 +74,8 @@ enum Kernels {
                     let lo = load8(bk), hi = load8(bk + 8)
                     let w0 = SIMD8(repeating: a0[ak]), w1 = SIMD8(repeating: a1[ak])
                     let w2 = SIMD8(repeating: a2[ak]), w3 = SIMD8(repeating: a3[ak])
-                    s00 += w0 * lo; s01 += w0 * hi; s10 += w1 * lo; s11 += w1 * hi
-                    s20 += w2 * lo; s21 += w2 * hi; s30 += w3 * lo; s31 += w3 * hi
+                    madd(&s00, w0, lo); madd(&s01, w0, hi); madd(&s10, w1, lo); madd(&s11, w1, hi)
+                    madd(&s20, w2, lo); madd(&s21, w2, hi); madd(&s30, w3, lo); madd(&s31, w3, hi)
                     bk += ldb; ak += depthStride
                 }
                 store8(s00 + b0, c0 + j); store8(s01 + b0, c0 + j + 8)
@@ -77,8 +89,8 @@ enum Kernels {
                 var bk = b + j, ak = 0
                 for _ in 0..<depth {
                     let v = load8(bk)
-                    s0 += SIMD8(repeating: a0[ak]) * v; s1 += SIMD8(repeating: a1[ak]) * v
-                    s2 += SIMD8(repeating: a2[ak]) * v; s3 += SIMD8(repeating: a3[ak]) * v
+                    madd(&s0, SIMD8(repeating: a0[ak]), v); madd(&s1, SIMD8(repeating: a1[ak]), v)
+                    madd(&s2, SIMD8(repeating: a2[ak]), v); madd(&s3, SIMD8(repeating: a3[ak]), v)
                     bk += ldb; ak += depthStride
                 }
                 store8(s0 + b0, c0 + j); store8(s1 + b1, c1 + j); store8(s2 + b2, c2 + j); store8(s3 + b3, c3 + j)
@@ -95,7 +107,7 @@ enum Kernels {
                 var bk = b + j, ak = 0
                 for _ in 0..<depth {
                     let w = SIMD8(repeating: ar[ak])
-                    s0 += w * load8(bk); s1 += w * load8(bk + 8)
+                    madd(&s0, w, load8(bk)); madd(&s1, w, load8(bk + 8))
                     bk += ldb; ak += depthStride
                 }
                 store8(s0 + br, cr + j); store8(s1 + br, cr + j + 8)
@@ -104,7 +116,7 @@ enum Kernels {
             if j < cols {
                 var s = SIMD8<T>()
                 var bk = b + j, ak = 0
-                for _ in 0..<depth { s += SIMD8(repeating: ar[ak]) * load8(bk); bk += ldb; ak += depthStride }
+                for _ in 0..<depth { madd(&s, SIMD8(repeating: ar[ak]), load8(bk)); bk += ldb; ak += depthStride }
                 store8(s + br, cr + j)
             }
             r += 1
@@ -113,12 +125,52 @@ enum Kernels {
 
     /// `gW[o, i] = Σ_s δ[o, s] · x[i, s]` as dot products along the samples,
     /// for inputs too narrow to fill a vector (the 2-, 6- or 10-wide layers).
+    /// Four outputs × two inputs at a time: eight independent sums per pass over
+    /// the samples, each loaded vector used two or four times. (One output at a
+    /// time left the 2-wide input layer of W1 waiting on two chains of adds.)
     @inline(__always)
     static func weightGradientBySamples<T: Scalar>(
         delta: UnsafePointer<T>, x: UnsafePointer<T>, ld: Int, cols: Int,
         inW: Int, outW: Int, gw: UnsafeMutablePointer<T>
     ) {
-        for o in 0..<outW {
+        var o = 0
+        while o + 4 <= outW {
+            let d0 = delta + o * ld, d1 = d0 + ld, d2 = d1 + ld, d3 = d2 + ld
+            let g0 = gw + o * inW, g1 = g0 + inW, g2 = g1 + inW, g3 = g2 + inW
+            var i = 0
+            while i + 2 <= inW {
+                let x0 = x + i * ld, x1 = x0 + ld
+                var s00 = SIMD8<T>(), s01 = SIMD8<T>(), s10 = SIMD8<T>(), s11 = SIMD8<T>()
+                var s20 = SIMD8<T>(), s21 = SIMD8<T>(), s30 = SIMD8<T>(), s31 = SIMD8<T>()
+                var s = 0
+                while s < cols {
+                    let u = load8(x0 + s), v = load8(x1 + s)
+                    let e0 = load8(d0 + s), e1 = load8(d1 + s), e2 = load8(d2 + s), e3 = load8(d3 + s)
+                    madd(&s00, e0, u); madd(&s01, e0, v); madd(&s10, e1, u); madd(&s11, e1, v)
+                    madd(&s20, e2, u); madd(&s21, e2, v); madd(&s30, e3, u); madd(&s31, e3, v)
+                    s += 8
+                }
+                let top = sum4(s00, s01, s10, s11), bottom = sum4(s20, s21, s30, s31)
+                g0[i] = top[0]; g0[i + 1] = top[1]; g1[i] = top[2]; g1[i + 1] = top[3]
+                g2[i] = bottom[0]; g2[i + 1] = bottom[1]; g3[i] = bottom[2]; g3[i + 1] = bottom[3]
+                i += 2
+            }
+            if i < inW {
+                let x0 = x + i * ld
+                var s0 = SIMD8<T>(), s1 = SIMD8<T>(), s2 = SIMD8<T>(), s3 = SIMD8<T>()
+                var s = 0
+                while s < cols {
+                    let u = load8(x0 + s)
+                    madd(&s0, load8(d0 + s), u); madd(&s1, load8(d1 + s), u)
+                    madd(&s2, load8(d2 + s), u); madd(&s3, load8(d3 + s), u)
+                    s += 8
+                }
+                let sums = sum4(s0, s1, s2, s3)
+                g0[i] = sums[0]; g1[i] = sums[1]; g2[i] = sums[2]; g3[i] = sums[3]
+            }
+            o += 4
+        }
+        while o < outW {
             let d = delta + o * ld, g = gw + o * inW
             var i = 0
             while i + 4 <= inW {
@@ -127,33 +179,24 @@ enum Kernels {
                 var s = 0
                 while s < cols {
                     let dv = load8(d + s)
-                    s0 += dv * load8(x0 + s); s1 += dv * load8(x1 + s)
-                    s2 += dv * load8(x2 + s); s3 += dv * load8(x3 + s)
+                    madd(&s0, dv, load8(x0 + s)); madd(&s1, dv, load8(x1 + s))
+                    madd(&s2, dv, load8(x2 + s)); madd(&s3, dv, load8(x3 + s))
                     s += 8
                 }
                 let sums = sum4(s0, s1, s2, s3)
                 g[i] = sums[0]; g[i + 1] = sums[1]; g[i + 2] = sums[2]; g[i + 3] = sums[3]
                 i += 4
             }
-            while i + 2 <= inW {
+            if i + 2 <= inW {
                 let x0 = x + i * ld, x1 = x0 + ld
                 var s0 = SIMD8<T>(), s1 = SIMD8<T>()
                 var s = 0
-                while s < cols {
-                    let dv = load8(d + s)
-                    s0 += dv * load8(x0 + s); s1 += dv * load8(x1 + s)
-                    s += 8
-                }
+                while s < cols { let dv = load8(d + s); madd(&s0, dv, load8(x0 + s)); madd(&s1, dv, load8(x1 + s)); s += 8 }
                 g[i] = sum1(s0); g[i + 1] = sum1(s1)
                 i += 2
             }
-            if i < inW {
-                let x0 = x + i * ld
-                var s0 = SIMD8<T>()
-                var s = 0
-                while s < cols { s0 += load8(d + s) * load8(x0 + s); s += 8 }
-                g[i] = sum1(s0)
-            }
+            if i < inW { g[i] = dot(d, x + i * ld, count: cols) }
+            o += 1
         }
     }
 
@@ -177,16 +220,21 @@ enum Kernels {
         return q[0] + q[1]
     }
 
-    /// `gb[o] = Σ_s δ[o, s]`.
+    /// `gb[o] = Σ_s δ[o, s]`, four rows at a time (one running sum per row
+    /// would wait on the previous add at every step).
     @inline(__always)
     static func biasGradient<T: Scalar>(delta: UnsafePointer<T>, ld: Int, cols: Int, outW: Int, gb: UnsafeMutablePointer<T>) {
-        for o in 0..<outW {
-            let d = delta + o * ld
-            var acc = SIMD8<T>()
+        var o = 0
+        while o + 4 <= outW {
+            let d0 = delta + o * ld, d1 = d0 + ld, d2 = d1 + ld, d3 = d2 + ld
+            var s0 = SIMD8<T>(), s1 = SIMD8<T>(), s2 = SIMD8<T>(), s3 = SIMD8<T>()
             var s = 0
-            while s < cols { acc += load8(d + s); s += 8 }
-            gb[o] = sum1(acc)
+            while s < cols { s0 += load8(d0 + s); s1 += load8(d1 + s); s2 += load8(d2 + s); s3 += load8(d3 + s); s += 8 }
+            let sums = sum4(s0, s1, s2, s3)
+            gb[o] = sums[0]; gb[o + 1] = sums[1]; gb[o + 2] = sums[2]; gb[o + 3] = sums[3]
+            o += 4
         }
+        while o < outW { gb[o] = sum(delta + o * ld, count: cols); o += 1 }
     }
 
     /// `dst[c, r] = src[r, c]` for `r < rows`, `c < cols`: writes run along `dst`'s
@@ -238,13 +286,31 @@ enum Kernels {
         }
     }
 
-    /// `Σ p[0..<count]`, eight partial sums at a time.
+    /// `Σ a[s] · b[s]` over `count` (a multiple of 8) values, 8 × 4 partial sums at a time.
+    @inline(__always)
+    static func dot<T: Scalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, count: Int) -> T {
+        var a0 = SIMD8<T>(), a1 = SIMD8<T>(), a2 = SIMD8<T>(), a3 = SIMD8<T>()
+        var i = 0
+        while i + 32 <= count {
+            madd(&a0, load8(a + i), load8(b + i)); madd(&a1, load8(a + i + 8), load8(b + i + 8))
+            madd(&a2, load8(a + i + 16), load8(b + i + 16)); madd(&a3, load8(a + i + 24), load8(b + i + 24))
+            i += 32
+        }
+        while i < count { madd(&a0, load8(a + i), load8(b + i)); i += 8 }
+        return sum1((a0 + a1) + (a2 + a3))
+    }
+
+    /// `Σ p[0..<count]`, 8 × 4 partial sums at a time.
     @inline(__always)
     static func sum<T: Scalar>(_ p: UnsafePointer<T>, count: Int) -> T {
-        var acc = SIMD8<T>()
+        var a0 = SIMD8<T>(), a1 = SIMD8<T>(), a2 = SIMD8<T>(), a3 = SIMD8<T>()
         var i = 0
-        while i + 8 <= count { acc += load8(p + i); i += 8 }
-        var total = sum1(acc)
+        while i + 32 <= count {
+            a0 += load8(p + i); a1 += load8(p + i + 8); a2 += load8(p + i + 16); a3 += load8(p + i + 24)
+            i += 32
+        }
+        while i + 8 <= count { a0 += load8(p + i); i += 8 }
+        var total = sum1((a0 + a1) + (a2 + a3))
         while i < count { total += p[i]; i += 1 }
         return total
     }

@@ -43,7 +43,9 @@ extension OutputHead {
     /// values) to `outputs` and, when `delta` is given, the error signal of the
     /// *mean* loss (zero in the padding columns). Targets are one row per sample
     /// (`targetWidth` values: one class index for softmax, else one per unit).
-    /// `scratch` holds four rows of `ld`. Returns the summed loss of the real samples.
+    /// `scratch` holds four rows of `ld`. Returns the summed loss of the real samples,
+    /// or 0 without computing it when `withLoss` is false (a training step whose loss
+    /// nobody reads: for W1 the sigmoid head's log1p was a quarter of the head's time).
     ///
     /// Every loop runs along the samples with the vectorisable functions of
     /// `VectorMath`; only softmax's log of the normaliser is a call per sample.
@@ -51,7 +53,7 @@ extension OutputHead {
     func evaluate<T: Scalar>(
         logits z: UnsafePointer<T>, outputs: UnsafeMutablePointer<T>, delta: UnsafeMutablePointer<T>?,
         targets y: UnsafePointer<T>, targetWidth tw: Int, units k: Int, count n: Int, columns: Int, ld: Int,
-        scratch: UnsafeMutablePointer<T>
+        scratch: UnsafeMutablePointer<T>, withLoss: Bool = true
     ) -> T {
         let scale = 1 / T(n)
         let losses = scratch
@@ -64,12 +66,14 @@ extension OutputHead {
                 let zj = z + j * ld, oj = outputs + j * ld, dj = signals + j * (delta == nil ? 0 : ld), yj = y + j
                 // One loop per head, each a straight line the compiler vectorises; targets are read with stride tw.
                 switch self {
-                case .sigmoidCrossEntropy:
+                case .sigmoidCrossEntropy where withLoss:
                     // −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y z; δ = σ(z) − y.
                     for s in 0..<columns {
                         let v = zj[s], t = yj[s &* tw], p = T.vsigmoid(v)
                         oj[s] = p; losses[s] = T.vsigmoidLoss(v, target: t); dj[s] = (p - t) * scale
                     }
+                case .sigmoidCrossEntropy:
+                    for s in 0..<columns { let p = T.vsigmoid(zj[s]); oj[s] = p; dj[s] = (p - yj[s &* tw]) * scale }
                 case .tanhSquaredError:
                     for s in 0..<columns {
                         let o = T.vtanh(zj[s]), d = o - yj[s &* tw]
@@ -82,7 +86,7 @@ extension OutputHead {
                     }
                 }
                 (dj + n).update(repeating: 0, count: columns - n)
-                total += Kernels.sum(losses, count: n)
+                if withLoss { total += Kernels.sum(losses, count: n) }
             }
         case .softmaxCrossEntropy:
             // p = e^{z−m}/Σ e^{z−m} with m the largest logit; loss log Σ e^{z−m} + m − z_label.
@@ -107,7 +111,7 @@ extension OutputHead {
                 }
                 (dj + n).update(repeating: 0, count: columns - n)
             }
-            for s in 0..<n { total += m[s] - T.log(sum[s]) - z[Int(y[s]) * ld + s] }
+            if withLoss { for s in 0..<n { total += m[s] - T.log(sum[s]) - z[Int(y[s]) * ld + s] } }
         }
         return total
     }

@@ -5,8 +5,9 @@ public struct EpochReport: Sendable {
     /// Optimiser steps so far.
     public var steps: Int
     public var learningRate: Double
-    /// Mean of the batch losses seen during the epoch (cheap; parameters moved meanwhile).
-    public var runningLoss: Double
+    /// Mean of the batch losses seen during the epoch (parameters moved meanwhile);
+    /// nil unless `fit(measureRunningLoss: true)` asked for it.
+    public var runningLoss: Double?
     /// Metrics on the training set at the epoch's final parameters, when requested.
     public var train: Metrics?
     /// Metrics on the test set at the epoch's final parameters, when a test set was given.
@@ -84,6 +85,13 @@ public final class Trainer<T: Scalar> {
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func trainEpoch() throws(BackpropError) -> Double {
+        try trainEpoch(measuringLoss: true) ?? .nan
+    }
+
+    /// One epoch; the mean batch loss when `measuringLoss`, else nil — the loss is then not
+    /// computed at all (a log per sample for cross-entropy), and a divergence is caught by
+    /// the parameter check at the end of the epoch instead of at the batch.
+    private func trainEpoch(measuringLoss: Bool) throws(BackpropError) -> Double? {
         let n = data.count
         let eta = T(settings.learningRate.rate(epoch: epoch))
         let storedOrder: Bool
@@ -107,19 +115,22 @@ public final class Trainer<T: Scalar> {
             } else {
                 order.withUnsafeBufferPointer { workspace.gather(data, indices: $0.baseAddress! + start, count: m) }
             }
-            let loss = step(rows: m, learningRate: eta)
-            guard loss.isFinite else { throw divergence(detail: "the batch loss is \(loss)") }
-            lossSum += Double(loss) / Double(m)
+            let loss = step(rows: m, learningRate: eta, measuringLoss: measuringLoss)
+            if measuringLoss {
+                guard loss.isFinite else { throw divergence(detail: "the batch loss is \(loss)") }
+                lossSum += Double(loss) / Double(m)
+            }
             batches += 1
             start += m
         }
         epoch += 1
         if let l = firstNonFiniteLayer() { throw .diverged(epoch: epoch, layer: l + 1, detail: "a parameter is NaN or infinite") }
-        return batches > 0 ? lossSum / Double(batches) : .nan
+        return measuringLoss ? (batches > 0 ? lossSum / Double(batches) : .nan) : nil
     }
 
-    /// One optimiser step on the `m` rows gathered in the workspace; returns their summed loss.
-    private func step(rows m: Int, learningRate eta: T) -> T {
+    /// One optimiser step on the `m` rows gathered in the workspace; returns their summed
+    /// loss when `measuringLoss` (else 0).
+    private func step(rows m: Int, learningRate eta: T, measuringLoss: Bool) -> T {
         let layout = current.layout
         let reg = settings.regularization
         let opt = settings.optimizer
@@ -128,7 +139,7 @@ public final class Trainer<T: Scalar> {
         return current.parameters.withUnsafeMutableBufferPointer { pb -> T in
             let p = pb.baseAddress!
             workspace.forward(p)
-            let loss = workspace.headLoss(withDelta: true)
+            let loss = workspace.headLoss(withDelta: true, withLoss: measuringLoss)
             workspace.backward(p)
             let g = workspace.gradient
             let lambda = T(reg.rate)
@@ -168,13 +179,14 @@ public final class Trainer<T: Scalar> {
 
     /// Trains up to `epochs` more epochs (default: up to `settings.epochs` in all),
     /// calling `onEpoch` after every `reportEvery`-th epoch and after the last.
-    /// Train metrics are computed only when `evaluateTrain`; test metrics when `test` is given.
+    /// Train metrics are computed only when `evaluateTrain`; test metrics when `test` is given;
+    /// the running loss only when `measureRunningLoss`.
     @discardableResult
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func fit(
         epochs: Int? = nil, test: Dataset<T>? = nil, reportEvery: Int = 1, evaluateTrain: Bool = true,
-        onEpoch: (EpochReport) -> Void = { _ in }
+        measureRunningLoss: Bool = false, onEpoch: (EpochReport) -> Void = { _ in }
     ) throws(BackpropError) -> FitOutcome {
         if let test { try test.validate(for: current.architecture) }
         let target = epoch + (epochs ?? max(0, settings.epochs - epoch))
@@ -182,7 +194,7 @@ public final class Trainer<T: Scalar> {
         while epoch < target {
             if stopSignal.isRequested { return .stopped }
             let rate = settings.learningRate.rate(epoch: epoch)
-            let running = try trainEpoch()
+            let running = try trainEpoch(measuringLoss: measureRunningLoss)
             if stopSignal.isRequested && epoch < target { return .stopped }
             if epoch % every == 0 || epoch == target {
                 onEpoch(report(learningRate: rate, runningLoss: running, test: test, evaluateTrain: evaluateTrain))
@@ -198,7 +210,7 @@ public final class Trainer<T: Scalar> {
         evaluator.metrics(current, data ?? self.data)
     }
 
-    private func report(learningRate: Double, runningLoss: Double, test: Dataset<T>?, evaluateTrain: Bool) -> EpochReport {
+    private func report(learningRate: Double, runningLoss: Double?, test: Dataset<T>?, evaluateTrain: Bool) -> EpochReport {
         EpochReport(epoch: epoch, steps: steps, learningRate: learningRate, runningLoss: runningLoss,
                     train: evaluateTrain ? evaluate() : nil, test: test.map { evaluate($0) })
     }

@@ -127,12 +127,13 @@ final class Workspace<T: Scalar> {
 
     /// Applies the head to the logits: link outputs into `a.last`, and, when
     /// `withDelta`, the output error signal of the *mean* loss into `deltaA`
-    /// (zero in the padding columns). Returns the summed loss over the loaded samples.
-    func headLoss(withDelta: Bool) -> T {
+    /// (zero in the padding columns). Returns the summed loss over the loaded samples
+    /// (0, not computed, when `withLoss` is false).
+    func headLoss(withDelta: Bool, withLoss: Bool = true) -> T {
         let L = layout.layerCount - 1
         return head.evaluate(logits: z[L], outputs: a[L], delta: withDelta ? deltaA : nil,
                              targets: y, targetWidth: targetWidth, units: layout.sizes.last!,
-                             count: count, columns: columns, ld: ld, scratch: headScratch)
+                             count: count, columns: columns, ld: ld, scratch: headScratch, withLoss: withLoss)
     }
 
     /// Backward pass: fills `gradient` with ∂(mean loss)/∂parameters, given the

@@ -98,28 +98,76 @@ enum Kernels {
             }
             r += 4
         }
-        while r < rows {
-            let ar = a + r * rowStride, cr = c + r * ldc
-            let br = SIMD8(repeating: bias?[r] ?? 0)
+        // The rows left over (1–3; W3's 10-unit layers leave 2) pair up, with wider column
+        // blocks so there are still about eight independent sums to hide the multiply-add
+        // latency: with two sums per row they cost as much as the eight rows before them.
+        while r + 2 <= rows {
+            let a0 = a + r * rowStride, a1 = a0 + rowStride
+            let b0 = SIMD8(repeating: bias?[r] ?? 0), b1 = SIMD8(repeating: bias?[r + 1] ?? 0)
+            let c0 = c + r * ldc, c1 = c0 + ldc
             var j = 0
-            while j + 16 <= cols {
-                var s0 = SIMD8<T>(), s1 = SIMD8<T>()
+            while wide && j + 32 <= cols {
+                var s00 = SIMD8<T>(), s01 = SIMD8<T>(), s02 = SIMD8<T>(), s03 = SIMD8<T>()
+                var s10 = SIMD8<T>(), s11 = SIMD8<T>(), s12 = SIMD8<T>(), s13 = SIMD8<T>()
                 var bk = b + j, ak = 0
                 for _ in 0..<depth {
-                    let w = SIMD8(repeating: ar[ak])
-                    madd(&s0, w, load8(bk)); madd(&s1, w, load8(bk + 8))
+                    let v0 = load8(bk), v1 = load8(bk + 8), v2 = load8(bk + 16), v3 = load8(bk + 24)
+                    let w0 = SIMD8(repeating: a0[ak]), w1 = SIMD8(repeating: a1[ak])
+                    madd(&s00, w0, v0); madd(&s01, w0, v1); madd(&s02, w0, v2); madd(&s03, w0, v3)
+                    madd(&s10, w1, v0); madd(&s11, w1, v1); madd(&s12, w1, v2); madd(&s13, w1, v3)
                     bk += ldb; ak += depthStride
                 }
-                store8(s0 + br, cr + j); store8(s1 + br, cr + j + 8)
+                store8(s00 + b0, c0 + j); store8(s01 + b0, c0 + j + 8); store8(s02 + b0, c0 + j + 16); store8(s03 + b0, c0 + j + 24)
+                store8(s10 + b1, c1 + j); store8(s11 + b1, c1 + j + 8); store8(s12 + b1, c1 + j + 16); store8(s13 + b1, c1 + j + 24)
+                j += 32
+            }
+            while j + 16 <= cols {
+                var s00 = SIMD8<T>(), s01 = SIMD8<T>(), s10 = SIMD8<T>(), s11 = SIMD8<T>()
+                var bk = b + j, ak = 0
+                for _ in 0..<depth {
+                    let v0 = load8(bk), v1 = load8(bk + 8)
+                    let w0 = SIMD8(repeating: a0[ak]), w1 = SIMD8(repeating: a1[ak])
+                    madd(&s00, w0, v0); madd(&s01, w0, v1); madd(&s10, w1, v0); madd(&s11, w1, v1)
+                    bk += ldb; ak += depthStride
+                }
+                store8(s00 + b0, c0 + j); store8(s01 + b0, c0 + j + 8)
+                store8(s10 + b1, c1 + j); store8(s11 + b1, c1 + j + 8)
                 j += 16
             }
             if j < cols {
+                var s0 = SIMD8<T>(), s1 = SIMD8<T>()
+                var bk = b + j, ak = 0
+                for _ in 0..<depth {
+                    let v = load8(bk)
+                    madd(&s0, SIMD8(repeating: a0[ak]), v); madd(&s1, SIMD8(repeating: a1[ak]), v)
+                    bk += ldb; ak += depthStride
+                }
+                store8(s0 + b0, c0 + j); store8(s1 + b1, c1 + j)
+            }
+            r += 2
+        }
+        if r < rows {
+            let ar = a + r * rowStride, cr = c + r * ldc
+            let br = SIMD8(repeating: bias?[r] ?? 0)
+            var j = 0
+            while j + 32 <= cols {
+                var s0 = SIMD8<T>(), s1 = SIMD8<T>(), s2 = SIMD8<T>(), s3 = SIMD8<T>()
+                var bk = b + j, ak = 0
+                for _ in 0..<depth {
+                    let w = SIMD8(repeating: ar[ak])
+                    madd(&s0, w, load8(bk)); madd(&s1, w, load8(bk + 8)); madd(&s2, w, load8(bk + 16)); madd(&s3, w, load8(bk + 24))
+                    bk += ldb; ak += depthStride
+                }
+                store8(s0 + br, cr + j); store8(s1 + br, cr + j + 8); store8(s2 + br, cr + j + 16); store8(s3 + br, cr + j + 24)
+                j += 32
+            }
+            while j < cols {
                 var s = SIMD8<T>()
                 var bk = b + j, ak = 0
                 for _ in 0..<depth { madd(&s, SIMD8(repeating: ar[ak]), load8(bk)); bk += ldb; ak += depthStride }
                 store8(s + br, cr + j)
+                j += 8
             }
-            r += 1
         }
     }
 

@@ -28,6 +28,10 @@ final class Workspace<T: Scalar> {
     let deltaB: UnsafeMutablePointer<T>
     /// A layer's input, one row per sample, for the weight gradient of wide layers.
     let transposed: UnsafeMutablePointer<T>
+    /// The batch's inputs one row per sample as well, when the first layer's weight gradient
+    /// wants them so (`wantsRows`): `load` copies whole rows here, then transposes once, and
+    /// `backward` uses them as they are instead of transposing `x` back.
+    let inputRows: UnsafeMutablePointer<T>?
     /// Four sample-wide rows for the head (per-sample losses, softmax's maximum and normaliser).
     let headScratch: UnsafeMutablePointer<T>
     /// Gradient of the mean loss, laid out like the parameters.
@@ -58,13 +62,20 @@ final class Workspace<T: Scalar> {
         deltaA = buffer(ld * widest)
         deltaB = buffer(ld * widest)
         transposed = buffer(ld * widest)
+        inputRows = Self.wantsRows(inputs: layout.sizes[0]) ? buffer(ld * layout.sizes[0]) : nil
         headScratch = buffer(4 * ld)
         gradient = buffer(layout.count)
     }
 
     deinit {
         for p in [x, y, deltaA, deltaB, transposed, headScratch, gradient] + z + a { UnsafeMutableRawPointer(p).deallocate() }
+        if let inputRows { UnsafeMutableRawPointer(inputRows).deallocate() }
     }
+
+    /// Whether the weight gradient of a layer with `inputs` inputs runs as a matrix product
+    /// over the input one row per sample (wide inputs, a multiple of 8) rather than as dot
+    /// products along the samples.
+    static func wantsRows(inputs: Int) -> Bool { inputs >= 16 && inputs % 8 == 0 }
 
     /// Loads `n` samples: sample `k` is row `rows?[k] ?? start + k` of `inputs`
     /// (and of `targets`; without targets, zeros). Pads the columns up to a multiple of 8 with zeros.
@@ -75,14 +86,22 @@ final class Workspace<T: Scalar> {
         columns = (n + 7) & ~7
         for k in 0..<n {
             let r = rows?[k] ?? start + k
-            let src = inputs + r &* inW, dst = x + k
-            for i in 0..<inW { dst[i &* ld] = src[i] }
+            let src = inputs + r &* inW
+            if let inputRows {
+                (inputRows + k &* inW).update(from: src, count: inW)
+            } else {
+                let dst = x + k
+                for i in 0..<inW { dst[i &* ld] = src[i] }
+            }
             if let targets { for j in 0..<tw { y[k &* tw &+ j] = targets[r &* tw &+ j] } }
         }
         if targets == nil { y.update(repeating: 0, count: n * tw) }
-        for k in n..<columns {
-            for i in 0..<inW { x[i * ld + k] = 0 }
-            for j in 0..<tw { y[k * tw + j] = 0 }
+        (y + n * tw).update(repeating: 0, count: (columns - n) * tw)
+        if let inputRows {
+            (inputRows + n * inW).update(repeating: 0, count: (columns - n) * inW)
+            Kernels.transpose(inputRows, rows: columns, cols: inW, lds: inW, into: x, ldd: ld)
+        } else {
+            for k in n..<columns { for i in 0..<inW { x[i * ld + k] = 0 } }
         }
     }
 
@@ -145,10 +164,15 @@ final class Workspace<T: Scalar> {
             let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
             let gw = gradient + layout.weightOffsets[l]
             Kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])
-            if inW >= 16 && inW % 8 == 0 {
-                Kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
+            if Self.wantsRows(inputs: inW) {
+                var rows = UnsafePointer(transposed)
+                if l == 0, let inputRows {
+                    rows = UnsafePointer(inputRows)
+                } else {
+                    Kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
+                }
                 Kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
-                              b: transposed, ldb: inW, bias: nil, c: gw, ldc: inW)
+                              b: rows, ldb: inW, bias: nil, c: gw, ldc: inW)
             } else {
                 Kernels.weightGradientBySamples(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW, gw: gw)
             }

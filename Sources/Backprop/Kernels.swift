@@ -236,11 +236,18 @@ enum Kernels {
                 i += 4
             }
             if i + 2 <= inW {
+                // Two sums, each split over even and odd 8-sample chunks: four chains of adds.
                 let x0 = x + i * ld, x1 = x0 + ld
-                var s0 = SIMD8<T>(), s1 = SIMD8<T>()
+                var s0 = SIMD8<T>(), s1 = SIMD8<T>(), t0 = SIMD8<T>(), t1 = SIMD8<T>()
                 var s = 0
-                while s < cols { let dv = load8(d + s); madd(&s0, dv, load8(x0 + s)); madd(&s1, dv, load8(x1 + s)); s += 8 }
-                g[i] = sum1(s0); g[i + 1] = sum1(s1)
+                while s + 16 <= cols {
+                    let dv = load8(d + s), dw = load8(d + s + 8)
+                    madd(&s0, dv, load8(x0 + s)); madd(&s1, dv, load8(x1 + s))
+                    madd(&t0, dw, load8(x0 + s + 8)); madd(&t1, dw, load8(x1 + s + 8))
+                    s += 16
+                }
+                if s < cols { let dv = load8(d + s); madd(&s0, dv, load8(x0 + s)); madd(&s1, dv, load8(x1 + s)) }
+                g[i] = sum1(s0 + t0); g[i + 1] = sum1(s1 + t1)
                 i += 2
             }
             if i < inW { g[i] = dot(d, x + i * ld, count: cols) }
@@ -318,18 +325,24 @@ enum Kernels {
     }
 
     /// `g ⊙= φ'(z)` over `rows` sample-wide rows, the choice of φ made once (as in `activate`).
+    /// With `outer` = (w, δ), a layer with one output: `g[r, :] = (w[r] · δ[0, :]) ⊙ φ'` — the
+    /// input gradient Wᵀδ of a depth-1 product and the derivative in one pass instead of two
+    /// (every binary classifier's last hidden layer; same roundings as product-then-derivative).
     @inline(__always)
     static func multiplyDerivative<T: Scalar>(_ activation: Activation, _ z: UnsafePointer<T>, _ a: UnsafePointer<T>,
-                                              _ g: UnsafeMutablePointer<T>, rows: Int, cols: Int, ld: Int) {
-        let (loops, length) = cols == ld ? (1, rows * cols) : (rows, cols)
+                                              _ g: UnsafeMutablePointer<T>, rows: Int, cols: Int, ld: Int,
+                                              outer: (weights: UnsafePointer<T>, delta: UnsafePointer<T>)? = nil) {
+        let (loops, length) = cols == ld && outer == nil ? (1, rows * cols) : (rows, cols)
         for r in 0..<loops {
             let zr = z + r * ld, ar = a + r * ld, gr = g + r * ld, cols = length
+            // g = (w · src) ⊙ φ': src is δ with `outer`, else g itself with w = 1 (exact).
+            let w = outer?.weights[r] ?? 1, src = outer?.delta ?? UnsafePointer(gr)
             switch activation {
-            case .relu: for j in 0..<cols { gr[j] = zr[j] > 0 ? gr[j] : 0 }
-            case .tanh: for j in 0..<cols { gr[j] *= 1 - ar[j] * ar[j] }
-            case .sigmoid: for j in 0..<cols { gr[j] *= ar[j] * (1 - ar[j]) }
-            case .linear: return
-            default: for j in 0..<cols { gr[j] *= activation.derivative(z: zr[j], a: ar[j]) }
+            case .relu: for j in 0..<cols { gr[j] = zr[j] > 0 ? w * src[j] : 0 }
+            case .tanh: for j in 0..<cols { gr[j] = w * src[j] * (1 - ar[j] * ar[j]) }
+            case .sigmoid: for j in 0..<cols { gr[j] = w * src[j] * (ar[j] * (1 - ar[j])) }
+            case .linear: if outer != nil { for j in 0..<cols { gr[j] = w * src[j] } }
+            default: for j in 0..<cols { gr[j] = w * src[j] * activation.derivative(z: zr[j], a: ar[j]) }
             }
         }
     }

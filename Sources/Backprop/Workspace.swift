@@ -176,7 +176,11 @@ final class Workspace<T: Scalar> {
             } else {
                 Kernels.weightGradientBySamples(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW, gw: gw)
             }
-            if l > 0 {
+            if l > 0 && outW == 1 {
+                Kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld,
+                                           outer: (p + layout.weightOffsets[l], UnsafePointer(delta)))
+                swap(&delta, &spare)
+            } else if l > 0 {
                 Kernels.panel(rows: inW, depth: outW, cols: columns, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,
                               b: delta, ldb: ld, bias: nil, c: spare, ldc: ld)
                 Kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)

@@ -67,6 +67,23 @@ import Backprop
         }
     }
 
+    @Test func theRunningLossIsMeasuredOnlyWhenAskedAndChangesNothing() throws {
+        // Skipping the loss must not touch the error signal: both runs end at the same weights.
+        let arch = Architecture(sizes: [2, 3, 1], activation: .tanh, head: .sigmoidCrossEntropy)
+        func trainer() throws -> Trainer<Double> {
+            try Trainer(network: try Network<Double>(arch, initializer: .glorotUniform, seed: 4), data: Self.xor,
+                        settings: TrainingSettings(epochs: 3, batchSize: 2, order: .stored, learningRate: .constant(0.5)))
+        }
+        var quiet: [Double?] = [], measured: [Double?] = []
+        let a = try trainer(), b = try trainer(), byHand = try trainer()
+        try a.fit(evaluateTrain: false) { quiet.append($0.runningLoss) }
+        try b.fit(evaluateTrain: false, measureRunningLoss: true) { measured.append($0.runningLoss) }
+        let expected = try (0..<3).map { _ in try byHand.trainEpoch() }
+        #expect(quiet == [nil, nil, nil])
+        #expect(measured.compactMap { $0 } == expected && expected.allSatisfy { $0 > 0 && $0.isFinite })
+        #expect(a.network.parameters == b.network.parameters && b.network.parameters == byHand.network.parameters)
+    }
+
     @Test func aStopRequestedFromAnotherThreadEndsFitCleanly() async throws {
         let arch = Architecture(sizes: [2, 16, 16, 1], activation: .tanh, head: .sigmoidCrossEntropy)
         let trainer = try Trainer(network: try Network<Double>(arch, initializer: .glorotUniform, seed: 1),

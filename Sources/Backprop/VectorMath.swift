@@ -119,26 +119,18 @@ extension Double: VectorMath {
     @inlinable @inline(__always)
     public static func vtanh(_ x: Double) -> Double {
         let a = Swift.min(x.magnitude, 20)
-        let magic: Double = 6755399441055744   // 1.5·2⁵²
-        let t = mulAdd(a, 2.8853900817779268147, magic)   // 2a/ln2, rounded to an integer n
-        let n = t - magic
-        let r = (a + a) - n * 6.93147180369123816490e-01 - n * 1.90821492927058770002e-10
+        let (r, scale) = ln2Reduced(a + a)
         let rr = r * r
         let p = r * mulAdd(mulAdd(1.26177193074810590878e-4, rr, 3.02994407707441961300e-2), rr, 9.99999999999999999910e-1)
         let q = mulAdd(mulAdd(mulAdd(3.00198505138664455042e-6, rr, 2.52448340349684104192e-3), rr,
                               2.27265548208155028766e-1), rr, 2.00000000000000000009e0)
-        let scale = Double(bitPattern: ((t.bitPattern &- magic.bitPattern) &+ 1023) &<< 52)
         let below = scale - 1, above = scale + 1
         return Double(signOf: x, magnitudeOf: mulAdd(below, q, above * p) / mulAdd(above, q, below * p))
     }
 
     @inlinable @inline(__always)
     public static func vexpParts(_ x: Double) -> (q: Double, scale: Double) {
-        let x = Swift.max(Swift.min(x, 709), -708)
-        let magic: Double = 6755399441055744   // 1.5·2⁵²
-        let t = x * 1.4426950408889634074 + magic
-        let n = t - magic
-        let r = x - n * 6.93147180369123816490e-01 - n * 1.90821492927058770002e-10
+        let (r, scale) = ln2Reduced(Swift.max(Swift.min(x, 709), -708))
         // Taylor to r¹³: the remainder r¹⁴/14! < 5e-18 for |r| ≤ ln2/2. q = e^r − 1 = r·Σ r^k/(k+1)!,
         // the sum in Estrin's form (pairs, then powers r², r⁴, r⁸): 5 dependent steps instead
         // of Horner's 12, which is what a loop of these waits on.
@@ -149,8 +141,19 @@ extension Double: VectorMath {
         let low = mulAdd(r4, mulAdd(r2, e67, e45), mulAdd(r2, e23, e01))
         let high = mulAdd(r4, e12, mulAdd(r2, e1011, e89))
         let p = mulAdd(r8, high, low)
-        let k = t.bitPattern &- magic.bitPattern
-        return (p * r, Double(bitPattern: (k &+ 1023) &<< 52))
+        return (p * r, scale)
+    }
+
+    /// x = n·ln2 + r with |r| ≤ ln2/2, and scale = 2ⁿ, for −708 ≤ x ≤ 709: n by the 1.5·2⁵²
+    /// rounding trick (its low bits are then n itself), r with ln2 in two parts (Cody–Waite),
+    /// 2ⁿ from the exponent bits. Shared by `vexpParts` and `vtanh`.
+    @inlinable @inline(__always)
+    static func ln2Reduced(_ x: Double) -> (r: Double, scale: Double) {
+        let magic: Double = 6755399441055744   // 1.5·2⁵²
+        let t = x * 1.4426950408889634074 + magic
+        let n = t - magic
+        let r = x - n * 6.93147180369123816490e-01 - n * 1.90821492927058770002e-10
+        return (r, Double(bitPattern: ((t.bitPattern &- magic.bitPattern) &+ 1023) &<< 52))
     }
 
     /// log(1+u) = 2·atanh(s), s = u/(2+u) ∈ [0, 1/3]: terms to s³⁵ reach Double precision.

@@ -11,7 +11,8 @@ final class Workspace<T: Scalar> {
     let activations: [Activation]
     let capacity: Int
     let targetWidth: Int
-    /// Row stride of the sample-wide buffers: the capacity rounded up to 8.
+    /// Row stride of the sample-wide buffers: the capacity rounded up to 8, plus 8 more
+    /// when that would put rows a multiple of 512 bytes apart (see `rowStride`).
     let ld: Int
     /// Samples loaded by the last `load`, and that count rounded up to 8
     /// (the columns every kernel runs over; the padding columns are zero inputs).
@@ -44,7 +45,7 @@ final class Workspace<T: Scalar> {
         activations = architecture.hidden.map(\.activation)
         self.capacity = max(capacity, 1)
         targetWidth = architecture.head.usesClassIndices ? 1 : architecture.outputs
-        let ld = (self.capacity + 7) & ~7
+        let ld = Self.rowStride(capacity: self.capacity)
         self.ld = ld
         let widest = layout.sizes.max() ?? 1
         // 64-byte aligned (a cache line), so the 8-lane loads of a row never straddle two lines
@@ -70,6 +71,17 @@ final class Workspace<T: Scalar> {
     deinit {
         for p in [x, y, deltaA, deltaB, transposed, headScratch, gradient] + z + a { UnsafeMutableRawPointer(p).deallocate() }
         if let inputRows { UnsafeMutableRawPointer(inputRows).deallocate() }
+    }
+
+    /// The row stride for `capacity` samples. Rows a multiple of 512 bytes apart (batches of
+    /// 128 Double, 256 Float, 512, 1024 …) start in at most 8 of L1's 64 sets (an address's set
+    /// repeats every 4 KB), so a product walking 64 rows of B evicts its own inputs — batch
+    /// 1024 of 64-128-10 took 3.4× the time per sample of batch 32, and it was not the buffers'
+    /// size: splitting the batch into L2-sized blocks changed nothing. Eight more values (32 or
+    /// 64 bytes, which keeps 8-lane loads inside one cache line) spread the rows over all sets.
+    static func rowStride(capacity: Int) -> Int {
+        let ld = (capacity + 7) & ~7
+        return (ld * MemoryLayout<T>.stride) % 512 == 0 ? ld + 8 : ld
     }
 
     /// Whether the weight gradient of a layer with `inputs` inputs runs as a matrix product

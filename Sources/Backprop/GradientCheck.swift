@@ -33,10 +33,7 @@ public enum GradientCheck {
         ws.gather(data, rowsFrom: 0, count: data.count)
         let n = data.count
         let loss = network.parameters.withUnsafeBufferPointer { p -> T in
-            ws.forward(p.baseAddress!)
-            let l = ws.headLoss(withDelta: true)
-            ws.backward(p.baseAddress!)
-            return l / T(n)
+            ws.lossAndGradient(p.baseAddress!, withLoss: true) / T(n)
         }
         return (loss, Array(UnsafeBufferPointer(start: ws.gradient, count: network.layout.count)))
     }

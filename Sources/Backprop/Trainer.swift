@@ -138,9 +138,7 @@ public final class Trainer<T: Scalar> {
         let t = steps
         return current.parameters.withUnsafeMutableBufferPointer { pb -> T in
             let p = pb.baseAddress!
-            workspace.forward(p)
-            let loss = workspace.headLoss(withDelta: true, withLoss: measuringLoss)
-            workspace.backward(p)
+            let loss = workspace.lossAndGradient(p, withLoss: measuringLoss)
             let g = workspace.gradient
             let lambda = T(reg.rate)
             if reg.isActive && reg.style == .gradient {

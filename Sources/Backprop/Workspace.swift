@@ -167,6 +167,16 @@ final class Workspace<T: Scalar> {
                              count: count, columns: columns, ld: ld, scratch: headScratch, withLoss: withLoss)
     }
 
+    /// One training pass over the loaded samples: forward, head with error signal, backward.
+    /// Leaves the gradient of the mean loss in `gradient`; returns the summed loss (0, not
+    /// computed, unless `withLoss`). The one sequence the trainer and the gradient check share.
+    func lossAndGradient(_ p: UnsafePointer<T>, withLoss: Bool) -> T {
+        forward(p)
+        let loss = headLoss(withDelta: true, withLoss: withLoss)
+        backward(p)
+        return loss
+    }
+
     /// Backward pass: fills `gradient` with ∂(mean loss)/∂parameters, given the
     /// output error signal in `deltaA` (from `headLoss(withDelta: true)`).
     func backward(_ p: UnsafePointer<T>) {

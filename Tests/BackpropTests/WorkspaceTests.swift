@@ -30,12 +30,7 @@ import Testing
         func lossAndGradient(capacity: Int) -> (Float, [Float], Int) {
             let ws = Workspace<Float>(architecture: arch, capacity: capacity)
             ws.gather(data, rowsFrom: 0, count: n)
-            let loss = net.parameters.withUnsafeBufferPointer { p -> Float in
-                ws.forward(p.baseAddress!)
-                let l = ws.headLoss(withDelta: true)
-                ws.backward(p.baseAddress!)
-                return l
-            }
+            let loss = net.parameters.withUnsafeBufferPointer { ws.lossAndGradient($0.baseAddress!, withLoss: true) }
             return (loss, Array(UnsafeBufferPointer(start: ws.gradient, count: net.layout.count)), ws.ld)
         }
         let (l1, g1, ld1) = lossAndGradient(capacity: n), (l2, g2, ld2) = lossAndGradient(capacity: 300)

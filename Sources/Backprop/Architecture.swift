@@ -38,14 +38,9 @@ public struct Architecture: Codable, Equatable, Hashable, Sendable {
     /// Number of dense (weight) layers.
     public var layerCount: Int { hidden.count + 1 }
 
-    /// Total parameter count (weights and biases).
-    public var parameterCount: Int {
-        let s = sizes
-        return (0..<layerCount).reduce(0) { $0 + s[$1 + 1] * (s[$1] + 1) }
-    }
-
-    /// Checks sizes a person might get wrong; the message says what to change.
-    public func validate() throws(BackpropError) {
+    /// Checks sizes a person might get wrong, and `limits` (so that no file or option can make
+    /// the parameter count overflow or the allocation abort); the message says what to change.
+    public func validate(limits: Limits = .standard) throws(BackpropError) {
         guard inputs >= 1 else { throw .invalidArchitecture("the input width must be at least 1 (got \(inputs))") }
         for (i, h) in hidden.enumerated() where h.units < 1 {
             throw .invalidArchitecture("hidden layer \(i + 1) has \(h.units) neurons; it needs at least 1")
@@ -54,5 +49,6 @@ public struct Architecture: Codable, Equatable, Hashable, Sendable {
         if head == .softmaxCrossEntropy && outputs < 2 {
             throw .invalidArchitecture("softmax needs at least 2 outputs (one per class), got \(outputs)")
         }
+        try limits.check(self)
     }
 }

@@ -54,15 +54,11 @@ extension Network {
     /// message naming what is wrong and where.
     public init(json data: Data) throws(BackpropError) {
         let file: ModelFileJSON
-        do {
-            file = try JSONDecoder().decode(ModelFileJSON.self, from: data)
-        } catch let error as DecodingError {
-            throw .invalidModelFile("JSON: \(describeDecodingError(error))")
-        } catch {
-            throw .invalidModelFile("JSON: \(error.localizedDescription)")
+        do { file = try StrictJSON.decode(ModelFileJSON.self, from: data, what: "JSON") } catch {
+            throw .invalidModelFile(error.message)
         }
         guard file.format == ModelFileJSON.formatName else {
-            throw .invalidModelFile("JSON: format is \"\(file.format)\", expected \"\(ModelFileJSON.formatName)\"")
+            throw .invalidModelFile("JSON: format is \(quoted(file.format)), expected \"\(ModelFileJSON.formatName)\"")
         }
         guard file.version == 1 else { throw .invalidModelFile("JSON: version \(file.version) is newer than this program reads (1)") }
         var weights: [Matrix<T>] = []
@@ -77,6 +73,16 @@ extension Network {
         } catch {
             throw .invalidModelFile("JSON: \(error)")
         }
+        try checkFinite("JSON")
+    }
+
+    /// Refuses a loaded model with NaN or infinite parameters (or values too large for `T`):
+    /// evaluating it would print `loss nan` and exit 0.
+    func checkFinite(_ format: String) throws(BackpropError) {
+        guard let p = parameters.firstIndex(where: { !$0.isFinite }) else { return }
+        let l = layout.layer(containing: p)
+        let what = p >= layout.biasOffsets[l] ? "bias" : "weight"
+        throw .invalidModelFile("\(format): layer \(l + 1) has a non-finite \(what) (\(parameters[p])); the model was saved from a diverged run or is corrupt")
     }
 
     /// Writes the model to `url` in `format` (default: from the extension).
@@ -98,8 +104,8 @@ extension Network {
     /// content when the extension says nothing.
     public init(contentsOf url: URL) throws(BackpropError) {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .invalidModelFile("cannot read \(url.path): \(error.localizedDescription)")
+        do { data = try Limits.standard.readFile(url.path, what: "the model file") } catch {
+            throw .invalidModelFile("\(error)".replacingOccurrences(of: "invalid setting: ", with: ""))
         }
         let format = ModelFormat(path: url.path) ?? (data.first == UInt8(ascii: "{") ? .json : .safetensors)
         switch format {

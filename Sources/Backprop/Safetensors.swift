@@ -44,40 +44,40 @@ public enum Safetensors {
         if let m = header["__metadata__"] {
             guard let m = m as? [String: Any] else { throw fail("__metadata__ is not an object") }
             for (k, v) in m {
-                guard let s = v as? String else { throw fail("__metadata__[\"\(k)\"] is not a string") }
+                guard let s = v as? String else { throw fail("__metadata__[\(quoted(k))] is not a string") }
                 metadata[k] = s
             }
         }
         let buffer = bytes.count - headerEnd
         var tensors: [String: Tensor] = [:]
         for (name, value) in header where name != "__metadata__" {
-            guard let t = value as? [String: Any] else { throw fail("tensor \(name) is not an object") }
-            guard let dtype = t["dtype"] as? String else { throw fail("tensor \(name) has no dtype") }
+            guard let t = value as? [String: Any] else { throw fail("tensor \(quoted(name)) is not an object") }
+            guard let dtype = t["dtype"] as? String else { throw fail("tensor \(quoted(name)) has no dtype") }
             let width: Int
             switch dtype {
             case "F32": width = 4
             case "F64": width = 8
-            default: throw fail("tensor \(name) has dtype \(dtype); Backprop reads F32 and F64")
+            default: throw fail("tensor \(quoted(name)) has dtype \(quoted(dtype)); Backprop reads F32 and F64")
             }
             guard let shape = (t["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
                   shape.count == (t["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 }) else {
-                throw fail("tensor \(name) has no valid shape")
+                throw fail("tensor \(quoted(name)) has no valid shape")
             }
             guard let offs = (t["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offs.count == 2 else {
-                throw fail("tensor \(name) has no valid data_offsets")
+                throw fail("tensor \(quoted(name)) has no valid data_offsets")
             }
             let (begin, end) = (offs[0], offs[1])
             guard begin >= 0, begin <= end, end <= buffer else {
-                throw fail("tensor \(name) has data_offsets [\(begin), \(end)] outside the \(buffer)-byte data buffer (truncated?)")
+                throw fail("tensor \(quoted(name)) has data_offsets [\(begin), \(end)] outside the \(buffer)-byte data buffer (truncated?)")
             }
             var count = 1
             for d in shape {
                 let (c, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow, c <= buffer else { throw fail("tensor \(name) has an impossible shape \(shape)") }
+                guard !overflow, c <= buffer else { throw fail("tensor \(quoted(name)) has an impossible shape \(quoted(shape.description))") }
                 count = c
             }
             guard end - begin == count * width else {
-                throw fail("tensor \(name) has shape \(shape) (\(count * width) bytes of \(dtype)) but \(end - begin) bytes of data")
+                throw fail("tensor \(quoted(name)) has shape \(quoted(shape.description)) (\(count * width) bytes of \(dtype)) but \(end - begin) bytes of data")
             }
             var values = [Double](repeating: 0, count: count)
             let base = headerEnd + begin
@@ -162,6 +162,7 @@ extension Network {
             throw .invalidModelFile("safetensors: no \"\(Safetensors.architectureKey)\" in __metadata__; give the architecture (layer sizes, activations, head) to load it")
         }
         do { try architecture.validate() } catch { throw .invalidModelFile("safetensors: \(error)") }
+        // Shapes are compared with the architecture's (limited) sizes below, so no tensor beyond them is used.
         let layout = ParameterLayout(sizes: architecture.sizes)
         var weights: [Matrix<T>] = [], biases: [[T]] = []
         for l in 0..<layout.layerCount {
@@ -175,8 +176,9 @@ extension Network {
         }
         let extra = Set(tensors.keys).subtracting((0..<layout.layerCount).flatMap { ["layers.\($0).weight", "layers.\($0).bias"] })
         if let name = extra.sorted().first {
-            throw .invalidModelFile("safetensors: tensor \(name) does not belong to a \(layout.layerCount)-layer network")
+            throw .invalidModelFile("safetensors: tensor \(quoted(name)) does not belong to a \(layout.layerCount)-layer network")
         }
         try self.init(architecture, weights: weights, biases: biases)
+        try checkFinite("safetensors")
     }
 }

@@ -67,6 +67,7 @@ public final class Trainer<T: Scalar> {
         self.data = data
         self.settings = settings
         batchSize = settings.batchSize == 0 ? data.count : min(settings.batchSize, data.count)
+        try Limits.standard.checkBuffers(network.architecture, samples: batchSize)
         workspace = Workspace(architecture: network.architecture, capacity: batchSize)
         random = RandomSource(seed: settings.seed)
         order = Array(0..<data.count)

@@ -14,10 +14,8 @@ struct ModelAndTable {
 
     init(model: String, csv: String) throws {
         network = try Network<Double>(contentsOf: URL(fileURLWithPath: model))
-        let text: String
-        do { text = try String(contentsOfFile: csv, encoding: .utf8) } catch {
-            throw BackpropError.invalidData("cannot read \(csv): \(error.localizedDescription)")
-        }
+        let data = try Limits.standard.readFile(csv, what: "the CSV file")
+        guard let text = String(data: data, encoding: .utf8) else { throw BackpropError.invalidData("\(quoted(csv)) is not UTF-8 text") }
         let (header, rows) = try CSV.parseTable(text)
         let inputs = network.architecture.inputs
         guard header.count == inputs || header.count == inputs + 1 else {

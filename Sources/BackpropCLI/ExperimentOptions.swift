@@ -50,11 +50,7 @@ struct ExperimentOptions: ParsableArguments {
     func experiment() throws(BackpropError) -> Experiment {
         var e = Experiment.sheetMoons
         if let config {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: config)) } catch {
-                throw .invalidSetting("cannot read the config file \(config): \(error.localizedDescription)")
-            }
-            e = try Experiment(json: data)
+            e = try Experiment(json: try Limits.standard.readFile(config, what: "the config file"))
         }
         try e.set(Dictionary(uniqueKeysWithValues: pairs.compactMap { k, v in v.map { (k, $0) } }))
         try e.validate()

@@ -27,11 +27,15 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "No progress output.") var quiet = false
 
     func run() throws {
+        guard options.seed == nil else {
+            throw BackpropError.invalidSetting("sweep takes --first-seed and --seeds, not --seed: its runs use seeds first-seed, first-seed+1, …")
+        }
+        guard checkEvery >= 1 else { throw BackpropError.invalidSetting("--check-every must be at least 1, got \(checkEvery)") }
         let base = try options.experiment()
         var axes: [Sweep.Axis] = []
         for v in vary {
             let kv = v.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2, !kv[1].isEmpty else { throw BackpropError.invalidSetting("--vary \(v): use KEY=V1|V2|…") }
+            guard kv.count == 2, !kv[1].isEmpty else { throw BackpropError.invalidSetting("--vary \(quoted(v)): use KEY=V1|V2|…") }
             axes.append(Sweep.Axis(key: kv[0], values: kv[1].split(separator: "|").map(String.init)))
         }
         guard threads >= 1 else { throw BackpropError.invalidSetting("--threads must be at least 1") }

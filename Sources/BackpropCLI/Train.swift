@@ -28,27 +28,42 @@ struct Train: ParsableCommand {
         let experiment = try options.experiment()
         var initial: Network<Double>?
         if let initWeights { initial = try Network<Double>(contentsOf: URL(fileURLWithPath: initWeights)) }
-        if let out { try checkWritable(out) }
+        if let out { try ResultDirectory.check(out) }
+        if let recordEvery, recordEvery < 1 { throw BackpropError.invalidSetting("--record-every must be at least 1, got \(recordEvery)") }
         let session = try Session(experiment, initialWeights: initial)
         let epochs = experiment.training.epochs
-        let every = max(1, recordEvery ?? epochs / 200)
+        // At most `historyPoints` records, however long the run and whatever --record-every says.
+        let every = max(1, recordEvery ?? epochs / 200, epochs / Limits.standard.historyPoints + 1)
 
         let signal = session.stopSignal
         let interrupt = Interrupt { signal.request() }
         defer { interrupt.cancel() }
         var progress = Progress(total: epochs, label: "train")
-        let outcome = try session.run(recordEvery: every) { p in
-            if !quiet { progress.update(p.epoch, String(format: "epoch %d  train loss %.4f  test loss %.4f", p.epoch, p.trainLoss, p.testLoss)) }
+        var diverged: String?
+        let outcome = Result { () throws(BackpropError) -> FitOutcome in
+            try session.run(recordEvery: every) { p in
+                if !quiet { progress.update(p.epoch, String(format: "epoch %d  train loss %.4f  test loss %.4f", p.epoch, p.trainLoss, p.testLoss)) }
+            }
+        }
+        var stopped = false
+        switch outcome {
+        case .success(let o): stopped = o == .stopped
+        case .failure(.diverged(let epoch, let layer, let detail)): diverged = "\(BackpropError.diverged(epoch: epoch, layer: layer, detail: detail))"
+        case .failure(let error): throw error
         }
         if !quiet { progress.finish() }
-        let stopped = outcome == .stopped
-        let (tr, te) = session.metrics()
-        if stopped { say("stopped at epoch \(session.epoch) of \(epochs)") }
-        say(summary(train: tr, test: te, testCount: session.test.count))
-        if let out {
-            let files = try session.writeResults(to: URL(fileURLWithPath: out), stoppedEarly: stopped)
-            say("wrote \(files.count) files to \(out)")
+        if let diverged {
+            FileHandle.standardError.write(Data("error: \(diverged)\n".utf8))
+        } else {
+            let (tr, te) = session.metrics()
+            if stopped { say("stopped at epoch \(session.epoch) of \(epochs)") }
+            say(summary(train: tr, test: te, testCount: session.test.count))
         }
+        if let out {
+            let files = try session.writeResults(to: URL(fileURLWithPath: out), stoppedEarly: stopped, diverged: diverged)
+            say("wrote \(files.count) files to \(out)\(diverged == nil ? "" : " (the loss history up to the divergence; no model)")")
+        }
+        if diverged != nil { throw ExitCode(1) }
         if stopped { throw ExitCode(130) }
     }
 }
@@ -66,31 +81,38 @@ func summary(train: Metrics, test: Metrics, testCount: Int) -> String {
     return parts.joined(separator: ", ")
 }
 
-/// Fails early, before training, when the output directory cannot be created or written.
+/// Fails early, before a sweep, when its output directory cannot be created or written.
 func checkWritable(_ path: String) throws {
+    guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw BackpropError.invalidSetting("--out needs a directory name (it is empty)") }
     let url = URL(fileURLWithPath: path)
     var isDir: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-        guard isDir.boolValue else { throw BackpropError.invalidSetting("--out \(path) is a file, not a directory") }
-        guard FileManager.default.isWritableFile(atPath: path) else { throw BackpropError.invalidSetting("--out \(path) is not writable") }
+        guard isDir.boolValue else { throw BackpropError.invalidSetting("--out \(quoted(path)) is a file, not a directory") }
+        guard FileManager.default.isWritableFile(atPath: path) else { throw BackpropError.invalidSetting("--out \(quoted(path)) is not writable") }
     } else {
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-            throw BackpropError.invalidSetting("cannot create --out \(path): \(error.localizedDescription)")
+            throw BackpropError.invalidSetting("cannot create --out \(quoted(path)): \(error.localizedDescription)")
         }
     }
 }
 
-/// Turns Ctrl-C into a call of `handler` (once), instead of killing the process.
+/// Turns Ctrl-C (SIGINT) and SIGTERM — what `kill`, `timeout` and Slurm send — into one call
+/// of `handler`, instead of killing the process: training stops after its current step and
+/// the run still writes what it trained.
 final class Interrupt: @unchecked Sendable {
-    private let source: DispatchSourceSignal
+    private static let signals = [SIGINT, SIGTERM]
+    private let sources: [DispatchSourceSignal]
     init(_ handler: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler(handler: handler)
-        source.resume()
+        sources = Interrupt.signals.map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
     }
     func cancel() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        for s in sources { s.cancel() }
+        for sig in Interrupt.signals { signal(sig, SIG_DFL) }
     }
 }

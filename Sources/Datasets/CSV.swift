@@ -9,8 +9,8 @@ public enum CSV {
     /// classes must be whole numbers 0…k−1 (binary also accepts −1/+1),
     /// regression targets any finite number. With `task == nil` the task is
     /// guessed: whole numbers 0…k−1 (k ≤ 20) or ±1 are classes, anything else regression.
-    public static func parse(_ text: String, task: Task? = nil, classes: Int? = nil) throws(BackpropError) -> LabeledPoints {
-        let (header, rows) = try parseTable(text)
+    public static func parse(_ text: String, task: Task? = nil, classes: Int? = nil, limits: Limits = .standard) throws(BackpropError) -> LabeledPoints {
+        let (header, rows) = try parseTable(text, limits: limits)
         let columns = header.count
         guard columns >= 2 else { throw .invalidData("line 1: the header has \(columns) column; need at least one input and the target") }
         var x: [[Double]] = [], y: [Double] = []
@@ -24,7 +24,11 @@ public enum CSV {
             return LabeledPoints(x: x, target: y, task: .regression, classes: 0)
         case .binary, .multiclass:
             let signed = resolved == .binary && y.allSatisfy { $0 == 1 || $0 == -1 } && y.contains(-1)
-            let k = classes ?? (resolved == .binary ? 2 : Int(y.max() ?? 0) + 1)
+            let largest = y.max() ?? 0
+            guard classes != nil || resolved == .binary || (largest >= 0 && largest < Double(limits.classes)) else {
+                throw .invalidData("the labels go up to \(largest); at most \(limits.classes) classes (0…\(limits.classes - 1)) here")
+            }
+            let k = classes ?? (resolved == .binary ? 2 : Int(largest) + 1)
             var labels: [Double] = []
             for (i, v) in y.enumerated() {
                 let label = signed ? (v > 0 ? 1 : 0) : v
@@ -38,29 +42,44 @@ public enum CSV {
     }
 
     /// The header's names and every data row as numbers. Every row must have the
-    /// header's column count and only finite numbers.
-    public static func parseTable(_ text: String) throws(BackpropError) -> (header: [String], rows: [[Double]]) {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+    /// header's column count and only finite numbers. The header's width and the row count are
+    /// checked against `limits` before any row is read, so a rejected file costs about its own size.
+    public static func parseTable(_ text: String, limits: Limits = .standard) throws(BackpropError) -> (header: [String], rows: [[Double]]) {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
         guard let headerLine = lines.first, !headerLine.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw .invalidData("the CSV file is empty; it needs a header row and at least one data row")
         }
         let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard header.count <= limits.inputs + 1 else {
+            throw .invalidData("line 1: the header has \(header.count) columns; at most \(limits.inputs) inputs and a target here")
+        }
         guard lines.count >= 2 else { throw .invalidData("the CSV file has a header but no data rows") }
+        guard lines.count - 1 <= limits.points else {
+            throw .invalidData("the CSV file has \(lines.count - 1) data rows; at most \(limits.points) here")
+        }
+        guard let cells = Limits.product(lines.count - 1, header.count), cells <= limits.dataValues else {
+            throw .invalidData("the CSV file has \(lines.count - 1) rows of \(header.count) columns; at most \(limits.dataValues) numbers here")
+        }
         var rows: [[Double]] = []
+        rows.reserveCapacity(lines.count - 1)
         for (i, line) in lines.enumerated().dropFirst() {
             let lineNumber = i + 1
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { throw .invalidData("line \(lineNumber) is empty") }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == header.count else {
-                throw .invalidData("line \(lineNumber) has \(fields.count) columns, the header has \(header.count)")
-            }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { throw .invalidData("line \(lineNumber) is empty") }
             var row: [Double] = []
-            for (c, field) in fields.enumerated() {
+            row.reserveCapacity(header.count)
+            var c = 0
+            for field in line.split(separator: ",", omittingEmptySubsequences: false) {
+                c += 1
+                guard c <= header.count else { break }
                 let s = field.trimmingCharacters(in: .whitespaces)
-                guard let v = Double(s) else { throw .invalidData("line \(lineNumber), column \(c + 1): \"\(s)\" is not a number") }
-                guard v.isFinite else { throw .invalidData("line \(lineNumber), column \(c + 1): \(s) is not a finite number") }
+                guard let v = Double(s) else { throw .invalidData("line \(lineNumber), column \(c): \(quoted(s)) is not a number") }
+                guard v.isFinite else { throw .invalidData("line \(lineNumber), column \(c): \(quoted(s)) is not a finite number") }
                 row.append(v)
+            }
+            guard c == header.count else {
+                let count = c > header.count ? line.split(separator: ",", omittingEmptySubsequences: false).count : c
+                throw .invalidData("line \(lineNumber) has \(count) columns, the header has \(header.count)")
             }
             rows.append(row)
         }
@@ -75,10 +94,9 @@ public enum CSV {
 
     /// Reads a CSV file; an unreadable file is an error naming the path.
     public static func read(_ url: URL, task: Task? = nil, classes: Int? = nil) throws(BackpropError) -> LabeledPoints {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw .invalidData("cannot read \(url.path): \(error.localizedDescription)")
-        }
+        let data: Data
+        do { data = try Limits.standard.readFile(url.path, what: "the CSV file") } catch { throw .invalidData(error.message) }
+        guard let text = String(data: data, encoding: .utf8) else { throw .invalidData("\(quoted(url.path)) is not UTF-8 text") }
         return try parse(text, task: task, classes: classes)
     }
 

@@ -46,21 +46,21 @@ extension Experiment {
     public mutating func set(_ key: String, to raw: String) throws(BackpropError) {
         let value = raw.trimmingCharacters(in: .whitespaces)
         func number(_ s: String) throws(BackpropError) -> Double {
-            guard let v = Double(s), v.isFinite else { throw .invalidSetting("\(key): \"\(s)\" is not a number") }
+            guard let v = Double(s), v.isFinite else { throw .invalidSetting("\(key): \(quoted(s)) is not a number") }
             return v
         }
         func integer(_ s: String) throws(BackpropError) -> Int {
-            guard let v = Int(s) else { throw .invalidSetting("\(key): \"\(s)\" is not a whole number") }
+            guard let v = Int(s) else { throw .invalidSetting("\(key): \(quoted(s)) is not a whole number") }
             return v
         }
         func parseSeed(_ s: String) throws(BackpropError) -> UInt64 {
-            guard let v = UInt64(s) else { throw .invalidSetting("\(key): \"\(s)\" is not a seed (0 or a positive whole number)") }
+            guard let v = UInt64(s) else { throw .invalidSetting("\(key): \(quoted(s)) is not a seed (0 or a positive whole number)") }
             return v
         }
         switch key {
         case "dataset":
             guard value == "csv" || DatasetName(name: value) != nil else {
-                throw .invalidSetting("unknown data set \"\(value)\"; choose one of \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or csv")
+                throw .invalidSetting("unknown data set \(quoted(value)); choose one of \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or csv")
             }
             data.dataset = DatasetName(name: value)?.rawValue ?? "csv"
         case "data": data.dataset = "csv"; data.file = value
@@ -73,7 +73,7 @@ extension Experiment {
             var fs: [Feature] = []
             for name in value.split(separator: ",") {
                 guard let f = Feature(name: String(name)) else {
-                    throw .invalidSetting("unknown feature \"\(name)\"; choose from \(Feature.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw .invalidSetting("unknown feature \(quoted(name)); choose from \(Feature.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 fs.append(f)
             }
@@ -82,6 +82,7 @@ extension Experiment {
             if value == "none" || value.isEmpty { network.hidden = []; break }
             if let x = value.firstIndex(of: "x"), let w = Int(value[..<x]), let n = Int(value[value.index(after: x)...]) {
                 guard n >= 0 else { throw .invalidSetting("layers: \(n) layers is not possible") }
+                try Limits.standard.check(n, "layers: the number of hidden layers", atMost: Limits.standard.depth)
                 network.hidden = Array(repeating: w, count: n)
             } else {
                 network.hidden = try value.split(separator: ",").map { s throws(BackpropError) in try integer(String(s)) }
@@ -90,18 +91,18 @@ extension Experiment {
             var acts: [Activation] = []
             for name in value.split(separator: ",") {
                 guard let a = Activation(name: String(name)) else {
-                    throw .invalidSetting("unknown activation \"\(name)\"; choose from \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw .invalidSetting("unknown activation \(quoted(name)); choose from \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 acts.append(a)
             }
             network.activations = acts
         case "head", "loss":
             if value == "auto" { network.head = nil; break }
-            guard let h = OutputHead(name: value) else { throw .invalidSetting("unknown head \"\(value)\"; choose sigmoid, softmax, tanh, identity or auto") }
+            guard let h = OutputHead(name: value) else { throw .invalidSetting("unknown head \(quoted(value)); choose sigmoid, softmax, tanh, identity or auto") }
             network.head = h
         case "init":
             guard let k = Initializer.Kind(rawValue: value.replacingOccurrences(of: "-", with: "_")) else {
-                throw .invalidSetting("unknown initialiser \"\(value)\"; choose \(Initializer.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw .invalidSetting("unknown initialiser \(quoted(value)); choose \(Initializer.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             network.initializer.kind = k
         case "init-scale": network.initializer.scale = try number(value)
@@ -111,7 +112,7 @@ extension Experiment {
             switch value {
             case "shuffled": training.order = .shuffled
             case "stored": training.order = .stored
-            default: throw .invalidSetting("order must be shuffled or stored, got \"\(value)\"")
+            default: throw .invalidSetting("order must be shuffled or stored, got \(quoted(value))")
             }
         case "lr":
             let rate = try number(value)
@@ -119,19 +120,19 @@ extension Experiment {
             if training.learningRate.kind == .constant { training.learningRate = .constant(rate) }
         case "lr-schedule": training.learningRate = try Experiment.schedule(value, initial: training.learningRate.initial, epochs: training.epochs)
         case "optimizer":
-            guard let k = Optimizer.Kind(rawValue: value) else { throw .invalidSetting("unknown optimizer \"\(value)\"; choose sgd, momentum, nesterov or adam") }
+            guard let k = Optimizer.Kind(rawValue: value) else { throw .invalidSetting("unknown optimizer \(quoted(value)); choose sgd, momentum, nesterov or adam") }
             training.optimizer.kind = k
         case "momentum": training.optimizer.momentum = try number(value)
         case "regularization", "regularisation":
-            guard let k = Regularization.Kind(rawValue: value) else { throw .invalidSetting("regularization must be none, l1 or l2, got \"\(value)\"") }
+            guard let k = Regularization.Kind(rawValue: value) else { throw .invalidSetting("regularization must be none, l1 or l2, got \(quoted(value))") }
             training.regularization.kind = k
         case "reg-rate": training.regularization.rate = try number(value)
         case "reg-style":
-            guard let s = Regularization.Style(rawValue: value) else { throw .invalidSetting("reg-style must be gradient or playground, got \"\(value)\"") }
+            guard let s = Regularization.Style(rawValue: value) else { throw .invalidSetting("reg-style must be gradient or playground, got \(quoted(value))") }
             training.regularization.style = s
         case "seed": seed = try parseSeed(value); training.seed = seed
         default:
-            throw .invalidSetting("unknown setting \"\(key)\"; known: \(Experiment.settingKeys.map(\.key).joined(separator: ", "))")
+            throw .invalidSetting("unknown setting \(quoted(key)); known: \(Experiment.settingKeys.map(\.key).joined(separator: ", "))")
         }
     }
 
@@ -144,7 +145,7 @@ extension Experiment {
             for item in (parts.count > 1 ? parts[1] : "").split(separator: ",") {
                 let kv = item.split(separator: "=")
                 guard kv.count == 2, let e = Int(kv[0]), let r = Double(kv[1]) else {
-                    throw .invalidSetting("lr-schedule: \"\(item)\" should be EPOCH=RATE, e.g. piecewise:4000=0.001")
+                    throw .invalidSetting("lr-schedule: \(quoted(item)) should be EPOCH=RATE, e.g. piecewise:4000=0.001")
                 }
                 changes.append((e, r))
             }
@@ -157,7 +158,7 @@ extension Experiment {
             guard let final else { throw .invalidSetting("lr-schedule: cosine:FINAL needs a number") }
             return .cosine(initial, final: final, epochs: max(epochs, 1))
         default:
-            throw .invalidSetting("unknown lr-schedule \"\(text)\"; use constant, piecewise:EPOCH=RATE,…, exponential:DECAY or cosine[:FINAL]")
+            throw .invalidSetting("unknown lr-schedule \(quoted(text)); use constant, piecewise:EPOCH=RATE,…, exponential:DECAY or cosine[:FINAL]")
         }
     }
 

@@ -65,15 +65,17 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
         network.activations.isEmpty ? .tanh : network.activations[min(l, network.activations.count - 1)]
     }
 
-    /// Checks every setting a person can get wrong, with a message saying what to change.
-    public func validate() throws(BackpropError) {
+    /// Checks every setting a person can get wrong, with a message saying what to change, and
+    /// every size against `limits` before anything is generated or allocated.
+    public func validate(limits: Limits = .standard) throws(BackpropError) {
         guard data.dataset == "csv" || DatasetName(name: data.dataset) != nil else {
-            throw .invalidSetting("unknown data set \"\(data.dataset)\"; choose one of \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or csv")
+            throw .invalidSetting("unknown data set \(quoted(data.dataset)); choose one of \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or csv")
         }
         guard data.trainRatio > 0 && data.trainRatio < 1 else {
             throw .invalidSetting("the training ratio must be between 0 and 1 (exclusive), got \(data.trainRatio)")
         }
-        guard data.points >= 4 else { throw .invalidSetting("use at least 4 points, got \(data.points)") }
+        try limits.check(data.points, "points", atMost: limits.points, atLeast: 4)
+        try limits.check(data.classes, "classes", atMost: limits.classes, atLeast: 2)
         guard data.noise >= 0 && data.noise.isFinite else { throw .invalidSetting("noise must be 0 or more, got \(data.noise)") }
         for (i, h) in network.hidden.enumerated() where h < 1 {
             throw .invalidSetting("hidden layer \(i + 1) has \(h) neurons; every layer needs at least 1")
@@ -82,10 +84,28 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
             throw .invalidSetting("\(network.activations.count) activations for \(network.hidden.count) hidden layers: give one, or one per layer")
         }
         guard !features.isEmpty else { throw .invalidSetting("choose at least one input feature") }
-        guard training.epochs >= 0 else { throw .invalidSetting("epochs must be 0 or more") }
+        try limits.check(features.count, "the number of input features", atMost: limits.inputs)
+        try limits.check(training.epochs, "epochs", atMost: limits.epochs)
+        try limits.check(training.batchSize, "the batch size", atMost: limits.points)
+        guard network.initializer.scale.isFinite, network.initializer.scale >= 0 else {
+            throw .invalidSetting("init-scale must be 0 or more, got \(network.initializer.scale)")
+        }
         try training.learningRate.validate()
         try training.optimizer.validate()
         try training.regularization.validate()
+        // The network and its buffers, as far as they are known before the data is read
+        // (a CSV's width is checked again when the session is built).
+        if data.dataset != "csv" {
+            let outputs = network.head == .softmaxCrossEntropy ? data.classes : 1
+            let arch = Architecture(inputs: features.count, hidden: network.hidden.enumerated().map { .init(units: $1, activation: activation($0)) },
+                                    outputs: outputs, head: network.head ?? .identitySquaredError)
+            do { try limits.check(arch) } catch { throw .invalidSetting(error.message) }
+            let trainCount = Int((Double(data.points) * data.trainRatio).rounded(.up))
+            try limits.checkBuffers(arch, samples: training.batchSize == 0 ? trainCount : min(training.batchSize, trainCount))
+        } else {
+            try limits.check(network.hidden.count, "the number of hidden layers", atMost: limits.depth)
+            for w in network.hidden { try limits.check(w, "a hidden layer's width", atMost: limits.width) }
+        }
     }
 
     public func jsonData() -> Data {
@@ -94,11 +114,11 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
         return (try? e.encode(self)) ?? Data()
     }
 
-    public init(json: Data) throws(BackpropError) {
-        do { self = try JSONDecoder().decode(Experiment.self, from: json) } catch let e as DecodingError {
-            throw .invalidSetting("experiment file: \(describeDecodingError(e))")
-        } catch {
-            throw .invalidSetting("experiment file: \(error.localizedDescription)")
-        }
+    /// Reads an experiment file strictly: unknown or duplicate keys are refused with their
+    /// path (a misspelt key must not silently train the default), and so are values out of
+    /// range (`validate`). Keys left out keep the sheet's moons values.
+    public init(json: Data, limits: Limits = .standard) throws(BackpropError) {
+        self = try StrictJSON.decode(Experiment.self, from: json, what: "experiment file", optional: ["data.file", "network.head"])
+        do { try validate(limits: limits) } catch { throw .invalidSetting("experiment file: \(error.message)") }
     }
 }

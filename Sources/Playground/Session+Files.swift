@@ -18,40 +18,39 @@ extension Session {
         public var test: Metrics
         public var history: [HistoryPoint]
         public var stoppedEarly: Bool
+        /// Why training stopped with NaN or infinite values, when it did.
+        public var diverged: String?
     }
 
-    public func report(stoppedEarly: Bool) -> Report {
+    public func report(stoppedEarly: Bool, diverged: String? = nil) -> Report {
         let (tr, te) = metrics()
-        return Report(epochs: epoch, train: tr, test: te, history: history, stoppedEarly: stoppedEarly)
+        return Report(epochs: epoch, train: tr, test: te, history: history, stoppedEarly: stoppedEarly, diverged: diverged)
     }
 
-    /// Writes the run's results into `directory` (created if needed): the model
-    /// (safetensors and JSON), metrics, the experiment, and the loss curve,
-    /// decision boundary and network diagram as PNG and SVG. Returns the file names.
+    /// Writes the run's results as the whole content of `directory` (see `ResultDirectory`):
+    /// the model (safetensors and JSON), metrics, the experiment, and the loss curve, decision
+    /// boundary and network diagram as PNG and SVG. A diverged run (`diverged` says why) has no
+    /// model worth keeping: it writes the experiment, the metrics with its history up to the
+    /// divergence, and the loss curve. Returns the file names.
     @discardableResult
-    public func writeResults(to directory: URL, stoppedEarly: Bool = false) throws(BackpropError) -> [String] {
-        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw .invalidSetting("cannot create \(directory.path): \(error.localizedDescription)")
-        }
+    public func writeResults(to directory: URL, stoppedEarly: Bool = false, diverged: String? = nil) throws(BackpropError) -> [String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var files: [(String, Data)] = [
-            ("model.safetensors", network.safetensorsData()),
-            ("model.json", network.jsonData()),
+        var files: [(name: String, data: Data)] = [
             ("experiment.json", experiment.jsonData()),
-            ("metrics.json", (try? encoder.encode(report(stoppedEarly: stoppedEarly))) ?? Data()),
+            ("metrics.json", (try? encoder.encode(report(stoppedEarly: stoppedEarly, diverged: diverged))) ?? Data()),
         ]
-        let plots: [(String, Drawing)] = [
-            ("loss", lossPlot().drawing()),
-            ("boundary", boundaryPlot().drawing()),
-            ("network", networkPlot().drawing()),
-        ]
+        var plots: [(String, Drawing)] = [("loss", lossPlot().drawing())]
+        if diverged == nil {
+            files = [("model.safetensors", network.safetensorsData()), ("model.json", network.jsonData())] + files
+            plots += [("boundary", boundaryPlot().drawing()), ("network", networkPlot().drawing())]
+        }
         for (name, d) in plots {
             files.append(("\(name).png", d.png()))
             files.append(("\(name).svg", Data(d.svg().utf8)))
         }
-        for (name, data) in files { try writeAtomically(data, to: directory.appendingPathComponent(name)) }
-        return files.map(\.0)
+        try ResultDirectory.replace(directory, with: files)
+        return files.map(\.name)
     }
 }

@@ -54,8 +54,20 @@ public struct Sweep: Sendable {
     }
 
     /// Checks every setting before anything runs, so a typo fails at once.
-    public func experiments() throws(BackpropError) -> [(setting: [(String, String)], experiment: Experiment)] {
-        guard seeds >= 1 else { throw .invalidSetting("a sweep needs at least one seed") }
+    /// Sizes are checked against `limits` first: the grid is never built when it would be too large.
+    public func experiments(limits: Limits = .standard) throws(BackpropError) -> [(setting: [(String, String)], experiment: Experiment)] {
+        try limits.check(seeds, "--seeds", atMost: limits.seeds, atLeast: 1)
+        guard firstSeed <= UInt64.max - UInt64(seeds) else { throw .invalidSetting("--first-seed \(firstSeed) + \(seeds) seeds passes the largest seed") }
+        var keys = Set<String>()
+        for axis in axes {
+            guard keys.insert(axis.key).inserted else {
+                throw .invalidSetting("--vary \(quoted(axis.key)) is given twice; put all its values in one --vary \(axis.key)=V1|V2|…")
+            }
+            guard !axis.values.isEmpty else { throw .invalidSetting("--vary \(quoted(axis.key)) has no values") }
+        }
+        guard let runs = Limits.product(axes.map(\.values.count) + [seeds]), runs <= limits.sweepRuns else {
+            throw .invalidSetting("the sweep would have more than \(limits.sweepRuns) runs (settings × seeds); use fewer values or seeds")
+        }
         var out: [(setting: [(String, String)], experiment: Experiment)] = []
         for s in settings {
             var e = base

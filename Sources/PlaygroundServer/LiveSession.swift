@@ -3,11 +3,15 @@ import Backprop
 import Datasets
 import Playground
 
-/// One browser tab's training session: the experiment, its `Session`, and
-/// whether it is playing. An actor, so commands from the socket and the
-/// training loop take turns; training runs in chunks of a few dozen
-/// milliseconds between which commands are handled.
-actor LiveSession {
+/// One browser tab's training session: the experiment, its `Session`, and whether it is
+/// playing. Commands from the socket and the training loop take turns through `locked`, on
+/// the `TrainingPool`'s threads; training runs in chunks of a few dozen milliseconds between
+/// which commands are handled.
+///
+/// The page may set only `pageKeys` — never `data`, the one setting that names a file: own
+/// data arrives as uploaded content (`uploadCSV`) or clicked points, and every size is held
+/// to `limits` (`Limits.playground`) before anything is built.
+final class LiveSession: @unchecked Sendable {
     /// The page's starting point: the TensorFlow playground's defaults.
     static let defaults: [String: String] = [
         "dataset": "circle", "points": "500", "noise": "0", "ratio": "0.5", "features": "x1,x2",
@@ -17,8 +21,12 @@ actor LiveSession {
     ]
     /// Settings that change how training proceeds but not the network or data.
     static let trainingKeys: Set<String> = ["lr", "lr-schedule", "optimizer", "momentum", "regularization", "reg-rate", "reg-style", "batch-size", "order", "epochs"]
+    /// Every setting a page may send: an allow-list, so a key added to the command line later
+    /// (like `data`, which opens a file) never reaches the server by default.
+    static let pageKeys: Set<String> = Set(defaults.keys).union(trainingKeys).union(["classes", "init-scale"])
 
     let limits: Limits
+    private let lock = NSLock()
     private(set) var settings: [String: String] = LiveSession.defaults
     private var session: Session?
     /// Own data (uploaded CSV or clicked points), replacing the generator.
@@ -31,47 +39,111 @@ actor LiveSession {
 
     init(limits: Limits) { self.limits = limits }
 
+    /// Runs `body` with this session to itself.
+    func locked<R>(_ body: (LiveSession) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(self)
+    }
+
+    // MARK: commands
+
+    /// Answers one message from the page: the JSON texts to send back, in order. Bad input
+    /// gets an error reply (and the current snapshot); nothing a message says can stop the
+    /// session. The server's `Connection` and the fuzz target both call this.
+    func respond(to text: String) -> [String] {
+        let message: ClientMessage
+        do { message = try ClientMessage(json: text) } catch { return [json(ErrorMessage(message: error.message))] }
+        var out: [String] = []
+        func data() { if let d = dataMessage() { out.append(json(d)) } }
+        do {
+            switch message.type {
+            case "configure":
+                try configure(message.settings ?? [:])
+                data()
+            case "set":
+                guard let key = message.key else { throw BackpropError.invalidSetting("set needs a key") }
+                if try set(key, message.text ?? message.value.map { "\($0)" } ?? "") { data() }
+            case "play": setPlaying(true)
+            case "pause": setPlaying(false)
+            case "step":
+                setPlaying(false)
+                trainChunk(budget: 0, maxEpochs: 1)
+            case "reset": try reset()
+            case "regenerate":
+                try regenerate()
+                data()
+            case "setWeight":
+                guard let layer = message.layer, let to = message.to, let from = message.from, let value = message.value else {
+                    throw BackpropError.invalidSetting("setWeight needs layer, to, from and a numeric value")
+                }
+                try setWeight(layer: layer, to: to, from: from, value: value)
+            case "setBias":
+                guard let layer = message.layer, let neuron = message.neuron, let value = message.value else {
+                    throw BackpropError.invalidSetting("setBias needs layer, neuron and a numeric value")
+                }
+                try setBias(layer: layer, neuron: neuron, value: value)
+            case "addPoint":
+                guard let x = message.x, let y = message.y, let label = message.label else {
+                    throw BackpropError.invalidData("addPoint needs x, y and label")
+                }
+                try addPoint(x: x, y: y, label: label, test: message.test ?? false)
+                data()
+            case "uploadCSV":
+                try uploadCSV(message.text ?? "")
+                data()
+            case "download":
+                return [json(try file(message.format ?? "safetensors"))]
+            default:
+                throw BackpropError.invalidSetting("unknown message type \(quoted(message.type))")
+            }
+        } catch {
+            out.append(json(ErrorMessage(message: "\(error)")))
+        }
+        if let s = snapshot() { out.append(json(s)) }
+        return out
+    }
+
     // MARK: experiment
 
     func experiment(from settings: [String: String]) throws(BackpropError) -> Experiment {
+        for key in settings.keys where !LiveSession.pageKeys.contains(key) {
+            throw .invalidSetting("the page cannot set \(quoted(key)); settings here: \(LiveSession.pageKeys.sorted().joined(separator: ", "))")
+        }
         var e = Experiment()
         try e.set(settings)
-        try checkLimits(e)
-        try e.validate()
+        try e.validate(limits: limits)
         return e
-    }
-
-    func checkLimits(_ e: Experiment) throws(BackpropError) {
-        guard e.network.hidden.count <= limits.hiddenLayers else {
-            throw .invalidSetting("at most \(limits.hiddenLayers) hidden layers here (asked for \(e.network.hidden.count))")
-        }
-        if let w = e.network.hidden.max(), w > limits.neuronsPerLayer {
-            throw .invalidSetting("at most \(limits.neuronsPerLayer) neurons per layer here (asked for \(w))")
-        }
-        guard e.data.points <= limits.points else { throw .invalidSetting("at most \(limits.points) points here (asked for \(e.data.points))") }
-        guard e.data.classes <= limits.classes else { throw .invalidSetting("at most \(limits.classes) classes here") }
     }
 
     /// Replaces the settings (merged over the defaults) and starts a new session.
     func configure(_ given: [String: String]) throws(BackpropError) {
         var merged = LiveSession.defaults
         for (k, v) in given { merged[k] = v }
+        if merged["dataset"] == "csv" && ownTrain == nil {
+            throw .invalidSetting("own data cannot be restored from a link: upload the CSV again (or add points) after the page loads")
+        }
         if merged["dataset"] != "csv" { ownTrain = nil; ownTest = nil }
         try rebuild(merged, keepWeights: false)
     }
 
-    /// Changes one setting. Training settings keep the network and its epoch; others start afresh.
-    func set(_ key: String, _ value: String) throws(BackpropError) {
+    /// Changes one setting. Training settings keep the network and its epoch; others start
+    /// afresh. Returns whether the data (or the settings the data message carries) changed.
+    func set(_ key: String, _ value: String) throws(BackpropError) -> Bool {
         var s = settings
         s[key] = value
+        if key == "dataset" && value == "csv" && ownTrain == nil {
+            throw .invalidSetting("own data arrives by uploading a CSV or clicking points, not by a setting")
+        }
         if key == "dataset" && value != "csv" { ownTrain = nil; ownTest = nil }
         if LiveSession.trainingKeys.contains(key), let session {
             let e = try experiment(from: s)
             try session.updateTraining(e.training)
             settings = s
-        } else {
-            try rebuild(s, keepWeights: false)
+            return false
         }
+        try rebuild(s, keepWeights: false)
+        return true
     }
 
     /// New data from the next data seed; the same weights.
@@ -91,6 +163,7 @@ actor LiveSession {
         } else {
             new = try Session(e, initialWeights: weights)
         }
+        do { try limits.check(new.architecture) } catch { throw .invalidSetting(error.message) }
         session = new
         settings = s
         playing = false
@@ -107,9 +180,7 @@ actor LiveSession {
     // MARK: own data
 
     func uploadCSV(_ text: String) throws(BackpropError) {
-        let points = try CSV.parse(text)
-        guard points.count <= limits.points else { throw .invalidData("the CSV has \(points.count) rows; at most \(limits.points) here") }
-        guard points.task != .multiclass || points.classes <= limits.classes else { throw .invalidData("at most \(limits.classes) classes here") }
+        let points = try CSV.parse(text, limits: limits)
         let ratio = Double(settings["ratio"] ?? "0.5") ?? 0.5
         let split = try points.split(trainRatio: ratio, seed: UInt64(settings["data-seed"] ?? "0") ?? 0)
         ownTrain = split.train

@@ -33,6 +33,13 @@ struct ClientMessage: Decodable {
     var test: Bool?
     var format: String?
 
+    /// Decodes one message; anything else is a one-line error (the text is never echoed whole).
+    init(json text: String) throws(BackpropError) {
+        do { self = try JSONDecoder().decode(ClientMessage.self, from: Data(text.utf8)) } catch {
+            throw .invalidSetting("malformed message: expected JSON with a \"type\" field (got \(quoted(text, limit: 40)))")
+        }
+    }
+
     enum CodingKeys: String, CodingKey { case type, settings, key, value, text, layer, to, from, neuron, x, y, label, test, format }
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

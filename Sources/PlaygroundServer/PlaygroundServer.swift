@@ -9,17 +9,24 @@ import Plots
 
 /// `backprop serve`: the page, and one training session per tab over a WebSocket.
 ///
-/// The page (HTML, CSS, JavaScript) ships as package resources; nothing is
-/// fetched from the network. Each WebSocket connection owns one `LiveSession`;
-/// training runs in its own task, in chunks, and streams snapshots; when the
-/// tab closes, the socket closes and the session ends. The upgrade is refused
-/// when the Origin header names another host than the one the page came from.
+/// The page (HTML, CSS, JavaScript) ships as package resources; nothing is fetched from the
+/// network and no client-named path is ever opened. Every request and upgrade passes `Access`
+/// (Host allow-list, Origin, token). Each WebSocket connection owns one `LiveSession`, whose
+/// work runs on the `TrainingPool`, in chunks, streaming snapshots; when the tab closes, the
+/// socket closes and the session ends.
 public enum PlaygroundServer {
-    /// Builds the application; `run` serves until the process is stopped.
-    public static func application(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = Limits(),
-                                   logger: Logger = Logger(label: "backprop.serve")) throws -> some ApplicationProtocol {
+    /// How long a half-sent or idle HTTP request may hold a connection.
+    static let httpIdleTimeout: TimeAmount = .seconds(10)
+
+    /// Builds the application; `run` serves until the process is stopped. `onRunning` is called
+    /// with the bound port once the socket listens (port 0 picks a free one).
+    public static func application(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = .playground,
+                                   access: Access? = nil, logger: Logger = Logger(label: "backprop.serve"),
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let access = access ?? Access(bind: host, port: port)
         let page = try Page()
         let router = Router()
+        router.add(middleware: AccessMiddleware(access: access))
         router.get("/") { _, _ in page.response("index.html") }
         router.get("/index.html") { _, _ in page.response("index.html") }
         router.get("/app.js") { _, _ in page.response("app.js") }
@@ -30,7 +37,7 @@ public enum PlaygroundServer {
         router.get("/thumbnail/:name") { _, context in
             let name = context.parameters.get("name") ?? ""
             guard let png = Thumbnails.png(String(name.prefix { $0 != "." })) else {
-                return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "no data set \(name)")))
+                return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "no data set \(quoted(name))")))
             }
             return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(bytes: png)))
@@ -39,45 +46,31 @@ public enum PlaygroundServer {
             Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "WebSocket upgrade refused: the page must be served by this server (Origin check)")))
         }
         let sessions = Atomic<Int>(0)
+        let ws = WebSocketServerConfiguration(maxFrameSize: limits.messageBytes, autoPing: .enabled(timePeriod: .seconds(10)), closeTimeout: .seconds(2))
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: limits.messageBytes))) { request, _, logger in
-                guard request.path == "/ws", originAllowed(request) else { return .dontUpgrade }
+            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(idleTimeout: httpIdleTimeout), ws: ws)) { request, _, logger in
+                guard request.path?.split(separator: "?").first == "/ws", access.refusal(request, upgrade: true) == nil else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     let count = sessions.add(1, ordering: .relaxed).newValue
                     defer { sessions.subtract(1, ordering: .relaxed) }
+                    let connection = Connection(limits: limits, outbound: outbound, logger: logger)
                     if count > limits.sessions {
-                        try await outbound.write(.text(json(ErrorMessage(message: "too many sessions (\(limits.sessions)) on this server; close another playground tab and reload"))))
+                        try await connection.send(ErrorMessage(message: "too many sessions (\(limits.sessions)) on this server; close another playground tab and reload"))
                         return
                     }
-                    try await Connection(limits: limits, outbound: outbound, logger: logger).serve(inbound)
+                    try await connection.serve(inbound)
                 }
             },
             configuration: .init(address: .hostname(host, port: port), serverName: "backprop"),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                access.bound.store(bound, ordering: .relaxed)
+                await onRunning(bound)
+            },
             logger: logger
         )
         return app
-    }
-
-    /// Accepts an upgrade without an Origin (non-browser clients), or whose Origin
-    /// names the host and port the request was sent to. Browsers send `http(s)://`
-    /// origins with the port; for them host and port must match, so another page
-    /// (another site, or another server on this machine) cannot drive a session.
-    /// Non-browser clients (`ws://` origins, as swift-websocket's client sends
-    /// without a port) need only the host to match: they could send any header anyway.
-    static func originAllowed(_ request: HTTPRequest) -> Bool {
-        guard let origin = request.headerFields[.origin] else { return true }
-        guard let authority = request.authority?.lowercased(), let url = URL(string: origin.lowercased()),
-              let originHost = url.host, let scheme = url.scheme else { return false }
-        let requestHost = authority.split(separator: ":").first.map(String.init) ?? authority
-        switch scheme {
-        case "http", "https":
-            let port = url.port ?? (scheme == "https" ? 443 : 80)
-            let requestPort = authority.contains(":") ? Int(authority.split(separator: ":").last ?? "") : 80
-            return originHost == requestHost && port == requestPort
-        default:
-            return originHost == requestHost
-        }
     }
 
     static let paletteJSON: String = {

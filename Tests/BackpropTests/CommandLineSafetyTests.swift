@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import Backprop
+import Playground
+
+/// Inputs that crashed, hung or were silently accepted by the command line (issue 11), each now
+/// refused with exit status 2 and one short line — and runs that stop or diverge lose nothing.
+@Suite(.serialized) struct CommandLineSafetyTests {
+    let cli = CommandLineTests()
+
+    static let absurd: [([String], String)] = [
+        (["train", "--layers", "4294967296,4294967296"], "at most 4096"),
+        (["train", "--layers", "100000x100000"], "at most 64"),
+        (["train", "--layers", "5x1000000000000"], "at most 64"),
+        (["train", "--points", "1000000000000"], "points is 1000000000000; at most"),
+        (["train", "--dataset", "blobs", "--classes", "1000000000"], "classes is 1000000000; at most"),
+        (["train", "--features", Array(repeating: "x1", count: 5000).joined(separator: ",")], "at most 4096"),
+        (["train", "--layers", "4096,4096,4096"], "parameters"),
+        (["train", "--points", "1000000", "--layers", "2048"], "buffer values"),
+        (["train", "--epochs", "99999999999"], "epochs is"),
+        (["train", "--out", ""], "--out needs a directory"),
+        (["train", "--out", "."], "names no directory"),
+        (["sweep", "--seeds", "1000000000", "--epochs", "1"], "--seeds is 1000000000"),
+        (["sweep", "--vary", "lr=0.1", "--vary", "lr=1", "--epochs", "1"], "given twice"),
+        (["sweep", "--seed", "3", "--epochs", "1"], "--first-seed"),
+        (["sweep", "--first-seed", "18446744073709551615", "--seeds", "2", "--epochs", "1"], "largest seed"),
+        (["serve", "--port", "70000"], "--port"),
+    ]
+
+    @Test(arguments: absurd)
+    func absurdSizesAreRefusedBeforeAllocating(args: [String], mentions: String) throws {
+        let r = try cli.run(args)
+        #expect(r.status == 2, "\(args.prefix(3)): status \(r.status), \(r.stderr.prefix(300))")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.count < 400, "\(r.stderr.prefix(500))")
+        #expect(r.stderr.contains(mentions), "\(r.stderr.prefix(300))")
+    }
+
+    /// Writes `text` to a file in a fresh directory and runs `args` with `{}` replaced by its path.
+    func runWithFile(_ name: String, _ contents: Data, _ args: [String]) throws -> CommandLineTests.Outcome {
+        let dir = try cli.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent(name)
+        try contents.write(to: file)
+        return try cli.run(args.map { $0 == "{}" ? file.path : $0 })
+    }
+
+    static func safetensors(header: String) -> Data {
+        var d = Data()
+        var n = UInt64(header.utf8.count).littleEndian
+        withUnsafeBytes(of: &n) { d.append(contentsOf: $0) }
+        d.append(contentsOf: Array(header.utf8))
+        return d
+    }
+
+    static let hugeArchitecture = #"{"inputs":4294967296,"hidden":[{"units":4294967296,"activation":"tanh"}],"outputs":1,"head":"sigmoid_bce"}"#
+    /// The sheet's experiment file, complete (nested settings are read whole).
+    static let full = String(decoding: Experiment().jsonData(), as: UTF8.self)
+
+    static let malformed: [(String, String, [String], String)] = [
+        // Experiment files: unknown keys, duplicate keys, values out of range.
+        ("e.json", #"{"learningRate": -1}"#, ["train", "--config", "{}"], "unknown key \"learningRate\""),
+        ("e.json", #"{"foo": 1}"#, ["train", "--config", "{}"], "unknown key \"foo\""),
+        ("e.json", #"{"seed": 1, "seed": 2}"#, ["train", "--config", "{}"], "\"seed (given twice)\""),
+        ("e.json", full.replacingOccurrences(of: #""epochs" : 10000,"#, with: #""epochs" : 10000, "epochs" : 20,"#), ["train", "--config", "{}"], "training.epochs (given twice)"),
+        ("e.json", full.replacingOccurrences(of: #""hidden" : ["#, with: #""hiden" : [8], "hidden" : ["#), ["train", "--config", "{}"], "network.hiden"),
+        ("e.json", full.replacingOccurrences(of: #""points" : 500"#, with: #""points" : 100000000000"#), ["train", "--config", "{}"], "points is"),
+        ("e.json", full.replacingOccurrences(of: #""initial" : 3"#, with: #""initial" : -1"#), ["train", "--config", "{}"], "learning rate"),
+        ("e.json", String(repeating: "[", count: 100_000), ["train", "--config", "{}"], "nested deeper"),
+        // Model files: widths of 2^32, non-finite weights.
+        ("m.json", #"{"format":"backprop-model","version":1,"dtype":"F64","architecture":\#(hugeArchitecture),"layers":[]}"#,
+         ["eval", "--model", "{}", "--data", "{}"], "at most 4096"),
+        ("m.json", #"{"format":"backprop-model","version":1,"dtype":"F64","architecture":{"inputs":1,"hidden":[],"outputs":1,"head":"identity_mse"},"layers":[{"weight":[[1e999]],"bias":[0]}]}"#,
+         ["eval", "--model", "{}", "--data", "{}"], "not valid JSON"),
+        // A CSV of 10^6 columns, and a 10 MB field: refused at once, quoted briefly.
+        ("wide.csv", Array(repeating: "1", count: 1_000_000).joined(separator: ",") + "\n", ["train", "--data", "{}"], "at most 4096 inputs"),
+        ("long.csv", "a,label\n" + String(repeating: "z", count: 10_000_000) + ",0\n", ["train", "--data", "{}"], "is not a number"),
+    ]
+
+    @Test(arguments: malformed)
+    func malformedFilesAreRefusedWithTheirReason(name: String, text: String, args: [String], mentions: String) throws {
+        let r = try runWithFile(name, Data(text.utf8), args)
+        #expect(r.status == 2, "\(name): status \(r.status), \(r.stderr.prefix(300))")
+        #expect(r.stderr.contains(mentions), "\(r.stderr.prefix(300))")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.count < 400, "\(r.stderr.prefix(500))")
+    }
+
+    @Test func safetensorsWithImpossibleShapesAreRefused() throws {
+        let metadata = Self.hugeArchitecture.replacingOccurrences(of: "\"", with: "\\\"")
+        let header = #"{"__metadata__":{"backprop.architecture":"\#(metadata)"},"layers.0.weight":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#
+        let r = try runWithFile("m.safetensors", Self.safetensors(header: header), ["eval", "--model", "{}", "--data", "{}"])
+        #expect(r.status == 2 && r.stderr.contains("safetensors"), "\(r.stderr)")
+    }
+
+    @Test func sigtermStopsTrainingAndStillWritesWhatWasTrained() throws {
+        let dir = try cli.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("run")
+        let p = Process()
+        p.executableURL = CommandLineTests.binary
+        p.arguments = ["train", "--epochs", "100000000", "--record-every", "1000", "--quiet", "--out", out.path]
+        p.standardOutput = Pipe()
+        p.standardError = Pipe()
+        try p.run()
+        usleep(1_500_000)
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as? [String: Any]
+        #expect(metrics?["stoppedEarly"] as? Bool == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["run"], "no temporary directory is left beside the run")
+    }
+
+    @Test func aDivergedRunWritesItsHistoryAndReplacesTheWholeSet() throws {
+        let dir = try cli.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("run")
+        let good = try cli.run(["train", "--epochs", "20", "--quiet", "--out", out.path])
+        #expect(good.status == 0 && FileManager.default.fileExists(atPath: out.appendingPathComponent("model.safetensors").path))
+        // Regression with ReLU at learning rate 1e6 overflows within a few epochs.
+        let r = try cli.run(["train", "--dataset", "plane", "--activation", "relu", "--lr", "1000000", "--epochs", "500", "--quiet", "--out", out.path])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("diverged"))
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as? [String: Any]
+        #expect((metrics?["diverged"] as? String)?.contains("diverged") == true)
+        let history = metrics?["history"] as? [Any] ?? []
+        #expect(history.count >= 2, "the loss history up to the divergence")
+        // The old model is gone with the old set: no new experiment beside an old model.
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+        #expect(files == ["experiment.json", "metrics.json", "loss.png", "loss.svg"])
+        let experiment = try String(contentsOf: out.appendingPathComponent("experiment.json"), encoding: .utf8)
+        #expect(experiment.contains("\"plane\""))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["run"])
+    }
+
+    @Test func aDirectoryWithOtherFilesIsNotReplaced() throws {
+        let dir = try cli.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "precious".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let r = try cli.run(["train", "--epochs", "1", "--quiet", "--out", dir.path])
+        #expect(r.status == 2 && r.stderr.contains("notes.txt"), "\(r.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("notes.txt"), encoding: .utf8) == "precious")
+    }
+
+    @Test func evalRefusesNaNWeights() throws {
+        let dir = try cli.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var net = try Network<Double>(Architecture(sizes: [2, 3, 1], activation: .tanh, head: .sigmoidCrossEntropy), initializer: .normal(scale: 1), seed: 1)
+        net.setWeight(layer: 1, to: 0, from: 2, .nan)
+        let model = dir.appendingPathComponent("nan.safetensors"), csv = dir.appendingPathComponent("d.csv")
+        try net.safetensorsData().write(to: model)
+        try "a,b,label\n1,2,0\n".write(to: csv, atomically: true, encoding: .utf8)
+        let r = try cli.run(["eval", "--model", model.path, "--data", csv.path])
+        #expect(r.status == 2 && r.stderr.contains("layer 2 has a non-finite weight"), "\(r.stderr)")
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSTesting
+import HummingbirdWebSocket
+import HummingbirdWSClient
+import HTTPTypes
+import Synchronization
+import Backprop
+@testable import PlaygroundServer
+
+/// What an attacker's page or a careless client tried against `backprop serve`, each now refused
+/// with the server still serving (issue 11's regressions).
+@Suite(.serialized, .timeLimit(.minutes(2))) struct SafetyTests {
+    func app(_ limits: Limits = .playground, access: Access? = nil) throws -> some ApplicationProtocol {
+        try PlaygroundServer.application(host: "127.0.0.1", port: 0, limits: limits, access: access)
+    }
+
+    /// Sends `request` over a plain TCP socket to 127.0.0.1:`port` and returns the response's
+    /// status line — the way a DNS-rebinding page's requests arrive, Host header and all.
+    static func rawStatus(port: Int, _ request: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(connected == 0)
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self).split(separator: "\r\n").first.map(String.init) ?? ""
+    }
+
+    static func upgrade(host: String, origin: String) -> String {
+        "GET /ws HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: \(origin)\r\n\r\n"
+    }
+
+    @Test func dnsRebindingIsRefusedForPagesAndUpgrades() async throws {
+        try await app().test(.live) { client in
+            let port = try #require(client.port)
+            let evil = "evil.example:\(port)"
+            #expect(try Self.rawStatus(port: port, "GET / HTTP/1.1\r\nHost: \(evil)\r\n\r\n").contains("403"))
+            #expect(try Self.rawStatus(port: port, Self.upgrade(host: evil, origin: "http://\(evil)")).hasPrefix("HTTP/1.1 4"))
+            // Another local server's page (same host, other port) may not drive a session either.
+            #expect(try Self.rawStatus(port: port, Self.upgrade(host: "127.0.0.1:\(port)", origin: "http://127.0.0.1:1")).hasPrefix("HTTP/1.1 4"))
+            // The page's own origin is upgraded, and the page is served, under a loopback name.
+            #expect(try Self.rawStatus(port: port, Self.upgrade(host: "localhost:\(port)", origin: "http://localhost:\(port)")).contains("101"))
+            #expect(try Self.rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").contains("200"))
+        }
+    }
+
+    @Test func hostAndOriginAllowList() {
+        let local = Access(bind: "127.0.0.1", port: 8080)
+        #expect(local.hostAllowed("localhost:8080") && local.hostAllowed("127.0.0.1:8080") && local.hostAllowed("[::1]:8080"))
+        #expect(!local.hostAllowed("evil.example:8080") && !local.hostAllowed("192.168.1.5:8080") && !local.hostAllowed(nil))
+        #expect(local.originAllowed("http://localhost:8080") && local.originAllowed(nil) && local.originAllowed("ws://localhost"))
+        #expect(!local.originAllowed("http://evil.example:8080") && !local.originAllowed("http://localhost:9999") && !local.originAllowed("null"))
+        let lan = Access(bind: "0.0.0.0", port: 8080, allowHosts: ["lab-pc.local"], token: "sesame-1234")
+        #expect(lan.hostAllowed("192.168.1.5:8080") && lan.hostAllowed("lab-pc.local:8080") && lan.hostAllowed("[fe80::1]:8080"))
+        #expect(!lan.hostAllowed("evil.example:8080"))
+        #expect(Access.isLoopback("127.0.0.1") && Access.isLoopback("::1") && !Access.isLoopback("0.0.0.0"))
+    }
+
+    @Test func aTokenIsRequiredOnEveryRequestAndCarriedByACookie() async throws {
+        let access = Access(bind: "127.0.0.1", port: 0, token: "sesame-1234")
+        try await app(access: access).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { r in #expect(r.status == .forbidden) }
+            try await client.execute(uri: "/app.js", method: .get) { r in #expect(r.status == .forbidden) }
+            try await client.execute(uri: "/?token=wrong-token", method: .get) { r in #expect(r.status == .forbidden) }
+            let cookie = try await client.execute(uri: "/?token=sesame-1234", method: .get) { r in
+                #expect(r.status == .ok)
+                return r.headers[.setCookie] ?? ""
+            }
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let pair = String(cookie.prefix { $0 != ";" })
+            try await client.execute(uri: "/app.js", method: .get, headers: [.cookie: pair]) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/palette.json", method: .get, headers: [.authorization: "token sesame-1234"]) { r in #expect(r.status == .ok) }
+        }
+    }
+
+    /// The error replies to `messages`, sent in order, once `count` of them arrived.
+    static func errors(after messages: [[String: Any]], count: Int, app: some ApplicationProtocol) async throws -> [String] {
+        let texts = messages.map { String(decoding: (try? JSONSerialization.data(withJSONObject: $0)) ?? Data(), as: UTF8.self) }
+        let collected = Mutex<[String]>([])
+        _ = try await app.test(.live) { client in
+            _ = try await client.ws("/ws", configuration: ServerTests.client) { inbound, outbound, _ in
+                for t in texts { try await outbound.write(.text(t)) }
+                var errors: [String] = []
+                _ = try await ServerTests.read(inbound, count: 400) { m in
+                    if m["type"] as? String == "error", let e = m["message"] as? String { errors.append(e) }
+                    return errors.count >= count
+                }
+                collected.withLock { $0 = errors }
+            }
+        }
+        return collected.withLock { $0 }
+    }
+
+    @Test func thePageCannotNameAFile() async throws {
+        let errors = try await Self.errors(after: [
+            ["type": "configure", "settings": ["data": "/etc/passwd"]],
+            ["type": "set", "key": "data", "value": "/etc/passwd"],
+            ["type": "set", "key": "dataset", "value": "csv"],
+            ["type": "configure", "settings": ["dataset": "csv"]],
+        ], count: 4, app: app())
+        try #require(errors.count == 4)
+        #expect(errors[0].contains("cannot set \"data\"") && errors[1].contains("cannot set \"data\""))
+        #expect(errors[2].contains("uploading a CSV") && errors[3].contains("upload the CSV again"))
+        #expect(!errors.joined().contains("root:"), "no file content may come back")
+    }
+
+    @Test func hugeInputsAreRefusedBeforeAllocating() async throws {
+        // 300 KB of features (8 GB of output grid before), and a 960 KB CSV of 120,000 columns.
+        let features = Array(repeating: "x1", count: 100_000).joined(separator: ",")
+        let wide = (0..<3).map { _ in Array(repeating: "1", count: 120_000).joined(separator: ",") }.joined(separator: "\n")
+        let errors = try await Self.errors(after: [
+            ["type": "set", "key": "features", "value": features],
+            ["type": "uploadCSV", "text": wide],
+            ["type": "step"],
+        ], count: 2, app: app())
+        try #require(errors.count == 2)
+        #expect(errors[0].contains("input features is 100000; at most 64"))
+        #expect(errors[1].contains("120000 columns; at most 64 inputs"))
+        #expect(errors.allSatisfy { $0.count < 300 }, "errors quote at most a little of the input")
+    }
+
+    @Test func aFloodOfMessagesIsThrottled() async throws {
+        var limits = Limits.playground
+        limits.messagesPerSecond = 20
+        // Malformed messages cost the server almost nothing each, so 300 arrive within a second.
+        let flood = Array(repeating: ["kind": "nonsense"] as [String: Any], count: 300)
+        let errors = try await Self.errors(after: flood, count: 21, app: app(limits))
+        #expect(errors.count == 21)
+        #expect(errors.last?.contains("more than 20 messages in a second") == true, "\(errors.last ?? "")")
+    }
+}

@@ -31,10 +31,13 @@ let package = Package(
         .target(name: "Plots", dependencies: ["CZlib"]),
         // The experiment description, the session that runs it, sweeps.
         .target(name: "Playground", dependencies: ["Backprop", "Datasets", "Plots"]),
+        // One page's session without the network: messages in, JSON replies out (the server's
+        // core, kept free of Hummingbird so that it can be fuzzed on its own).
+        .target(name: "PlaygroundSessions", dependencies: ["Backprop", "Datasets", "Playground"]),
         // `backprop serve`: the playground page and its WebSocket sessions.
         .target(
             name: "PlaygroundServer",
-            dependencies: ["Backprop", "Datasets", "Plots", "Playground",
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
             resources: [.copy("Page")]
@@ -50,6 +53,12 @@ let package = Package(
             name: "BackpropBench",
             dependencies: ["Backprop", "Plots", .product(name: "MallocInterposerSwift", package: "malloc-interposer")]
         ),
+        // libFuzzer targets for every reader of outside input (scripts/fuzz.sh builds it with
+        // -sanitize=fuzzer,address); a plain build replays a corpus through the same targets.
+        .executableTarget(
+            name: "BackpropFuzz",
+            dependencies: ["Backprop", "Datasets", "Playground", "PlaygroundSessions"]
+        ),
         .testTarget(
             name: "BackpropTests",
             dependencies: ["Backprop", "Datasets", "Plots", "Playground", "CZlib", "BackpropCLI"],
@@ -58,6 +67,7 @@ let package = Package(
         .testTarget(
             name: "PlaygroundServerTests",
             dependencies: ["PlaygroundServer", "Backprop",
+                           "PlaygroundSessions", "Playground",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWebSocket
 import Logging
 import Backprop
+import PlaygroundSessions
 
 /// One WebSocket: reads commands, answers each, and streams snapshots while playing.
 ///
@@ -34,7 +35,7 @@ struct Connection: Sendable {
         return try await pool.run { try live.locked(body) }
     }
 
-    func send(_ value: some Encodable & Sendable) async throws { try await send(text: json(value)) }
+    func send(error message: String) async throws { try await send(text: LiveSession.errorJSON(message)) }
 
     func send(text: String) async throws {
         let outbound = self.outbound
@@ -65,12 +66,12 @@ struct Connection: Sendable {
                         inWindow += 1
                         if inWindow > limits.messagesPerSecond {
                             if inWindow == limits.messagesPerSecond + 1 {
-                                try await send(ErrorMessage(message: "more than \(limits.messagesPerSecond) messages in a second; the rest of this second's are dropped"))
+                                try await send(error: "more than \(limits.messagesPerSecond) messages in a second; the rest of this second's are dropped")
                             }
                             continue
                         }
                         guard case .text(let text) = message else {
-                            try await send(ErrorMessage(message: "send JSON text messages, not binary"))
+                            try await send(error: "send JSON text messages, not binary")
                             continue
                         }
                         try await handle(text)
@@ -80,7 +81,7 @@ struct Connection: Sendable {
                     throw StalledClient()
                 } catch {
                     // A message over the size limit ends the stream; say so before closing.
-                    try? await send(ErrorMessage(message: "message refused: messages are limited to \(limits.messageBytes) bytes"))
+                    try? await send(error: "message refused: messages are limited to \(limits.messageBytes) bytes")
                 }
             }
             // Whichever ends first (the client left, or stopped reading) ends the other.
@@ -102,11 +103,11 @@ struct Connection: Sendable {
     }
 
     func sendSnapshot() async throws {
-        if let s = try await onSession({ $0.snapshot().map(json) }) { try await send(text: s) }
+        if let s = try await onSession({ $0.snapshotJSON() }) { try await send(text: s) }
     }
 
     func sendData() async throws {
-        if let d = try await onSession({ $0.dataMessage().map(json) }) { try await send(text: d) }
+        if let d = try await onSession({ $0.dataJSON() }) { try await send(text: d) }
     }
 
     /// One command, answered by the session (`LiveSession.respond`) on a training thread.

@@ -6,6 +6,7 @@ import NIOCore
 import Synchronization
 import Backprop
 import Plots
+import PlaygroundSessions
 
 /// `backprop serve`: the page, and one training session per tab over a WebSocket.
 ///
@@ -56,7 +57,7 @@ public enum PlaygroundServer {
                     defer { sessions.subtract(1, ordering: .relaxed) }
                     let connection = Connection(limits: limits, outbound: outbound, logger: logger)
                     if count > limits.sessions {
-                        try await connection.send(ErrorMessage(message: "too many sessions (\(limits.sessions)) on this server; close another playground tab and reload"))
+                        try await connection.send(error: "too many sessions (\(limits.sessions)) on this server; close another playground tab and reload")
                         return
                     }
                     try await connection.serve(inbound)

@@ -17,7 +17,15 @@ import Backprop
 
     struct Outcome { var status: Int32; var stdout: String; var stderr: String }
 
-    func run(_ args: [String]) throws -> Outcome {
+    /// Runs the executable on a thread of its own: waiting for a process blocks, and a blocked
+    /// cooperative thread (two on a 2-core machine) starved the server tests running beside.
+    func run(_ args: [String]) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try Self.runBlocking(args) }) }.start()
+        }
+    }
+
+    static func runBlocking(_ args: [String]) throws -> Outcome {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -36,17 +44,37 @@ import Backprop
                        stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Starts the executable, sends `signal` after 1.5 s, and returns its exit status (on a thread of its own).
+    func interrupted(_ args: [String], by signal: Int32) async throws -> Int32 {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    let p = Process()
+                    p.executableURL = Self.binary
+                    p.arguments = args
+                    p.standardOutput = Pipe()
+                    p.standardError = Pipe()
+                    try p.run()
+                    usleep(1_500_000)
+                    kill(p.processIdentifier, signal)
+                    p.waitUntilExit()
+                    return p.terminationStatus
+                })
+            }.start()
+        }
+    }
+
     func tempDir() throws -> URL {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }
 
-    @Test func trainWritesEveryResultFileAndTheExperimentRepeatsExactly() throws {
+    @Test func trainWritesEveryResultFileAndTheExperimentRepeatsExactly() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("run1")
-        let r = try run(["train", "--epochs", "300", "--quiet", "--out", out.path])
+        let r = try await run(["train", "--epochs", "300", "--quiet", "--out", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("test accuracy"))
         for name in ["model.safetensors", "model.json", "metrics.json", "experiment.json",
@@ -59,19 +87,19 @@ import Backprop
         #expect(try String(contentsOf: out.appendingPathComponent("boundary.svg"), encoding: .utf8).hasPrefix("<svg"))
         // The written experiment reproduces the run bit for bit.
         let again = dir.appendingPathComponent("run2")
-        let r2 = try run(["train", "--config", out.appendingPathComponent("experiment.json").path, "--quiet", "--out", again.path])
+        let r2 = try await run(["train", "--config", out.appendingPathComponent("experiment.json").path, "--quiet", "--out", again.path])
         #expect(r2.status == 0)
         #expect(r2.stdout == r.stdout.replacingOccurrences(of: out.path, with: again.path))
         #expect(try Data(contentsOf: out.appendingPathComponent("model.safetensors")) == Data(contentsOf: again.appendingPathComponent("model.safetensors")))
         // And the model evaluates and predicts on CSV data.
         let csv = dir.appendingPathComponent("moons.csv")
-        #expect(try run(["data", "--csv", csv.path]).status == 0)
-        let e = try run(["eval", "--model", out.appendingPathComponent("model.safetensors").path, "--data", csv.path])
+        #expect(try await run(["data", "--csv", csv.path]).status == 0)
+        let e = try await run(["eval", "--model", out.appendingPathComponent("model.safetensors").path, "--data", csv.path])
         #expect(e.status == 0 && e.stdout.contains("accuracy") && e.stdout.contains("confusion"), "\(e.stderr)")
-        let p = try run(["predict", "--model", out.appendingPathComponent("model.json").path, "--data", csv.path])
+        let p = try await run(["predict", "--model", out.appendingPathComponent("model.json").path, "--data", csv.path])
         #expect(p.status == 0 && p.stdout.split(separator: "\n").count == 501)
         // --init-weights starts from a saved model.
-        let w = try run(["train", "--epochs", "1", "--quiet", "--init-weights", out.appendingPathComponent("model.safetensors").path])
+        let w = try await run(["train", "--epochs", "1", "--quiet", "--init-weights", out.appendingPathComponent("model.safetensors").path])
         #expect(w.status == 0, "\(w.stderr)")
     }
 
@@ -90,8 +118,8 @@ import Backprop
         (["sweep", "--vary", "bogus=1|2", "--epochs", "1"], "unknown setting"),
         (["eval", "--model", "/nonexistent.json", "--data", "/nonexistent.csv"], "cannot read"),
     ])
-    func badInputExitsWithStatus2AndOneLine(args: [String], mentions: String) throws {
-        let r = try run(args)
+    func badInputExitsWithStatus2AndOneLine(args: [String], mentions: String) async throws {
+        let r = try await run(args)
         #expect(r.status == 2, "\(args): status \(r.status), \(r.stderr)")
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(r.stderr)")
@@ -99,52 +127,52 @@ import Backprop
         #expect(r.stderr.contains(mentions), "\(r.stderr)")
     }
 
-    @Test func malformedFilesExitWith2AndLoseNothing() throws {
+    @Test func malformedFilesExitWith2AndLoseNothing() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let bad = dir.appendingPathComponent("bad.csv")
         try "x1,x2,label\n1,2,0\n3,oops,1\n".write(to: bad, atomically: true, encoding: .utf8)
-        let r = try run(["train", "--data", bad.path, "--epochs", "1"])
+        let r = try await run(["train", "--data", bad.path, "--epochs", "1"])
         #expect(r.status == 2 && r.stderr.contains("line 3, column 2"))
         let corrupt = dir.appendingPathComponent("m.safetensors")
         try Data([1, 2, 3]).write(to: corrupt)
-        let m = try run(["eval", "--model", corrupt.path, "--data", bad.path])
+        let m = try await run(["eval", "--model", corrupt.path, "--data", bad.path])
         #expect(m.status == 2 && m.stderr.contains("safetensors"))
         let badJSON = dir.appendingPathComponent("e.json")
         try "{\"training\": 5}".write(to: badJSON, atomically: true, encoding: .utf8)
-        let j = try run(["train", "--config", badJSON.path])
+        let j = try await run(["train", "--config", badJSON.path])
         #expect(j.status == 2 && j.stderr.contains("training"))
         // An existing output file survives a failed run untouched.
         let out = dir.appendingPathComponent("keep.csv")
         try "precious".write(to: out, atomically: true, encoding: .utf8)
-        let d = try run(["data", "--dataset", "nope", "--csv", out.path])
+        let d = try await run(["data", "--dataset", "nope", "--csv", out.path])
         #expect(d.status == 2)
         #expect(try String(contentsOf: out, encoding: .utf8) == "precious")
     }
 
-    @Test func dataWritesCSVAndAScatterForEverySet() throws {
+    @Test func dataWritesCSVAndAScatterForEverySet() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         for name in ["moons", "circles", "circle", "xor", "gauss", "spiral", "plane", "multi-gauss", "blobs", "spirals"] {
             let csv = dir.appendingPathComponent("\(name).csv"), png = dir.appendingPathComponent("\(name).png")
-            let r = try run(["data", "--dataset", name, "--points", "200", "--csv", csv.path, "--png", png.path])
+            let r = try await run(["data", "--dataset", name, "--points", "200", "--csv", csv.path, "--png", png.path])
             #expect(r.status == 0, "\(name): \(r.stderr)")
             #expect(try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").count == 201)
             #expect(decodePNG(try Data(contentsOf: png)) != nil)
         }
     }
 
-    @Test func gradcheckPassesForAnyArchitecture() throws {
-        let r = try run(["gradcheck", "--layers", "5,4", "--activation", "gelu,tanh", "--dataset", "blobs", "--head", "softmax"])
+    @Test func gradcheckPassesForAnyArchitecture() async throws {
+        let r = try await run(["gradcheck", "--layers", "5,4", "--activation", "gelu,tanh", "--dataset", "blobs", "--head", "softmax"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("layer 3"))
         #expect(r.stdout.contains("ok: largest relative error"))
     }
 
-    @Test func sweepRunsOnBothCoresAndWritesCSVAndJSON() throws {
+    @Test func sweepRunsOnBothCoresAndWritesCSVAndJSON() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try run(["sweep", "--dataset", "xor", "--layers", "4", "--head", "tanh", "--lr", "0.03", "--batch-size", "10",
+        let r = try await run(["sweep", "--dataset", "xor", "--layers", "4", "--head", "tanh", "--lr", "0.03", "--batch-size", "10",
                          "--epochs", "150", "--vary", "activation=tanh|relu", "--seeds", "4", "--threads", "2",
                          "--criterion", "test-accuracy>=0.9", "--check-every", "10", "--quiet", "--out", dir.path])
         #expect(r.status == 0, "\(r.stderr)")
@@ -156,27 +184,19 @@ import Backprop
         #expect((json?["runs"] as? [Any])?.count == 8)
     }
 
-    @Test func ctrlCStopsTrainingAndStillWritesWhatWasTrained() throws {
+    @Test func ctrlCStopsTrainingAndStillWritesWhatWasTrained() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = ["train", "--epochs", "100000000", "--record-every", "1000", "--quiet", "--out", dir.path]
-        p.standardOutput = Pipe()
-        p.standardError = Pipe()
-        try p.run()
-        usleep(1_500_000)
-        kill(p.processIdentifier, SIGINT)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 130)
+        let status = try await interrupted(["train", "--epochs", "100000000", "--record-every", "1000", "--quiet", "--out", dir.path], by: SIGINT)
+        #expect(status == 130)
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("metrics.json"))) as? [String: Any]
         #expect(metrics?["stoppedEarly"] as? Bool == true)
         #expect((metrics?["epochs"] as? Int ?? 0) > 0)
         #expect(try Network<Double>(contentsOf: dir.appendingPathComponent("model.safetensors")).architecture.sizes == [2, 10, 1])
     }
 
-    @Test func helpExplainsEveryOption() throws {
-        let r = try run(["help", "train"])
+    @Test func helpExplainsEveryOption() async throws {
+        let r = try await run(["help", "train"])
         #expect(r.status == 0)
         for option in ["--dataset", "--layers", "--activation", "--lr-schedule", "--reg-style", "--out", "--config", "--init-weights"] {
             #expect(r.stdout.contains(option), "\(option) missing from help")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Backprop
 import Playground
-@testable import PlaygroundServer
+@testable import PlaygroundSessions
 
 /// "Copy as command" gives a `backprop train` line that reproduces the page's run:
 /// the same experiment trained as many epochs gives the same weights, bit for bit.
@@ -30,12 +30,12 @@ import Playground
         ["dataset": "blobs", "classes": "4", "layers": "5", "activation": "gelu", "optimizer": "adam", "lr": "0.01", "head": "softmax"],
         ["dataset": "xor", "features": "x1,x2,x1*x2", "regularization": "l1", "reg-rate": "0.003", "lr-schedule": "piecewise:20=0.01"],
     ])
-    func theCommandReproducesThePagesWeights(settings: [String: String]) async throws {
+    func theCommandReproducesThePagesWeights(settings: [String: String]) throws {
         let s = settings
-        let live = LiveSession(limits: Limits())
-        try await live.configure(s)
-        for _ in 0..<3 { await live.trainChunk(budget: 10, maxEpochs: 13) }
-        let snap = try #require(await live.snapshot())
+        let live = LiveSession(limits: .standard)
+        try live.configure(s)
+        for _ in 0..<3 { live.trainChunk(budget: 10, maxEpochs: 13) }
+        let snap = try #require(live.snapshot())
         #expect(snap.epoch == 39)
         let e = try experiment(fromCommand: snap.command)
         let session = try Session(e)

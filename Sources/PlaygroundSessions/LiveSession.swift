@@ -11,7 +11,7 @@ import Playground
 /// The page may set only `pageKeys` — never `data`, the one setting that names a file: own
 /// data arrives as uploaded content (`uploadCSV`) or clicked points, and every size is held
 /// to `limits` (`Limits.playground`) before anything is built.
-final class LiveSession: @unchecked Sendable {
+public final class LiveSession: @unchecked Sendable {
     /// The page's starting point: the TensorFlow playground's defaults.
     static let defaults: [String: String] = [
         "dataset": "circle", "points": "500", "noise": "0", "ratio": "0.5", "features": "x1,x2",
@@ -32,15 +32,15 @@ final class LiveSession: @unchecked Sendable {
     /// Own data (uploaded CSV or clicked points), replacing the generator.
     private var ownTrain: LabeledPoints?
     private var ownTest: LabeledPoints?
-    private(set) var playing = false
+    public private(set) var playing = false
     private var diverged: String?
     private var sentHistory = 0
     private var epochsPerSecond = 0.0
 
-    init(limits: Limits) { self.limits = limits }
+    public init(limits: Limits) { self.limits = limits }
 
     /// Runs `body` with this session to itself.
-    func locked<R>(_ body: (LiveSession) throws -> R) rethrows -> R {
+    public func locked<R>(_ body: (LiveSession) throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }
         return try body(self)
@@ -51,7 +51,7 @@ final class LiveSession: @unchecked Sendable {
     /// Answers one message from the page: the JSON texts to send back, in order. Bad input
     /// gets an error reply (and the current snapshot); nothing a message says can stop the
     /// session. The server's `Connection` and the fuzz target both call this.
-    func respond(to text: String) -> [String] {
+    public func respond(to text: String) -> [String] {
         let message: ClientMessage
         do { message = try ClientMessage(json: text) } catch { return [json(ErrorMessage(message: error.message))] }
         var out: [String] = []
@@ -117,7 +117,7 @@ final class LiveSession: @unchecked Sendable {
     }
 
     /// Replaces the settings (merged over the defaults) and starts a new session.
-    func configure(_ given: [String: String]) throws(BackpropError) {
+    public func configure(_ given: [String: String]) throws(BackpropError) {
         var merged = LiveSession.defaults
         for (k, v) in given { merged[k] = v }
         if merged["dataset"] == "csv" && ownTrain == nil {
@@ -240,7 +240,7 @@ final class LiveSession: @unchecked Sendable {
 
     /// Trains for about `budget` seconds (at least one epoch). Returns false when diverged.
     @discardableResult
-    func trainChunk(budget: Double = 0.04, maxEpochs: Int = .max) -> Bool {
+    public func trainChunk(budget: Double = 0.04, maxEpochs: Int = .max) -> Bool {
         guard let session, diverged == nil else { return false }
         let start = Date()
         var epochs = 0
@@ -263,6 +263,12 @@ final class LiveSession: @unchecked Sendable {
     }
 
     // MARK: messages
+
+    /// The current snapshot and data as the JSON texts the page reads (nil before the first session).
+    public func snapshotJSON() -> String? { snapshot().map(json) }
+    public func dataJSON() -> String? { dataMessage().map(json) }
+    /// An error reply.
+    public static func errorJSON(_ message: String) -> String { json(ErrorMessage(message: message)) }
 
     func dataMessage() -> DataMessage? {
         guard let session else { return nil }

@@ -55,9 +55,10 @@ let package = Package(
         ),
         // libFuzzer targets for every reader of outside input (scripts/fuzz.sh builds it with
         // -sanitize=fuzzer,address); a plain build replays a corpus through the same targets.
+        .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "BackpropFuzz",
-            dependencies: ["Backprop", "Datasets", "Playground", "PlaygroundSessions"]
+            dependencies: ["Backprop", "Datasets", "Playground", "PlaygroundSessions", "CFuzzerDriver"]
         ),
         .testTarget(
             name: "BackpropTests",

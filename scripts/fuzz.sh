@@ -24,8 +24,9 @@ fi
 [[ " ${targets[*]} " == *" $target "* ]] || { echo "unknown target $target; choose: ${targets[*]} all" >&2; exit 2; }
 
 build=.build-fuzz
+# lld: gold fails with an internal error on the sanitised objects.
 swift build -c release --build-path "$build" --product BackpropFuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -D -Xswiftc FUZZING -Xswiftc -parse-as-library >&2
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -D -Xswiftc FUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld >&2
 binary="$build/release/BackpropFuzz"
 
 corpus="$build/corpus/$target"

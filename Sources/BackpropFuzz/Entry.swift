@@ -1,16 +1,25 @@
 import Foundation
 
 #if FUZZING
-/// libFuzzer's entry point (built by scripts/fuzz.sh with `-sanitize=fuzzer,address -D FUZZING`;
-/// libFuzzer supplies `main`). The target comes from `BACKPROP_FUZZ_TARGET`.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    guard let target = FuzzTarget.selected else {
-        FileHandle.standardError.write(Data("set BACKPROP_FUZZ_TARGET to one of \(FuzzTarget.allCases.map(\.rawValue))\n".utf8))
-        exit(2)
+import CFuzzerDriver
+
+/// Built by scripts/fuzz.sh with `-sanitize=fuzzer,address -D FUZZING`: SwiftPM gives every
+/// executable its own `main`, so this one hands over to libFuzzer's driver. The target comes
+/// from `BACKPROP_FUZZ_TARGET`.
+@main
+struct Fuzz {
+    static func main() {
+        guard FuzzTarget.selected != nil else {
+            FileHandle.standardError.write(Data("set BACKPROP_FUZZ_TARGET to one of \(FuzzTarget.allCases.map(\.rawValue))\n".utf8))
+            exit(2)
+        }
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { bytes, count in
+            if let bytes { FuzzTarget.selected?.run(Data(bytes: bytes, count: count)) }
+            return 0
+        })
     }
-    target.run(Data(bytes: bytes, count: count))
-    return 0
 }
 #else
 /// Without the fuzzer: `backprop-fuzz TARGET FILE|DIR…` runs every file through the target —

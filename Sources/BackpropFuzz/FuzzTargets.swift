@@ -36,7 +36,12 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? again.set(settings)
             _ = try? again.validate()
         case .message:
-            let live = LiveSession(limits: .playground)
+            // The page's limits, but data sets of at most 60 points and small maps: every
+            // message path runs, ten times as many times a second.
+            var limits = Limits.playground
+            limits.points = 60
+            let live = LiveSession(limits: limits)
+            live.resolution = (output: 4, neuron: 2)
             for line in String(decoding: data, as: UTF8.self).split(separator: "\n").prefix(8) {
                 _ = live.locked { $0.respond(to: String(line)) }
             }

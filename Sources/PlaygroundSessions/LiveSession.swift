@@ -36,6 +36,9 @@ public final class LiveSession: @unchecked Sendable {
     private var diverged: String?
     private var sentHistory = 0
     private var epochsPerSecond = 0.0
+    /// Cells per side of the snapshot's output map and of each neuron's map (the page's sizes;
+    /// the fuzz target asks for small ones, to try more messages per second).
+    public var resolution = (output: 100, neuron: 24)
 
     public init(limits: Limits) { self.limits = limits }
 
@@ -308,8 +311,9 @@ public final class LiveSession: @unchecked Sendable {
         return (["backprop", "train"] + args.map { $0.contains(where: { " |*^()&;<>".contains($0) }) ? "'\($0)'" : $0 }).joined(separator: " ")
     }
 
-    func snapshot(outputResolution: Int = 100, neuronResolution: Int = 24) -> Snapshot? {
+    func snapshot() -> Snapshot? {
         guard let session else { return nil }
+        let (outputResolution, neuronResolution) = resolution
         let (tr, te) = session.metrics()
         let net = session.network, arch = session.architecture
         let region = session.plotRegion

@@ -36,6 +36,8 @@ public struct Limits: Sendable, Equatable {
     public var sweepRuns = 1_000_000
     /// Bytes of a file read whole (CSV, experiment, model).
     public var fileBytes = 512 << 20
+    /// Parameters a gradient check perturbs one by one (two forward passes each).
+    public var gradientCheckParameters = 100_000
     /// History points one run keeps (the record interval grows to stay below).
     public var historyPoints = 1_000_000
 

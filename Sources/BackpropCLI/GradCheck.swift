@@ -16,6 +16,8 @@ struct GradCheck: ParsableCommand {
     func run() throws {
         let session = try Session(try options.experiment())
         guard samples >= 1 else { throw BackpropError.invalidSetting("--samples must be at least 1") }
+        let limits = Limits.standard
+        try limits.check(session.network.layout.count, "the number of parameters to check (two forward passes each)", atMost: limits.gradientCheckParameters)
         let data = session.train.subset(0..<min(samples, session.train.count))
         let result = try GradientCheck.run(session.network, on: data)
         say("architecture \(session.architecture.sizes.map(String.init).joined(separator: "-")), head \(session.architecture.head.rawValue), \(data.count) samples")

@@ -54,7 +54,11 @@ public enum PlaygroundServer {
                 guard request.path?.split(separator: "?").first == "/ws", access.refusal(request, upgrade: true) == nil else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     let count = sessions.add(1, ordering: .relaxed).newValue
-                    defer { sessions.subtract(1, ordering: .relaxed) }
+                    defer {
+                        // The last tab closed: hand the sessions' freed memory back to the system,
+                        // so an idle server is as small as a fresh one (glibc keeps it otherwise).
+                        if sessions.subtract(1, ordering: .relaxed).newValue == 0 { releaseFreedMemory() }
+                    }
                     let connection = Connection(limits: limits, outbound: outbound, logger: logger)
                     if count > limits.sessions {
                         try await connection.send(error: "too many sessions (\(limits.sessions)) on this server; close another playground tab and reload")
@@ -72,6 +76,15 @@ public enum PlaygroundServer {
             logger: logger
         )
         return app
+    }
+
+    /// glibc's `malloc_trim(0)`, looked up at run time (the Swift Glibc module leaves out malloc.h).
+    static func releaseFreedMemory() {
+        #if os(Linux)
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
     }
 
     static let paletteJSON: String = {

@@ -25,6 +25,7 @@ import Playground
         (["sweep", "--seed", "3", "--epochs", "1"], "--first-seed"),
         (["sweep", "--first-seed", "18446744073709551615", "--seeds", "2", "--epochs", "1"], "largest seed"),
         (["serve", "--port", "70000"], "--port"),
+        (["gradcheck", "--layers", "1000,1000"], "parameters to check"),
     ]
 
     @Test(arguments: absurd)
@@ -150,5 +151,76 @@ import Playground
         try "a,b,label\n1,2,0\n".write(to: csv, atomically: true, encoding: .utf8)
         let r = try await cli.run(["eval", "--model", model.path, "--data", csv.path])
         #expect(r.status == 2 && r.stderr.contains("layer 2 has a non-finite weight"), "\(r.stderr)")
+    }
+}
+
+/// `backprop serve` as a process: a taken port, and SIGTERM while a client has stopped reading.
+@Suite(.serialized) struct ServeProcessTests {
+    let cli = CommandLineTests()
+
+    /// A listening TCP socket on a free loopback port; returns (descriptor, port).
+    static func listener() throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        try #require(ok)
+        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
+    }
+
+    @Test func aTakenPortIsOneClearLine() async throws {
+        let (fd, port) = try Self.listener()
+        defer { close(fd) }
+        let r = try await cli.run(["serve", "--port", "\(port)"])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("port \(port) on 127.0.0.1 is already in use"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1)
+    }
+
+    @Test func sigtermEndsTheServerEvenWithAStalledClient() async throws {
+        let status = try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int32, any Error>) in
+            Thread {
+                c.resume(with: Result {
+                    let p = Process()
+                    p.executableURL = CommandLineTests.binary
+                    p.arguments = ["serve", "--port", "0"]
+                    let out = Pipe()
+                    p.standardOutput = out
+                    p.standardError = Pipe()
+                    try p.run()
+                    // The first line is the URL with the bound port.
+                    var line = Data()
+                    while !line.contains(UInt8(ascii: "\n")) { line += out.fileHandleForReading.availableData }
+                    let text = String(decoding: line, as: UTF8.self)
+                    let port = Int(text.split(separator: ":").last?.prefix { $0.isNumber } ?? "") ?? 0
+                    // A client that upgrades, asks to play, and then never reads a byte.
+                    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                    var addr = sockaddr_in()
+                    addr.sin_family = sa_family_t(AF_INET)
+                    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+                    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+                    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+                    let upgrade = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                    _ = upgrade.withCString { send(fd, $0, strlen($0), 0) }
+                    // {"type":"play"} as a masked client frame (mask 0).
+                    let play = Array(#"{"type":"play"}"#.utf8)
+                    let frame: [UInt8] = [0x81, 0x80 | UInt8(play.count), 0, 0, 0, 0] + play
+                    _ = frame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+                    sleep(2)
+                    kill(p.processIdentifier, SIGTERM)
+                    // A hang guard, not a timing: the server must exit at all.
+                    let deadline = Date().addingTimeInterval(20)
+                    while p.isRunning && Date() < deadline { usleep(50_000) }
+                    close(fd)
+                    if p.isRunning { p.terminate(); kill(p.processIdentifier, SIGKILL); return -1 }
+                    return p.terminationStatus
+                })
+            }.start()
+        }
+        #expect(status != -1, "backprop serve did not exit after SIGTERM with a stalled client")
     }
 }

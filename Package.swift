@@ -39,6 +39,7 @@ let package = Package(
             name: "PlaygroundServer",
             dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions",
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
             resources: [.copy("Page")]
         ),

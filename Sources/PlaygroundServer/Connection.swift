@@ -19,9 +19,10 @@ struct Connection: Sendable {
     let pool: TrainingPool
 
     /// How long one message may wait for a client that does not read.
-    static let writeTimeout: Duration = .seconds(10)
+    let writeTimeout: Duration
 
-    init(limits: Limits, outbound: WebSocketOutboundWriter, logger: Logger, pool: TrainingPool = .shared) {
+    init(limits: Limits, outbound: WebSocketOutboundWriter, logger: Logger, writeTimeout: Duration, pool: TrainingPool = .shared) {
+        self.writeTimeout = writeTimeout
         self.live = LiveSession(limits: limits)
         self.limits = limits
         self.outbound = outbound
@@ -38,11 +39,11 @@ struct Connection: Sendable {
     func send(error message: String) async throws { try await send(text: LiveSession.errorJSON(message)) }
 
     func send(text: String) async throws {
-        let outbound = self.outbound
+        let outbound = self.outbound, timeout = writeTimeout
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await outbound.write(.text(text)) }
             group.addTask {
-                try await Task.sleep(for: Connection.writeTimeout)
+                try await Task.sleep(for: timeout)
                 throw StalledClient()
             }
             defer { group.cancelAll() }

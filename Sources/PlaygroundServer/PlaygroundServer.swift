@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -16,13 +17,18 @@ import PlaygroundSessions
 /// work runs on the `TrainingPool`, in chunks, streaming snapshots; when the tab closes, the
 /// socket closes and the session ends.
 public enum PlaygroundServer {
-    /// How long a half-sent or idle HTTP request may hold a connection.
-    static let httpIdleTimeout: TimeAmount = .seconds(10)
+    /// How long a client may keep the server waiting: a half-sent or idle HTTP request, and one
+    /// WebSocket message the client does not read (a tab that stopped reading loses its slot).
+    public struct Timeouts: Sendable {
+        public var httpIdle: Duration = .seconds(10)
+        public var write: Duration = .seconds(10)
+        public init() {}
+    }
 
     /// Builds the application; `run` serves until the process is stopped. `onRunning` is called
     /// with the bound port once the socket listens (port 0 picks a free one).
     public static func application(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = .playground,
-                                   access: Access? = nil, logger: Logger = Logger(label: "backprop.serve"),
+                                   access: Access? = nil, timeouts: Timeouts = Timeouts(), logger: Logger = Logger(label: "backprop.serve"),
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let access = access ?? Access(bind: host, port: port)
         let page = try Page()
@@ -48,24 +54,29 @@ public enum PlaygroundServer {
         }
         let sessions = Atomic<Int>(0)
         let ws = WebSocketServerConfiguration(maxFrameSize: limits.messageBytes, autoPing: .enabled(timePeriod: .seconds(10)), closeTimeout: .seconds(2))
+        let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, _, logger in
+            guard request.path?.split(separator: "?").first == "/ws", access.refusal(request, upgrade: true) == nil else { return .dontUpgrade }
+            return .upgrade([:]) { inbound, outbound, _ in
+                let count = sessions.add(1, ordering: .relaxed).newValue
+                defer {
+                    // The last tab closed: hand the sessions' freed memory back to the system,
+                    // so an idle server is as small as a fresh one (glibc keeps it otherwise).
+                    if sessions.subtract(1, ordering: .relaxed).newValue == 0 { releaseFreedMemory() }
+                }
+                let connection = Connection(limits: limits, outbound: outbound, logger: logger, writeTimeout: timeouts.write)
+                if count > limits.sessions {
+                    try await connection.send(error: "too many sessions (\(limits.sessions)) on this server; close another playground tab and reload")
+                    return
+                }
+                try await connection.serve(inbound)
+            }
+        }
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(idleTimeout: httpIdleTimeout), ws: ws)) { request, _, logger in
-                guard request.path?.split(separator: "?").first == "/ws", access.refusal(request, upgrade: true) == nil else { return .dontUpgrade }
-                return .upgrade([:]) { inbound, outbound, _ in
-                    let count = sessions.add(1, ordering: .relaxed).newValue
-                    defer {
-                        // The last tab closed: hand the sessions' freed memory back to the system,
-                        // so an idle server is as small as a fresh one (glibc keeps it otherwise).
-                        if sessions.subtract(1, ordering: .relaxed).newValue == 0 { releaseFreedMemory() }
-                    }
-                    let connection = Connection(limits: limits, outbound: outbound, logger: logger)
-                    if count > limits.sessions {
-                        try await connection.send(error: "too many sessions (\(limits.sessions)) on this server; close another playground tab and reload")
-                        return
-                    }
-                    try await connection.serve(inbound)
-                }
+            server: HTTPServerBuilder { responder in
+                WithHeaderDeadline(base: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, configuration: .init(http1: .init(idleTimeout: TimeAmount(timeouts.httpIdle)), ws: ws), shouldUpgrade: shouldUpgrade),
+                    timeout: TimeAmount(timeouts.httpIdle))
             },
             configuration: .init(address: .hostname(host, port: port), serverName: "backprop"),
             onServerRunning: { channel in

@@ -13,8 +13,25 @@ import Backprop
 /// What an attacker's page or a careless client tried against `backprop serve`, each now refused
 /// with the server still serving (issue 11's regressions).
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SafetyTests {
-    func app(_ limits: Limits = .playground, access: Access? = nil) throws -> some ApplicationProtocol {
-        try PlaygroundServer.application(host: "127.0.0.1", port: 0, limits: limits, access: access)
+    func app(_ limits: Limits = .playground, access: Access? = nil, timeouts: PlaygroundServer.Timeouts = .init()) throws -> some ApplicationProtocol {
+        try PlaygroundServer.application(host: "127.0.0.1", port: 0, limits: limits, access: access, timeouts: timeouts)
+    }
+
+    /// A connected TCP socket to 127.0.0.1:`port` with a small receive buffer and a 5 s read timeout.
+    static func openSocket(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        var small: Int32 = 4096
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(connected == 0)
+        return fd
     }
 
     /// Sends `request` over a plain TCP socket to 127.0.0.1:`port` and returns the response's
@@ -50,6 +67,50 @@ import Backprop
             // The page's own origin is upgraded, and the page is served, under a loopback name.
             #expect(try Self.rawStatus(port: port, Self.upgrade(host: "localhost:\(port)", origin: "http://localhost:\(port)")).contains("101"))
             #expect(try Self.rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").contains("200"))
+        }
+    }
+
+    @Test func aHalfSentRequestIsClosedAfterTheIdleTimeout() async throws {
+        var timeouts = PlaygroundServer.Timeouts()
+        timeouts.httpIdle = .seconds(1)
+        try await app(timeouts: timeouts).test(.live) { client in
+            let fd = try Self.openSocket(port: try #require(client.port))
+            defer { close(fd) }
+            _ = "GET / HTTP/1.1\r\nHo".withCString { send(fd, $0, strlen($0), 0) }
+            var byte: UInt8 = 0
+            // The server closes the connection (0 bytes: end of stream) instead of waiting forever.
+            #expect(recv(fd, &byte, 1, 0) == 0)
+        }
+    }
+
+    @Test func aTabThatStopsReadingLosesItsSlot() async throws {
+        var limits = Limits.playground
+        limits.sessions = 1
+        var timeouts = PlaygroundServer.Timeouts()
+        timeouts.write = .seconds(1)
+        try await app(limits, timeouts: timeouts).test(.live) { client in
+            let port = try #require(client.port)
+            // A tab that upgrades, asks for 60 data sets of 5,000 points (about 250 KB of reply
+            // each, cheap to make even in a debug build), and never reads.
+            let fd = try Self.openSocket(port: port)
+            defer { close(fd) }
+            _ = Self.upgrade(host: "127.0.0.1:\(port)", origin: "http://127.0.0.1:\(port)").withCString { send(fd, $0, strlen($0), 0) }
+            for text in Array(repeating: #"{"type":"configure","settings":{"points":"5000"}}"#, count: 60) {
+                let payload = Array(text.utf8)
+                let frame: [UInt8] = [0x81, 0xFE, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF), 0, 0, 0, 0] + payload
+                _ = frame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            }
+            // Once its socket buffers are full, its writes time out and the slot is free again:
+            // a second tab is served instead of being told there are too many sessions.
+            let served = Mutex(false)
+            for _ in 0..<60 where !served.withLock({ $0 }) {
+                try await Task.sleep(for: .milliseconds(500))
+                _ = try await client.ws("/ws", configuration: ServerTests.client) { inbound, _, _ in
+                    let first = try await ServerTests.read(inbound, count: 1) { _ in true }
+                    if first.first?["type"] as? String == "data" { served.withLock { $0 = true } }
+                }
+            }
+            #expect(served.withLock { $0 }, "the stalled tab still holds the only session slot")
         }
     }
 

@@ -75,6 +75,11 @@ struct Connection: Sendable {
                             try await send(error: "send JSON text messages, not binary")
                             continue
                         }
+                        // A single frame is held only to the frame limit (twice this one).
+                        guard text.utf8.count <= limits.messageBytes else {
+                            try await send(error: "message refused: messages are limited to \(limits.messageBytes) bytes (this one has \(text.utf8.count))")
+                            continue
+                        }
                         try await handle(text)
                     }
                 } catch is CancellationError {

@@ -53,7 +53,9 @@ public enum PlaygroundServer {
             Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "WebSocket upgrade refused: the page must be served by this server (Origin check)")))
         }
         let sessions = Atomic<Int>(0)
-        let ws = WebSocketServerConfiguration(maxFrameSize: limits.messageBytes, autoPing: .enabled(timePeriod: .seconds(10)), closeTimeout: .seconds(2))
+        // Frames up to twice the message limit reach `Connection`, which answers a message over
+        // the limit with an error before closing; larger frames are closed at once (1009).
+        let ws = WebSocketServerConfiguration(maxFrameSize: 2 * limits.messageBytes, autoPing: .enabled(timePeriod: .seconds(10)), closeTimeout: .seconds(2))
         let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, _, logger in
             guard request.path?.split(separator: "?").first == "/ws", access.refusal(request, upgrade: true) == nil else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, _ in

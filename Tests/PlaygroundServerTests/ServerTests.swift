@@ -131,18 +131,23 @@ import Backprop
         var limits = Limits.playground
         limits.messageBytes = 4096
         _ = try await app(limits).test(.live) { client in
+            // A message over the limit gets the promised reply, and the session lives on.
             _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in
-                try await outbound.write(.text(String(repeating: "x", count: 10_000)))
-                // Either the server says so, or it closes the socket (1009, message too big):
-                // `read` returns early only on the refusal or at the end of the stream.
-                var closedOrRefused = false
-                do {
-                    let msgs = try await Self.read(inbound, count: 50) { ($0["message"] as? String)?.contains("refused") == true }
-                    closedOrRefused = msgs.count < 50
-                } catch {
-                    closedOrRefused = true
+                try await outbound.write(.text(String(repeating: "x", count: 6_000)))
+                try await outbound.write(Self.text(["type": "step"]))
+                var refused = false, stepped = false
+                _ = try await Self.read(inbound, count: 50) { m in
+                    if (m["message"] as? String)?.contains("limited to 4096 bytes") == true { refused = true }
+                    if m["type"] as? String == "snapshot", m["epoch"] as? Int == 1 { stepped = true }
+                    return refused && stepped
                 }
-                #expect(closedOrRefused)
+                #expect(refused && stepped)
+            }
+            // A frame far over it is closed at once (1009, message too big), without a hang.
+            _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in
+                try await outbound.write(.text(String(repeating: "x", count: 100_000)))
+                let msgs = (try? await Self.read(inbound, count: 50) { _ in false }) ?? []
+                #expect(msgs.count < 50)
             }
         }
         // And the server keeps serving afterwards.

@@ -62,8 +62,11 @@ def main():
     port = free_port()
     server = subprocess.Popen([BINARY, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        line = server.stdout.readline()
-        check(f"http://127.0.0.1:{port}/" in line, f"serve prints its URL ({line.strip()})")
+        # The URL comes once the socket listens, after the server's own log line.
+        lines = [server.stdout.readline() for _ in range(1)]
+        while f"http://127.0.0.1:{port}/" not in lines[-1] and lines[-1] and len(lines) < 10:
+            lines.append(server.stdout.readline())
+        check(f"http://127.0.0.1:{port}/" in lines[-1], f"serve prints its URL ({' | '.join(l.strip() for l in lines)})")
         options = webdriver.ChromeOptions()
         options.binary_location = CHROME
         for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1500,1000"):

@@ -9,6 +9,11 @@ public struct HistoryPoint: Codable, Equatable, Sendable {
     public var testLoss: Double
     public var trainAccuracy: Double?
     public var testAccuracy: Double?
+
+    public init(epoch: Int, trainLoss: Double, testLoss: Double, trainAccuracy: Double?, testAccuracy: Double?) {
+        self.epoch = epoch; self.trainLoss = trainLoss; self.testLoss = testLoss
+        self.trainAccuracy = trainAccuracy; self.testAccuracy = testAccuracy
+    }
 }
 
 /// An experiment being run: its data, its network and its one training loop.
@@ -105,6 +110,21 @@ public final class Session {
     /// Starts again from the initial weights (the same ones: reproducible).
     public func reset() throws(BackpropError) {
         trainer = try Trainer(network: initialNetwork, data: train, settings: experiment.training)
+        history = []
+    }
+
+    /// Continues from `network` at `epoch`, as if trained here: a page that reconnects, or
+    /// new points added while training. Its sizes must be this session's; the optimiser's
+    /// state (momentum, Adam's moments) starts afresh, and reset still returns to the
+    /// initial weights.
+    public func resume(from network: Network<Double>, epoch: Int) throws(BackpropError) {
+        guard network.architecture.sizes == architecture.sizes else {
+            throw .invalidArchitecture("the weights are for layer sizes \(network.architecture.sizes), this network has \(architecture.sizes)")
+        }
+        guard epoch >= 0 else { throw .invalidSetting("an epoch count cannot be negative") }
+        let copy = try Network(architecture, weights: (0..<network.layout.layerCount).map { network.weight($0) },
+                               biases: (0..<network.layout.layerCount).map { network.bias($0) })
+        trainer = try Trainer(network: copy, data: train, settings: experiment.training, epoch: epoch)
         history = []
     }
 

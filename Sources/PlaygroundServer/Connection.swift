@@ -53,6 +53,9 @@ struct Connection: Sendable {
 
     struct StalledClient: Error {}
 
+    /// 20 frames a second: the page redraws at this pace while training.
+    static let framePeriod: Duration = .milliseconds(50)
+
     func serve(_ inbound: WebSocketInboundStream) async throws {
         try await onSession { try $0.configure([:]) }
         try await sendData()
@@ -96,12 +99,17 @@ struct Connection: Sendable {
         }
     }
 
-    /// While playing: train a chunk, send a snapshot; otherwise idle briefly.
+    /// While playing: train a chunk, send a snapshot, one frame every `framePeriod` at most
+    /// (a slow `speed` trains its few epochs in microseconds and must not flood the page);
+    /// otherwise idle briefly.
     func trainingLoop() async throws {
+        let clock = ContinuousClock()
         while !Task.isCancelled {
             if try await onSession({ $0.playing }) {
+                let frame = clock.now
                 try await onSession { _ = $0.trainChunk() }
                 try await sendSnapshot()
+                try await Task.sleep(until: frame + Connection.framePeriod, clock: clock)
             } else {
                 try await Task.sleep(for: .milliseconds(20))
             }

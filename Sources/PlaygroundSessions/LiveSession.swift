@@ -12,28 +12,42 @@ import Playground
 /// data arrives as uploaded content (`uploadCSV`) or clicked points, and every size is held
 /// to `limits` (`Limits.playground`) before anything is built.
 public final class LiveSession: @unchecked Sendable {
-    /// The page's starting point: the TensorFlow playground's defaults.
+    /// The page's starting point: the TensorFlow playground's defaults, its tanh output and
+    /// squared error included (the command line's `auto` head is the sheet's sigmoid and
+    /// cross-entropy), and the page's pace and stop conditions (`PageControls`).
     static let defaults: [String: String] = [
         "dataset": "circle", "points": "500", "noise": "0", "ratio": "0.5", "features": "x1,x2",
-        "layers": "4,2", "activation": "tanh", "head": "auto", "init": "playground",
+        "layers": "4,2", "activation": "tanh", "head": "tanh", "init": "playground",
         "batch-size": "10", "order": "stored", "lr": "0.03", "epochs": "1000000",
         "regularization": "none", "reg-rate": "0", "reg-style": "playground", "seed": "0", "data-seed": "1",
-    ]
+    ].merging(PageControls.defaults) { a, _ in a }
     /// Settings that change how training proceeds but not the network or data.
     static let trainingKeys: Set<String> = ["lr", "lr-schedule", "optimizer", "momentum", "regularization", "reg-rate", "reg-style", "batch-size", "order", "epochs"]
     /// Every setting a page may send: an allow-list, so a key added to the command line later
     /// (like `data`, which opens a file) never reaches the server by default.
-    static let pageKeys: Set<String> = Set(defaults.keys).union(trainingKeys).union(["classes", "init-scale"])
+    static let pageKeys: Set<String> = Set(defaults.keys).union(trainingKeys).union(["classes", "init-scale"]).union(PageControls.keys)
+    /// The order in which a link's settings are tried (each one alone is dropped if invalid):
+    /// the command line's order, so a schedule sees the epoch count it depends on.
+    static let keyOrder: [String] = Experiment.settingKeys.map(\.key).filter { pageKeys.contains($0) } + PageControls.keys.sorted()
+    /// Epochs after which an unmoved training loss is reported.
+    static let plateauEpochs = 1000
+    /// The most epochs one `step` may ask for.
+    static let largestStep = 10_000
 
     let limits: Limits
     private let lock = NSLock()
     private(set) var settings: [String: String] = LiveSession.defaults
-    private var session: Session?
+    private(set) var session: Session?
     /// Own data (uploaded CSV or clicked points), replacing the generator.
-    private var ownTrain: LabeledPoints?
-    private var ownTest: LabeledPoints?
+    var ownTrain: LabeledPoints?
+    var ownTest: LabeledPoints?
     public private(set) var playing = false
+    private var controls = PageControls()
     private var diverged: String?
+    /// Why training last stopped by itself (the stop epoch or condition), until it goes on.
+    private var stopped: String?
+    /// The training loss and the epoch it was last seen to move at (for "has not moved").
+    private var plateau: (loss: Double, epoch: Int)?
     private var sentHistory = 0
     private var epochsPerSecond = 0.0
     /// Cells per side of the snapshot's output map and of each neuron's map (the page's sizes;
@@ -62,7 +76,12 @@ public final class LiveSession: @unchecked Sendable {
         do {
             switch message.type {
             case "configure":
-                try configure(message.settings ?? [:])
+                let dropped = try configure(message.settings ?? [:])
+                if !dropped.isEmpty { out.append(json(ErrorMessage(message: "Ignored from the link: " + dropped.joined(separator: "; ")))) }
+                data()
+            case "restore":
+                let problems = try restore(message)
+                if !problems.isEmpty { out.append(json(ErrorMessage(message: "Restored what could be: " + problems.joined(separator: "; ")))) }
                 data()
             case "set":
                 guard let key = message.key else { throw BackpropError.invalidSetting("set needs a key") }
@@ -70,8 +89,13 @@ public final class LiveSession: @unchecked Sendable {
             case "play": setPlaying(true)
             case "pause": setPlaying(false)
             case "step":
+                let n = message.value ?? 1
+                guard n == n.rounded(), n >= 1, n <= Double(LiveSession.largestStep) else {
+                    throw BackpropError.invalidSetting("step: \(n) is not an epoch count (1…\(LiveSession.largestStep))")
+                }
                 setPlaying(false)
-                trainChunk(budget: 0, maxEpochs: 1)
+                stopped = nil
+                trainChunk(budget: .infinity, maxEpochs: Int(n))
             case "reset": try reset()
             case "regenerate":
                 try regenerate()
@@ -114,20 +138,64 @@ public final class LiveSession: @unchecked Sendable {
             throw .invalidSetting("the page cannot set \(quoted(key)); settings here: \(LiveSession.pageKeys.sorted().joined(separator: ", "))")
         }
         var e = Experiment()
-        try e.set(settings)
+        try e.set(settings.filter { !PageControls.keys.contains($0.key) })
         try e.validate(limits: limits)
         return e
     }
 
-    /// Replaces the settings (merged over the defaults) and starts a new session.
-    public func configure(_ given: [String: String]) throws(BackpropError) {
-        var merged = LiveSession.defaults
-        for (k, v) in given { merged[k] = v }
-        if merged["dataset"] == "csv" && ownTrain == nil {
-            throw .invalidSetting("own data cannot be restored from a link: upload the CSV again (or add points) after the page loads")
+    /// The page controls in `settings` (valid: `configure` and `set` checked them).
+    static func controls(from settings: [String: String]) throws(BackpropError) -> PageControls {
+        var c = PageControls()
+        for key in PageControls.keys.sorted() { if let v = settings[key] { try c.set(key, v) } }
+        return c
+    }
+
+    /// Replaces the settings (merged over the defaults) and starts a new session. A link is
+    /// read leniently: each setting that is unknown or invalid is dropped and named in the
+    /// returned list, and the rest are kept (a typo in `lr=` must not lose the data set).
+    @discardableResult
+    public func configure(_ given: [String: String]) throws(BackpropError) -> [String] {
+        var merged = LiveSession.defaults, dropped: [String] = []
+        for key in given.keys.sorted() where !LiveSession.pageKeys.contains(key) {
+            dropped.append("\(quoted(key, limit: 30)) (not a setting of the page)")
         }
-        if merged["dataset"] != "csv" { ownTrain = nil; ownTest = nil }
-        try rebuild(merged, keepWeights: false)
+        if given["dataset"] == "csv" && ownTrain == nil {
+            dropped.append("dataset=csv (own data is not kept in a link: upload the CSV again or add points)")
+        }
+        if given["dataset"] != "csv" { ownTrain = nil; ownTest = nil }
+        for key in LiveSession.keyOrder {
+            guard let value = given[key], !(key == "dataset" && value == "csv" && ownTrain == nil) else { continue }
+            var trial = merged
+            trial[key] = value
+            if key == "dataset" && given["head"] == nil { LiveSession.fitHead(&trial) }
+            do {
+                _ = try experiment(from: trial)
+                _ = try LiveSession.controls(from: trial)
+                merged = trial
+            } catch {
+                dropped.append("\(key)=\(quoted(value, limit: 30)) (\(error.message))")
+            }
+        }
+        do { try rebuild(merged, keepWeights: false) } catch {
+            // Each setting was valid alone, but together they are not (e.g. a head for another task).
+            try rebuild(LiveSession.defaults, keepWeights: false)
+            dropped = ["every setting (\(error.message))"]
+        }
+        return dropped
+    }
+
+    /// The page's head for the data set's task, when the current one cannot learn it: a
+    /// multi-class set needs softmax; back on a binary set, the playground's tanh; regression
+    /// a linear output. The command line's `auto` stays `auto`.
+    static func fitHead(_ s: inout [String: String]) {
+        guard let name = s["dataset"].flatMap(DatasetName.init(name:)) else { return }
+        let head = s["head"] ?? "auto"
+        switch name.task {
+        case .multiclass where head != "auto" && !head.hasPrefix("softmax"): s["head"] = "softmax"
+        case .binary where head.hasPrefix("softmax") || head.hasPrefix("identity"): s["head"] = "tanh"
+        case .regression where head.hasPrefix("softmax") || head.hasPrefix("sigmoid"): s["head"] = "identity"
+        default: break
+        }
     }
 
     /// Changes one setting. Training settings keep the network and its epoch; others start
@@ -139,6 +207,14 @@ public final class LiveSession: @unchecked Sendable {
             throw .invalidSetting("own data arrives by uploading a CSV or clicking points, not by a setting")
         }
         if key == "dataset" && value != "csv" { ownTrain = nil; ownTest = nil }
+        if key == "dataset" { LiveSession.fitHead(&s) }
+        if PageControls.keys.contains(key) {
+            var c = controls
+            try c.set(key, value)
+            controls = c
+            settings = s
+            return false
+        }
         if LiveSession.trainingKeys.contains(key), let session {
             let e = try experiment(from: s)
             try session.updateTraining(e.training)
@@ -167,16 +243,21 @@ public final class LiveSession: @unchecked Sendable {
             new = try Session(e, initialWeights: weights)
         }
         do { try limits.check(new.architecture) } catch { throw .invalidSetting(error.message) }
+        controls = try LiveSession.controls(from: s)
         session = new
         settings = s
         playing = false
         diverged = nil
+        stopped = nil
+        plateau = nil
         sentHistory = 0
     }
 
     func reset() throws(BackpropError) {
         try session?.reset()
         diverged = nil
+        stopped = nil
+        plateau = nil
         sentHistory = 0
     }
 
@@ -191,11 +272,12 @@ public final class LiveSession: @unchecked Sendable {
         var s = settings
         s["dataset"] = "csv"
         s["features"] = points.dimension == 2 ? (s["features"] ?? "x1,x2") : "x1,x2"
-        s["head"] = "auto"
+        s["head"] = points.task == .multiclass ? "softmax" : points.task == .regression ? "identity" : "tanh"
         try rebuild(s, keepWeights: false)
     }
 
-    /// Adds a training (or test) point; the data becomes the page's own.
+    /// Adds a training (or test) point; the data becomes the page's own. Training goes on
+    /// from the current weights and epoch (and keeps playing if it was).
     func addPoint(x: Double, y: Double, label: Double, test: Bool) throws(BackpropError) {
         guard let session else { throw .invalidSetting("no session yet") }
         guard x.isFinite, y.isFinite, label.isFinite else { throw .invalidData("a point needs finite x, y and label") }
@@ -212,7 +294,10 @@ public final class LiveSession: @unchecked Sendable {
         ownTest = testSet
         var s = settings
         s["dataset"] = "csv"
+        let (current, epoch, wasPlaying) = (session.network, session.epoch, playing)
         try rebuild(s, keepWeights: true)
+        try self.session?.resume(from: current, epoch: epoch)
+        playing = wasPlaying
     }
 
     // MARK: weights
@@ -239,30 +324,87 @@ public final class LiveSession: @unchecked Sendable {
 
     // MARK: training
 
-    func setPlaying(_ on: Bool) { playing = on && diverged == nil }
+    /// Play refuses to start at or past the stop epoch, and says so.
+    func setPlaying(_ on: Bool) {
+        guard on, diverged == nil, let session else { playing = false; return }
+        let stopEpoch = session.experiment.training.epochs
+        if session.epoch >= stopEpoch {
+            stopped = "Epoch \(grouped(session.epoch)) is the stop epoch (\(grouped(stopEpoch))): raise it to train on."
+            playing = false
+            return
+        }
+        stopped = nil
+        playing = true
+    }
 
-    /// Trains for about `budget` seconds (at least one epoch). Returns false when diverged.
+    /// Trains for about `budget` seconds (at least one epoch), at most `maxEpochs` — and
+    /// while playing at most one frame's `speed`. Training stops exactly at the stop epoch
+    /// (the `epochs` setting) when it would cross it, and at the first epoch that meets the
+    /// stop condition (checked after every epoch while one is set). Returns false when diverged.
     @discardableResult
     public func trainChunk(budget: Double = 0.04, maxEpochs: Int = .max) -> Bool {
         guard let session, diverged == nil else { return false }
         let start = Date()
         var epochs = 0
+        let limit = playing ? min(maxEpochs, controls.speed ?? .max) : maxEpochs
+        let stopEpoch = session.experiment.training.epochs
+        let barrier = session.epoch < stopEpoch ? stopEpoch : Int.max
+        let condition = controls.stopWhen
         do {
             repeat {
-                // Epochs between clock reads grow with speed; one at a time when slow.
-                let batch = max(1, min(maxEpochs - epochs, Int(epochsPerSecond * budget / 8)))
+                // Epochs between clock reads grow with speed; one at a time when slow or
+                // when a stop condition must be checked after each.
+                var batch = max(1, min(limit - epochs, Int(epochsPerSecond * min(budget, 0.04) / 8)))
+                if condition != nil { batch = 1 }
+                batch = min(batch, barrier - session.epoch)
                 try session.trainer.fit(epochs: batch, evaluateTrain: false)
                 epochs += batch
-            } while Date().timeIntervalSince(start) < budget && epochs < maxEpochs
+                if session.epoch >= barrier {
+                    stopped = "Stopped at epoch \(grouped(session.epoch)), the stop epoch."
+                    playing = false
+                    break
+                }
+                if let condition {
+                    let (tr, te) = session.metrics()
+                    let p = HistoryPoint(epoch: session.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy)
+                    if condition.isMet(by: p) {
+                        stopped = "Stopped at epoch \(grouped(session.epoch)): \(condition) is met."
+                        playing = false
+                        break
+                    }
+                }
+            } while Date().timeIntervalSince(start) < budget && epochs < limit
         } catch {
             diverged = "\(error)"
             playing = false
             return false
         }
         let elapsed = Date().timeIntervalSince(start)
-        if elapsed > 0 { epochsPerSecond = Double(epochs) / elapsed }
+        if elapsed > 0 && limit == .max { epochsPerSecond = Double(epochs) / elapsed }
         session.recordNow()
+        if let p = session.history.last { watch(p) }
         return true
+    }
+
+    /// Keeps the epoch at which the training loss last moved (by more than 0.1 %).
+    private func watch(_ p: HistoryPoint) {
+        guard let ref = plateau, abs(p.trainLoss - ref.loss) <= 1e-3 * max(abs(ref.loss), 1e-6), p.epoch >= ref.epoch else {
+            plateau = (p.trainLoss, p.epoch)
+            return
+        }
+    }
+
+    /// What the page must say in words: a layer whose every neuron is dead, a loss that
+    /// has not moved for `plateauEpochs`.
+    func notices(dead: [[Bool]], epoch: Int) -> [String] {
+        var out: [String] = []
+        for (l, layer) in dead.enumerated() where !layer.isEmpty && layer.allSatisfy({ $0 }) {
+            out.append("Every neuron of hidden layer \(l + 1) is dead (ReLU never active on the training data), so nothing after it can learn. Lower the learning rate and reset, or try new weights.")
+        }
+        if let ref = plateau, epoch - ref.epoch >= LiveSession.plateauEpochs, ref.loss.isFinite {
+            out.append("The training loss has not moved from \(String(format: "%.4f", ref.loss)) in \(grouped(epoch - ref.epoch)) epochs.")
+        }
+        return out
     }
 
     // MARK: messages
@@ -376,16 +518,31 @@ public final class LiveSession: @unchecked Sendable {
         }
         let names = session.trainPoints.dimension == 2 && session.experiment.features.count == arch.inputs
             ? session.experiment.features.map(\.rawValue) : (1...max(arch.inputs, 1)).map { "x\($0)" }
+        let weights = (0..<net.layout.layerCount).map { net.weight($0).nested }
         return Snapshot(
             state: diverged != nil ? "diverged" : (playing ? "running" : "paused"), message: diverged,
+            stopped: stopped, notices: notices(dead: dead, epoch: session.epoch), settings: settings,
+            stopEpoch: session.experiment.training.epochs,
+            maxWeight: weights.joined().joined().map(abs).filter(\.isFinite).max() ?? 0,
             epoch: session.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy,
             r2: te.r2 ?? tr.r2, confusion: te.confusion ?? tr.confusion, history: Array(newHistory),
             sizes: arch.sizes, inputNames: names, activations: arch.hidden.map(\.activation.rawValue), head: arch.head.rawValue,
-            weights: (0..<net.layout.layerCount).map { net.weight($0).nested }, biases: (0..<net.layout.layerCount).map { net.bias($0) },
+            weights: weights, biases: (0..<net.layout.layerCount).map { net.bias($0) },
             output: Data(bytes).base64EncodedString(), outputResolution: outputResolution, outputClasses: classes,
             neurons: neurons, neuronResolution: n, dead: dead, saturated: saturated,
             region: [region.xMin, region.xMax, region.yMin, region.yMax],
             epochsPerSecond: playing ? epochsPerSecond : 0, command: command())
+    }
+
+    /// 12345 as "12,345", as the page shows counts.
+    func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
     }
 
     static func byte(_ v: Double) -> UInt8 {

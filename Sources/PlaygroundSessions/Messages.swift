@@ -9,7 +9,9 @@ import Playground
 /// |---|---|---|
 /// | `configure` | `settings` (key → value, the command line's keys) | new experiment from the page's defaults plus these settings |
 /// | `set` | `key`, `value` | change one setting (training settings keep the network) |
-/// | `play` / `pause` / `step` | | run, stop, or train one epoch |
+/// | `restore` | `settings`, `weights`, `biases`, `epoch`; own data: `trainPoints`, `testPoints` ([x, y, label] rows), `task`, `classes` | a session the page kept, back after a reconnect or reload |
+/// | `play` / `pause` | | run (at the `speed` setting, to the stop epoch or condition) or stop |
+/// | `step` | `value`: epochs (default 1) | train that many epochs, stopping early as play does |
 /// | `reset` | | back to the same initial weights |
 /// | `regenerate` | | new data (next data seed), same weights |
 /// | `setWeight` | `layer`, `to`, `from`, `value` | edit one weight (0-based indices) |
@@ -32,6 +34,13 @@ struct ClientMessage: Decodable {
     var label: Double?
     var test: Bool?
     var format: String?
+    var weights: [[[Double]]]?
+    var biases: [[Double]]?
+    var epoch: Int?
+    var trainPoints: [[Double]]?
+    var testPoints: [[Double]]?
+    var task: String?
+    var classes: Int?
 
     /// Decodes one message; anything else is a one-line error (the text is never echoed whole).
     init(json text: String) throws(BackpropError) {
@@ -40,7 +49,7 @@ struct ClientMessage: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case type, settings, key, value, text, layer, to, from, neuron, x, y, label, test, format }
+    enum CodingKeys: String, CodingKey { case type, settings, key, value, text, layer, to, from, neuron, x, y, label, test, format, weights, biases, epoch, trainPoints, testPoints, task, classes }
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(String.self, forKey: .type)
@@ -60,6 +69,13 @@ struct ClientMessage: Decodable {
         label = try c.decodeIfPresent(Double.self, forKey: .label)
         test = try c.decodeIfPresent(Bool.self, forKey: .test)
         format = try c.decodeIfPresent(String.self, forKey: .format)
+        weights = try c.decodeIfPresent([[[Double]]].self, forKey: .weights)
+        biases = try c.decodeIfPresent([[Double]].self, forKey: .biases)
+        epoch = try c.decodeIfPresent(Int.self, forKey: .epoch)
+        trainPoints = try c.decodeIfPresent([[Double]].self, forKey: .trainPoints)
+        testPoints = try c.decodeIfPresent([[Double]].self, forKey: .testPoints)
+        task = try c.decodeIfPresent(String.self, forKey: .task)
+        classes = try c.decodeIfPresent(Int.self, forKey: .classes)
     }
 }
 
@@ -69,6 +85,15 @@ struct Snapshot: Encodable {
     /// `paused`, `running` or `diverged`.
     var state: String
     var message: String?
+    /// Why training stopped by itself (stop epoch or condition), until it goes on.
+    var stopped: String?
+    /// What the page must say in words: dead layers, a loss that has not moved.
+    var notices: [String]
+    /// The settings in force (the page's URL follows them, so a refused value leaves it).
+    var settings: [String: String]
+    var stopEpoch: Int
+    /// The largest |weight| now (link widths are on a fixed scale; this says where it stands).
+    var maxWeight: Double
     var epoch: Int
     var trainLoss: Double
     var testLoss: Double

@@ -1,0 +1,55 @@
+import Foundation
+import Backprop
+import Datasets
+import Playground
+
+extension LiveSession {
+    /// Brings back a session the page kept (in its tab, while the server was away or across a
+    /// reload): the settings, own data, weights and epoch. The page holds these only because
+    /// the server sent them, but they arrive as untrusted input like any message: settings are
+    /// read as a link is (invalid ones dropped), the data is checked as an upload is, and the
+    /// weights must fit the network the settings build. Returns what could not be restored; the
+    /// rest is kept. The optimiser's state (momentum, Adam's moments) starts afresh.
+    func restore(_ m: ClientMessage) throws(BackpropError) -> [String] {
+        var problems: [String] = []
+        var given = m.settings ?? [:]
+        if given["dataset"] == "csv" {
+            do {
+                try restoreOwnData(train: m.trainPoints ?? [], test: m.testPoints ?? [], task: m.task, classes: m.classes)
+            } catch {
+                problems.append("own data (\(error.message))")
+                given["dataset"] = nil
+            }
+        }
+        problems += try configure(given)
+        guard let weights = m.weights, let biases = m.biases, let session else { return problems }
+        do {
+            var matrices: [Matrix<Double>] = []
+            for (l, w) in weights.enumerated() {
+                guard let matrix = Matrix<Double>(w), matrix.elements.allSatisfy(\.isFinite) else {
+                    throw BackpropError.invalidArchitecture("layer \(l + 1)'s weights are not a table of finite numbers")
+                }
+                matrices.append(matrix)
+            }
+            guard biases.joined().allSatisfy(\.isFinite) else { throw BackpropError.invalidArchitecture("a bias is not a finite number") }
+            let network = try Network(session.architecture, weights: matrices, biases: biases)
+            try session.resume(from: network, epoch: max(0, m.epoch ?? 0))
+        } catch {
+            problems.append("the weights (\((error as? BackpropError)?.message ?? "\(error)")); training starts from the initial ones")
+        }
+        return problems
+    }
+
+    /// Own data as rows of [x, y, label], checked like an uploaded CSV (sizes and labels).
+    private func restoreOwnData(train: [[Double]], test: [[Double]], task: String?, classes: Int?) throws(BackpropError) {
+        guard train.count + test.count <= limits.points else { throw .invalidData("more than \(limits.points) points") }
+        guard !train.isEmpty else { throw .invalidData("no training points") }
+        guard (train + test).allSatisfy({ $0.count == 3 }) else { throw .invalidData("each point needs x, y and a label") }
+        let kind = task.flatMap(Task.init(rawValue:))
+        let text = "x1,x2,label\n" + (train + test).map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n")
+        let all = try CSV.parse(text, task: kind, classes: kind == .regression ? nil : classes, limits: limits)
+        let n = train.count
+        ownTrain = LabeledPoints(x: Array(all.x[..<n]), target: Array(all.target[..<n]), task: all.task, classes: all.classes)
+        ownTest = LabeledPoints(x: Array(all.x[n...]), target: Array(all.target[n...]), task: all.task, classes: all.classes)
+    }
+}

@@ -1,0 +1,40 @@
+import Backprop
+import Playground
+
+/// How the page runs training, as opposed to what is trained: the pace and the stop
+/// conditions. They travel in the page's URL with the experiment's settings but are not part
+/// of the experiment (a command line runs as fast as it can, to its `epochs`).
+///
+/// The stop *epoch* is the experiment's own `epochs` setting, so a link with `epochs=5000`
+/// stops there, as `backprop train --epochs 5000` would.
+struct PageControls: Equatable {
+    /// Epochs trained per frame (20 frames a second) while playing; nil: as many as fit in a
+    /// frame. The TensorFlow playground trains one epoch per animation frame.
+    var speed: Int? = PageControls.defaultSpeed
+    /// Stop when this is met, e.g. `test-loss<0.1` (the sweep's `--criterion` syntax).
+    var stopWhen: Criterion?
+
+    static let keys: Set<String> = ["speed", "stop-when"]
+    /// Slow enough that the default circle's boundary is seen forming (it is solved after
+    /// about 300 epochs: 3 s at 5 epochs a frame), fast enough not to bore.
+    static let defaultSpeed = 5
+    static let fastest = 100_000
+    static let defaults: [String: String] = ["speed": "\(defaultSpeed)", "stop-when": ""]
+
+    /// Reads one control from text as the page sends it.
+    mutating func set(_ key: String, _ raw: String) throws(BackpropError) {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        switch key {
+        case "speed":
+            if value == "max" { speed = nil; return }
+            guard let n = Int(value), n >= 1, n <= PageControls.fastest else {
+                throw .invalidSetting("speed: \(quoted(value)) is not an epoch count per frame (1…\(PageControls.fastest)) or max")
+            }
+            speed = n
+        case "stop-when":
+            stopWhen = value.isEmpty || value == "none" ? nil : try Criterion(parsing: value)
+        default:
+            throw .invalidSetting("\(quoted(key)) is not a page control")
+        }
+    }
+}

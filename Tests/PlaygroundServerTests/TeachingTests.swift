@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+import Backprop
+import Playground
+@testable import PlaygroundSessions
+
+/// The page as a teaching instrument, at the session: exact stops, the pace, links read
+/// leniently, the playground's head, restoring after a reconnect, and failures said in words.
+@Suite struct TeachingTests {
+    func session(_ settings: [String: String]) throws -> LiveSession {
+        let live = LiveSession(limits: .playground)
+        live.resolution = (output: 8, neuron: 4)
+        let dropped = try live.configure(settings)
+        #expect(dropped.isEmpty, "\(dropped)")
+        return live
+    }
+
+    /// Plays until training stops by itself (or `frames` run out).
+    func play(_ live: LiveSession, frames: Int = 10_000) {
+        _ = live.respond(to: #"{"type":"play"}"#)
+        for _ in 0..<frames where live.playing { live.trainChunk() }
+    }
+
+    func snapshot(_ live: LiveSession) throws -> Snapshot { try #require(live.snapshot()) }
+
+    @Test func playStopsExactlyAtTheStopEpochAndSaysSo() throws {
+        let live = try session(["epochs": "137", "speed": "max"])
+        play(live)
+        let s = try snapshot(live)
+        #expect(s.epoch == 137)
+        #expect(s.state == "paused")
+        #expect(s.stopped == "Stopped at epoch 137, the stop epoch.")
+        // Play at the stop epoch is refused in words; raising it goes on.
+        _ = live.respond(to: #"{"type":"play"}"#)
+        #expect(!live.playing)
+        #expect(try snapshot(live).stopped?.contains("raise it") == true)
+        _ = live.respond(to: #"{"type":"set","key":"epochs","value":"150"}"#)
+        play(live)
+        #expect(try snapshot(live).epoch == 150)
+    }
+
+    @Test func stepsAreExactAndStopAtTheStopEpoch() throws {
+        let live = try session(["epochs": "105"])
+        for (n, expected) in [(1, 1), (10, 11), (100, 105), (10, 115)] {
+            _ = live.respond(to: #"{"type":"step","value":\#(n)}"#)
+            #expect(try snapshot(live).epoch == expected, "step \(n)")
+        }
+        let reply = live.respond(to: #"{"type":"step","value":0.5}"#)
+        #expect(reply.first?.contains("not an epoch count") == true)
+    }
+
+    @Test func theSpeedIsEpochsPerFrame() throws {
+        let live = try session(["speed": "3"])
+        _ = live.respond(to: #"{"type":"play"}"#)
+        live.trainChunk(budget: 10)
+        #expect(try snapshot(live).epoch == 3)
+        live.trainChunk(budget: 10)
+        #expect(try snapshot(live).epoch == 6)
+    }
+
+    /// The first epoch that meets the condition, not one frame later: a fresh session one
+    /// epoch earlier does not meet it.
+    @Test func aStopConditionStopsAtTheFirstEpochThatMeetsIt() throws {
+        let settings = ["dataset": "xor", "stop-when": "test-accuracy>=0.9", "speed": "max"]
+        let live = try session(settings)
+        play(live)
+        let s = try snapshot(live)
+        #expect(s.stopped?.contains("test-accuracy>=0.9 is met") == true)
+        #expect((s.testAccuracy ?? 0) >= 0.9)
+        #expect(s.epoch > 1)
+        let before = try session(settings)
+        _ = before.respond(to: #"{"type":"step","value":\#(s.epoch - 1)}"#)
+        let b = try snapshot(before)
+        #expect(b.epoch == s.epoch - 1)
+        #expect((b.testAccuracy ?? 1) < 0.9)
+    }
+
+    @Test func aLinkKeepsItsValidSettingsAndNamesTheRest() throws {
+        let live = LiveSession(limits: .playground)
+        let dropped = try live.configure(["dataset": "xor", "lr": "abc", "bogus": "1", "speed": "fast", "layers": "3", "epochs": "5000"])
+        #expect(dropped.count == 3)
+        #expect(dropped.contains { $0.hasPrefix("lr=") && $0.contains("not a number") })
+        #expect(dropped.contains { $0.contains("bogus") })
+        #expect(dropped.contains { $0.hasPrefix("speed=") })
+        let s = try snapshot(live)
+        #expect(s.settings["dataset"] == "xor")
+        #expect(s.settings["lr"] == "0.03")
+        #expect(s.settings["bogus"] == nil)
+        #expect(s.sizes == [2, 3, 1])
+        #expect(s.stopEpoch == 5000)
+        // Own data cannot come from a link: dropped with the reason, the rest kept.
+        let csv = try live.configure(["dataset": "csv", "layers": "2"])
+        #expect(csv.first?.contains("upload the CSV again") == true)
+        #expect(try snapshot(live).sizes == [2, 2, 1])
+        // A refused `set` leaves the settings (and so the page's URL) as they were.
+        let reply = live.respond(to: #"{"type":"set","key":"lr","value":"-"}"#)
+        #expect(reply.first?.contains("error") == true)
+        #expect(try snapshot(live).settings["lr"] == "0.03")
+    }
+
+    @Test func thePagesLossIsThePlaygroundsAndFollowsTheDataSet() throws {
+        let live = try session([:])
+        #expect(try snapshot(live).head == OutputHead.tanhSquaredError.rawValue)
+        _ = live.respond(to: #"{"type":"set","key":"dataset","value":"spirals"}"#)
+        #expect(try snapshot(live).head == OutputHead.softmaxCrossEntropy.rawValue)
+        _ = live.respond(to: #"{"type":"set","key":"dataset","value":"plane"}"#)
+        #expect(try snapshot(live).head == OutputHead.identitySquaredError.rawValue)
+        _ = live.respond(to: #"{"type":"set","key":"dataset","value":"circle"}"#)
+        #expect(try snapshot(live).head == OutputHead.tanhSquaredError.rawValue)
+        let blobs = try session(["dataset": "blobs"])
+        #expect(try snapshot(blobs).head == OutputHead.softmaxCrossEntropy.rawValue)
+    }
+
+    /// A reconnecting page sends back what it was shown; training then goes on as if the
+    /// server had never gone (plain SGD, stored order: nothing else carries state).
+    @Test func aRestoredSessionContinuesTheSameRun() throws {
+        let settings = ["dataset": "spiral", "layers": "5,3", "activation": "relu", "speed": "max"]
+        let original = try session(settings)
+        _ = original.respond(to: #"{"type":"step","value":40}"#)
+        let s = try snapshot(original)
+        let message: [String: Any] = ["type": "restore", "settings": s.settings, "weights": s.weights, "biases": s.biases, "epoch": s.epoch]
+        let restored = LiveSession(limits: .playground)
+        restored.resolution = (8, 4)
+        let replies = restored.respond(to: String(decoding: try JSONSerialization.data(withJSONObject: message), as: UTF8.self))
+        #expect(!replies.contains { $0.contains(#""type":"error""#) }, "\(replies)")
+        let r = try snapshot(restored)
+        #expect(r.epoch == 40)
+        #expect(r.weights == s.weights)
+        for live in [original, restored] { _ = live.respond(to: #"{"type":"step","value":25}"#) }
+        #expect(try snapshot(restored).weights == snapshot(original).weights)
+        #expect(try snapshot(restored).epoch == 65)
+    }
+
+    @Test func ownPointsAndBadWeightsAreRestoredOrNamed() throws {
+        let live = try session([:])
+        _ = live.respond(to: #"{"type":"addPoint","x":1.5,"y":-2,"label":1}"#)
+        let data = try #require(live.dataMessage())
+        let s = try snapshot(live)
+        let message: [String: Any] = [
+            "type": "restore", "settings": s.settings, "weights": [[[1.0, 2.0]]], "biases": s.biases, "epoch": 7,
+            "trainPoints": data.train, "testPoints": data.test, "task": data.task, "classes": data.classes,
+        ]
+        let restored = LiveSession(limits: .playground)
+        let replies = restored.respond(to: String(decoding: try JSONSerialization.data(withJSONObject: message), as: UTF8.self))
+        #expect(replies.first?.contains("the weights") == true, "\(replies)")
+        let d = try #require(restored.dataMessage())
+        #expect(d.train == data.train && d.test == data.test)
+        #expect(d.settings["dataset"] == "csv")
+    }
+
+    @Test func addingAPointKeepsTheWeightsTheEpochAndPlay() throws {
+        let live = try session(["speed": "2"])
+        _ = live.respond(to: #"{"type":"step","value":30}"#)
+        _ = live.respond(to: #"{"type":"play"}"#)
+        let before = try snapshot(live)
+        _ = live.respond(to: #"{"type":"addPoint","x":0.5,"y":0.5,"label":0}"#)
+        let after = try snapshot(live)
+        #expect(after.epoch == 30)
+        #expect(after.weights == before.weights)
+        #expect(live.playing)
+    }
+
+    /// The issue's "lr 10 with ReLU kills every unit": the page says so, and that the loss
+    /// stopped moving, in words.
+    @Test func aDeadLayerAndAStuckLossAreSaidInWords() throws {
+        let live = try session(["activation": "relu", "lr": "10"])
+        // Frames of 100 epochs: the loss is watched between frames.
+        for _ in 0..<15 { _ = live.respond(to: #"{"type":"step","value":100}"#) }
+        let s = try snapshot(live)
+        #expect(s.notices.contains { $0.contains("is dead") }, "\(s.notices)")
+        #expect(s.notices.contains { $0.contains("has not moved") }, "\(s.notices)")
+        let healthy = try session([:])
+        _ = healthy.respond(to: #"{"type":"step","value":200}"#)
+        #expect(try snapshot(healthy).notices.isEmpty)
+    }
+}

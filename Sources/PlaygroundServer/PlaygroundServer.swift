@@ -41,6 +41,9 @@ public enum PlaygroundServer {
         router.get("/palette.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: paletteJSON)))
         }
+        router.get("/presets.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: presetsJSON)))
+        }
         router.get("/thumbnail/:name") { _, context in
             let name = context.parameters.get("name") ?? ""
             guard let png = Thumbnails.png(String(name.prefix { $0 != "." })) else {
@@ -99,6 +102,13 @@ public enum PlaygroundServer {
         _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
         #endif
     }
+
+    /// The sheet's experiments, one click each (`Preset`).
+    static let presetsJSON: String = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return (try? e.encode(Preset.all)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }()
 
     static let paletteJSON: String = {
         let p: [String: Any] = [

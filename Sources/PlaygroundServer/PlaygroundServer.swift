@@ -36,7 +36,7 @@ public enum PlaygroundServer {
         router.add(middleware: AccessMiddleware(access: access))
         router.get("/") { _, _ in page.response("index.html") }
         router.get("/index.html") { _, _ in page.response("index.html") }
-        router.get("/app.js") { _, _ in page.response("app.js") }
+        router.get("/js/:name") { _, context in page.response("js/" + (context.parameters.get("name") ?? "")) }
         router.get("/style.css") { _, _ in page.response("style.css") }
         router.get("/palette.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: paletteJSON)))
@@ -119,19 +119,24 @@ public enum PlaygroundServer {
     }()
 }
 
-/// The page's files, read once from the package resources.
+/// The page's files, read once from the package resources: the HTML, the style sheet and
+/// the ES modules in `Page/js` (listed at start-up; a request can only pick one of these by
+/// name, never name a path).
 struct Page: Sendable {
     let files: [String: (mime: String, body: String)]
 
     init() throws {
+        guard let root = Bundle.module.url(forResource: "Page", withExtension: nil) else {
+            throw BackpropError.invalidSetting("the page is missing from the package resources")
+        }
+        var names = ["index.html", "style.css"]
+        let modules = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("js").path)) ?? []
+        names += modules.filter { $0.hasSuffix(".js") }.sorted().map { "js/" + $0 }
+        guard names.contains("js/main.js") else { throw BackpropError.invalidSetting("the page's js/main.js is missing from the package resources") }
         var files: [String: (String, String)] = [:]
-        for (name, mime) in [("index.html", "text/html; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"), ("style.css", "text/css; charset=utf-8")] {
-            let base = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
-            guard let url = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Page")
-                ?? Bundle.module.url(forResource: base, withExtension: ext) else {
-                throw BackpropError.invalidSetting("the page's \(name) is missing from the package resources")
-            }
-            files[name] = (mime, try String(contentsOf: url, encoding: .utf8))
+        for name in names {
+            let mime = name.hasSuffix(".html") ? "text/html; charset=utf-8" : name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8"
+            files[name] = (mime, try String(contentsOf: root.appendingPathComponent(name), encoding: .utf8))
         }
         self.files = files
     }

@@ -45,10 +45,13 @@ public enum Palette {
     /// Positive end (the playground's blue).
     public static let positive = Color(8, 119, 189)
     /// Class colours for k-class problems (class 0 first); binary uses negative/positive.
+    /// The first eight are Okabe and Ito's palette (Wong, Nature Methods 2011), told apart
+    /// with the common colour-vision deficiencies; no green sits next to a red. Classes 9 and
+    /// 10 (Paul Tol's wine and olive) are told apart less well: past eight, read the legend.
     public static let classes: [Color] = [
-        Color(245, 147, 34), Color(8, 119, 189), Color(46, 160, 67), Color(214, 39, 40),
-        Color(148, 103, 189), Color(140, 86, 75), Color(227, 119, 194), Color(127, 127, 127),
-        Color(188, 189, 34), Color(23, 190, 207),
+        Color(230, 159, 0), Color(86, 180, 233), Color(0, 158, 115), Color(240, 228, 66),
+        Color(0, 114, 178), Color(213, 94, 0), Color(204, 121, 167), Color(0, 0, 0),
+        Color(136, 34, 85), Color(153, 153, 51),
     ]
     public static func classColor(_ k: Int) -> Color { classes[((k % classes.count) + classes.count) % classes.count] }
 

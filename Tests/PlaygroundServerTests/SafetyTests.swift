@@ -138,7 +138,7 @@ import Backprop
         let access = Access(bind: "127.0.0.1", port: 0, token: "sesame-1234")
         try await app(access: access).test(.router) { client in
             try await client.execute(uri: "/", method: .get) { r in #expect(r.status == .forbidden) }
-            try await client.execute(uri: "/app.js", method: .get) { r in #expect(r.status == .forbidden) }
+            try await client.execute(uri: "/js/main.js", method: .get) { r in #expect(r.status == .forbidden) }
             try await client.execute(uri: "/?token=wrong-token", method: .get) { r in #expect(r.status == .forbidden) }
             let cookie = try await client.execute(uri: "/?token=sesame-1234", method: .get) { r in
                 #expect(r.status == .ok)
@@ -146,7 +146,7 @@ import Backprop
             }
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
             let pair = String(cookie.prefix { $0 != ";" })
-            try await client.execute(uri: "/app.js", method: .get, headers: [.cookie: pair]) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/js/main.js", method: .get, headers: [.cookie: pair]) { r in #expect(r.status == .ok) }
             try await client.execute(uri: "/palette.json", method: .get, headers: [.authorization: "token sesame-1234"]) { r in #expect(r.status == .ok) }
         }
     }

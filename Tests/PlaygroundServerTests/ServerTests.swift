@@ -41,9 +41,23 @@ import Backprop
                 #expect(r.status == .ok)
                 #expect(String(buffer: r.body).contains("<canvas id=\"output\""))
             }
-            try await client.execute(uri: "/app.js", method: .get) { r in
-                #expect(r.headers[.contentType]?.contains("javascript") == true)
+            // Every module the page imports is served as JavaScript; nothing else under /js.
+            var imported: Set<String> = ["main.js"], served: Set<String> = []
+            while let name = imported.subtracting(served).sorted().first {
+                served.insert(name)
+                try await client.execute(uri: "/js/\(name)", method: .get) { r in
+                    #expect(r.status == .ok, "\(name)")
+                    #expect(r.headers[.contentType]?.contains("javascript") == true)
+                    for line in String(buffer: r.body).split(separator: "\n") where line.hasPrefix("import ") {
+                        if let from = line.range(of: "\"./") { imported.insert(String(line[from.upperBound...].prefix { $0 != "\"" })) }
+                    }
+                }
             }
+            #expect(served.count >= 8)
+            for bad in ["/js/nothing.js", "/js/..%2FPlaygroundServer.swift", "/js/%2E%2E%2Findex.html", "/app.js"] {
+                try await client.execute(uri: bad, method: .get) { r in #expect(r.status == .notFound, "\(bad)") }
+            }
+            try await client.execute(uri: "/presets.json", method: .get) { r in #expect(String(buffer: r.body).contains("spiral-6x6")) }
             try await client.execute(uri: "/thumbnail/spiral.png", method: .get) { r in
                 #expect(r.status == .ok)
                 #expect(Array(r.body.readableBytesView.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])

@@ -1,0 +1,132 @@
+// The page's controls: header selects and buttons, data set thumbnails and sliders, own
+// data, presets, toggles, downloads and keyboard shortcuts. They send settings and
+// commands; they show the settings the server confirmed (`syncControls`).
+import { state, PAGE_DEFAULT_EPOCHS } from "./state.js";
+import { layers, setLayers, MAX_LAYERS } from "./network.js";
+import { editorIsOpen } from "./editor.js";
+import { renderOutput, planeAt } from "./output.js";
+import { renderLossChart } from "./chart.js";
+import { save } from "./persist.js";
+
+export const DATASETS = ["circle", "xor", "gauss", "spiral", "moons", "circles", "blobs", "spirals", "plane", "multi-gauss"];
+const $ = (id) => document.getElementById(id);
+let act = {};
+
+/** `handlers`: set(key, value), send(message), configure(settings), notify(text). */
+export function setupControls(handlers) {
+  act = handlers;
+  const box = $("datasets");
+  for (const name of DATASETS) {
+    const b = document.createElement("button");
+    b.dataset.dataset = name; b.title = name; b.setAttribute("aria-label", `data set ${name}`);
+    b.innerHTML = `<img src="thumbnail/${name}.png" alt=""><span>${name}</span>`;
+    b.onclick = () => act.set("dataset", name);
+    box.appendChild(b);
+  }
+  for (const el of document.querySelectorAll("select[data-key]")) el.onchange = () => act.set(el.dataset.key, el.value);
+  const slider = (id, key, toValue, show) => {
+    $(id).oninput = () => { $(show).textContent = $(id).value; };
+    $(id).onchange = () => act.set(key, toValue($(id).value));
+  };
+  slider("ratio", "ratio", v => v / 100, "ratio-value");
+  slider("noise", "noise", v => v / 100, "noise-value");
+  slider("batch-size", "batch-size", v => v, "batch-value");
+  slider("classes", "classes", v => v, "classes-value");
+  $("stop-epoch").onchange = () => {
+    const v = $("stop-epoch").value.trim();
+    act.set("epochs", v === "" ? PAGE_DEFAULT_EPOCHS : v);
+  };
+  $("play").onclick = togglePlay;
+  for (const b of document.querySelectorAll("[data-step]")) b.onclick = () => act.send({ type: "step", value: Number(b.dataset.step) });
+  $("reset").onclick = () => { state.history = []; act.send({ type: "reset" }); };
+  $("new-weights").onclick = newWeights;
+  $("regenerate").onclick = () => act.send({ type: "regenerate" });
+  $("add-layer").onclick = () => { const l = layers(); if (l.length < MAX_LAYERS) { l.push(2); setLayers(l); } };
+  $("remove-layer").onclick = () => { const l = layers(); if (l.length) { l.pop(); setLayers(l); } };
+  $("csv-file").onchange = async (e) => {
+    const f = e.target.files[0]; if (!f) return;
+    act.send({ type: "uploadCSV", text: await f.text() });
+    e.target.value = "";
+  };
+  $("preset").onchange = () => {
+    const p = state.presets.find(p => p.name === $("preset").value);
+    $("preset").value = "";
+    if (!p) return;
+    state.history = [];
+    act.configure(p.settings);
+    act.notify(`${p.title}: ${p.note}`);
+  };
+  $("show-test").onchange = () => { state.view.showTest = $("show-test").checked; renderOutput(); };
+  $("discretize").onchange = () => { state.view.discretize = $("discretize").checked; renderOutput(); };
+  $("log-loss").onchange = () => { state.view.logLoss = $("log-loss").checked; renderLossChart(); };
+  $("link-scale").onchange = () => { state.view.linkScale = Number($("link-scale").value); if (state.snap) handlers.redraw(); };
+  $("copy-command").onclick = async () => {
+    const text = state.snap ? state.snap.command : "";
+    $("command-text").textContent = text;
+    try { await navigator.clipboard.writeText(text); act.notify("Copied: " + text); } catch (_) { act.notify("Select the command below to copy it."); }
+  };
+  for (const b of document.querySelectorAll("[data-download]")) b.onclick = () => act.send({ type: "download", format: b.dataset.download });
+  $("output").onclick = (e) => {
+    const v = $("add-class").value; if (v === "" || !state.snap) return;
+    const { x, y } = planeAt(e);
+    act.send({ type: "addPoint", x, y, label: v === "test" ? 0 : Number(v), test: v === "test" });
+  };
+  document.addEventListener("keydown", shortcut);
+  window.addEventListener("pagehide", () => save(true));
+}
+
+function togglePlay() { act.send({ type: state.snap && state.snap.state === "running" ? "pause" : "play" }); }
+function newWeights() { state.history = []; act.set("seed", String((Number(state.settings.seed) || 0) + 1)); }
+
+/** Space play/pause, → one epoch (shift: 10), r reset, n new weights — unless typing. */
+function shortcut(e) {
+  if (e.ctrlKey || e.metaKey || e.altKey || editorIsOpen() || state.connection !== "open") return;
+  const t = e.target, tag = t && t.tagName;
+  if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
+  // Space and Enter keep their meaning on buttons and other focused controls.
+  const onControl = tag === "BUTTON" || (t && t.getAttribute && t.getAttribute("role"));
+  if (e.key === " " && !onControl) { e.preventDefault(); togglePlay(); }
+  else if (e.key === "ArrowRight") { e.preventDefault(); act.send({ type: "step", value: e.shiftKey ? 10 : 1 }); }
+  else if (e.key === "r") { state.history = []; act.send({ type: "reset" }); }
+  else if (e.key === "n") newWeights();
+}
+
+/** Shows the confirmed settings in every control (a refused value goes back). */
+export function syncControls() {
+  const s = state.settings;
+  for (const el of document.querySelectorAll("select[data-key]")) {
+    const key = el.dataset.key; let v = s[key];
+    if (key === "activation") v = (v || "tanh").split(",")[0];
+    if (key === "lr-schedule" && !v) v = "constant";
+    if (key === "stop-when" && !v) v = "";
+    if (v == null) continue;
+    if (![...el.options].some(o => o.value === v)) el.add(new Option(v, v));
+    el.value = v;
+  }
+  const range = (id, show, v) => { $(id).value = v; $(show).textContent = $(id).value; };
+  range("ratio", "ratio-value", Math.round(parseFloat(s.ratio || "0.5") * 100));
+  range("noise", "noise-value", Math.round(parseFloat(s.noise || "0") * 100));
+  range("batch-size", "batch-value", s["batch-size"] || "10");
+  range("classes", "classes-value", s.classes || "3");
+  $("stop-epoch").value = !s.epochs || s.epochs === PAGE_DEFAULT_EPOCHS ? "" : s.epochs;
+  $("seed").textContent = s.seed || "0";
+  for (const b of document.querySelectorAll("#datasets button")) {
+    const on = b.dataset.dataset === s.dataset;
+    b.classList.toggle("selected", on); b.setAttribute("aria-pressed", String(on));
+  }
+  // Click-to-add: the classes of this data; the chosen one stays chosen.
+  const add = $("add-class"), k = state.data.task === "multiclass" ? state.data.classes : 2;
+  if (add.dataset.classes !== String(k)) {
+    const chosen = add.value;
+    add.innerHTML = '<option value="">nothing</option>' + Array.from({ length: k }, (_, c) => `<option value="${c}">class ${c}</option>`).join("")
+      + '<option value="test">a test point of class 0</option>';
+    add.dataset.classes = String(k);
+    if ([...add.options].some(o => o.value === chosen)) add.value = chosen;
+  }
+}
+
+/** While disconnected nothing can be sent: every control says so by being disabled. */
+export function setEnabled(on) {
+  for (const el of document.querySelectorAll("header button, header select, header input, main button, main select, main input")) el.disabled = !on;
+  document.body.classList.toggle("offline", !on);
+}

@@ -1,0 +1,140 @@
+// The Backprop playground page. It only renders: the network trains in Swift on the server,
+// and every change is a message over the WebSocket (see Messages.swift). This module wires
+// the parts: the connection, the state, the views and the controls.
+import { state, addHistory } from "./state.js";
+import { readHash, writeHash } from "./url.js";
+import { setPalette } from "./colors.js";
+import { Connection } from "./socket.js";
+import { save, load, restoreMessage } from "./persist.js";
+import { setupNetwork, renderNetwork } from "./network.js";
+import { renderOutput, renderConfusion } from "./output.js";
+import { setupChart, renderLossChart, fmt } from "./chart.js";
+import { setupControls, syncControls, setEnabled } from "./controls.js";
+
+const $ = (id) => document.getElementById(id);
+const frames = [];
+let settingsKey = "", lastState = null;
+
+const connection = new Connection({
+  // A first connection restores what this tab kept for this URL, else reads the URL; a
+  // reconnection restores the session the page was showing.
+  hello: () => state.snap ? restoreMessage() : (load() || { type: "configure", settings: readHash() }),
+  onMessage,
+  onStatus,
+});
+
+function send(msg) { return connection.send(msg); }
+function set(key, value) { send({ type: "set", key, value: String(value) }); }
+function configure(settings) { send({ type: "configure", settings }); }
+
+function onStatus(status, retryIn) {
+  state.connection = status;
+  setEnabled(status === "open");
+  const el = $("status");
+  el.className = status;
+  if (status === "open") { el.textContent = "connected"; if (banner.sticky === "disconnected") showBanner(""); }
+  else if (status === "closed") {
+    el.textContent = "disconnected";
+    showBanner(`Disconnected from the server: reconnecting in ${retryIn} s. Training, settings and weights come back when it is up again.`, "disconnected");
+  } else el.textContent = "connecting…";
+}
+
+function onMessage(m) {
+  if (m.type === "snapshot") onSnapshot(m);
+  else if (m.type === "data") onData(m);
+  else if (m.type === "error") showBanner(m.message);
+  else if (m.type === "file") download(m);
+}
+
+function onData(m) {
+  state.data = m;
+  acceptSettings(m.settings, true);
+}
+
+/** The server's settings are the page's: the URL and the controls follow them. */
+function acceptSettings(settings, force) {
+  const key = JSON.stringify(settings);
+  if (!force && key === settingsKey) return;
+  settingsKey = key; state.settings = settings;
+  writeHash(settings);
+  syncControls();
+}
+
+function onSnapshot(s) {
+  addHistory(s.history, s.epoch);
+  state.snap = s;
+  acceptSettings(s.settings, false);
+  const now = performance.now();
+  frames.push([now, s.epoch]); while (frames.length && now - frames[0][0] > 1000) frames.shift();
+  const running = s.state === "running";
+  $("epoch").textContent = s.epoch.toLocaleString("en-US");
+  $("test-loss").textContent = fmt(s.testLoss);
+  $("train-loss").textContent = fmt(s.trainLoss);
+  $("test-accuracy").textContent = s.testAccuracy == null ? (s.r2 == null ? "–" : "R² " + fmt(s.r2)) : fmt(s.testAccuracy);
+  $("train-accuracy").textContent = s.trainAccuracy == null ? "–" : fmt(s.trainAccuracy);
+  const span = frames.length > 1 ? (frames[frames.length - 1][0] - frames[0][0]) / 1000 : 0;
+  $("eps").textContent = running && span > 0 ? Math.round((frames[frames.length - 1][1] - frames[0][1]) / span).toLocaleString("en-US") : "0";
+  $("fps").textContent = running ? frames.length : 0;
+  const play = $("play");
+  play.textContent = running ? "❚❚" : "▶"; play.setAttribute("aria-label", running ? "pause" : "play");
+  $("command-text").textContent = s.command;
+  // Divergence: one banner when it happens, gone after a reset.
+  if (s.state === "diverged" && lastState !== "diverged") showBanner(`Training diverged: ${s.message}. Lower the learning rate and press reset.`, "diverged");
+  if (s.state !== "diverged" && banner.sticky === "diverged") showBanner("");
+  lastState = s.state;
+  showNotices([s.stopped, ...s.notices].filter(Boolean));
+  redraw();
+  save();
+}
+
+function redraw() {
+  const s = state.snap; if (!s) return;
+  renderNetwork(s);
+  renderOutput();
+  renderLossChart();
+  renderConfusion(s.confusion);
+}
+
+let noticeKey = "";
+function showNotices(list) {
+  const key = list.join("\n");
+  if (key === noticeKey) return;
+  noticeKey = key;
+  const el = $("notices");
+  el.innerHTML = "";
+  for (const text of list) { const p = document.createElement("p"); p.textContent = text; el.appendChild(p); }
+  el.hidden = !list.length;
+}
+
+/** Errors go away after a while; `sticky` ones (diverged, disconnected) stay until resolved. */
+const banner = { sticky: null, timer: null };
+function showBanner(text, sticky = null, info = false) {
+  const b = $("banner");
+  b.textContent = text; b.hidden = !text; b.classList.toggle("info", info);
+  banner.sticky = text ? sticky : null;
+  clearTimeout(banner.timer);
+  if (text && !sticky) banner.timer = setTimeout(() => { if (b.textContent === text) b.hidden = true; }, info ? 10000 : 8000);
+}
+function notify(text) { showBanner(text, null, true); }
+
+function download(m) {
+  const bytes = Uint8Array.from(atob(m.base64), c => c.charCodeAt(0));
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([bytes], { type: m.mime })); a.download = m.name; a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+setupNetwork({ set, send, hover: (h) => { state.hovered = h; renderOutput(); } });
+setupChart();
+setupControls({ set, send, configure, notify, redraw });
+setEnabled(false);
+Promise.all([
+  fetch("palette.json").then(r => r.json()).then(setPalette).catch(() => {}),
+  fetch("presets.json").then(r => r.json()).then(p => {
+    state.presets = p;
+    for (const preset of p) $("preset").add(new Option(preset.title, preset.name));
+  }).catch(() => {}),
+]).finally(() => connection.open());
+
+// For the browser test: the connection (to send a malformed message as a broken page would).
+window.backprop = { connection, state };

@@ -1,0 +1,232 @@
+// The network diagram: feature and neuron squares with their maps, links whose colour and
+// width show each weight on a fixed scale, bias squares, dead/saturated marks.
+// The structure (elements) is built only when the layer sizes change; each snapshot then
+// updates maps, and a link's attributes only when its weight changed.
+import { state } from "./state.js";
+import { diverging, rgb, decode, drawMap } from "./colors.js";
+import { openEditor } from "./editor.js";
+
+export const FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"];
+export const ACTIVATIONS = ["relu", "tanh", "sigmoid", "linear", "leaky_relu", "elu", "gelu", "softplus", "swish", "sine"];
+export const MAX_LAYERS = 8, MAX_NEURONS = 32;
+const HEADS = { tanh_mse: "tanh output, squared error", sigmoid_bce: "sigmoid output, cross-entropy",
+  softmax_ce: "softmax output, cross-entropy", identity_mse: "linear output, squared error" };
+const $ = (id) => document.getElementById(id);
+const SVG = "http://www.w3.org/2000/svg";
+
+let structureKey = "", links = [], lastWeights = null, lastScale = 0;
+let actions = {};
+
+/** `handlers`: set(key, value), send(message), hover(target or null). */
+export function setupNetwork(handlers) {
+  actions = handlers;
+  new ResizeObserver(() => { if (state.snap) placeLinks(); }).observe($("network"));
+  const tip = $("link-tip");
+  const svg = $("links");
+  const linkAt = (el) => el && el.classList && el.classList.contains("hit") ? links[+el.dataset.index] : null;
+  svg.addEventListener("pointermove", (e) => {
+    const l = linkAt(e.target); if (!l || !state.snap) { tip.hidden = true; return; }
+    tip.textContent = `${describe(l)}: ${weightOf(l).toFixed(4)} — click to edit`;
+    tip.hidden = false; tip.style.left = e.pageX + 12 + "px"; tip.style.top = e.pageY + 12 + "px";
+  });
+  svg.addEventListener("pointerleave", () => { tip.hidden = true; });
+  svg.addEventListener("click", (e) => { const l = linkAt(e.target); if (l) { tip.hidden = true; editLink(l, e.clientX, e.clientY, e.target); } });
+  svg.addEventListener("keydown", (e) => {
+    const l = linkAt(e.target);
+    if (l && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); const r = e.target.getBoundingClientRect(); editLink(l, r.left + r.width / 2, r.top + r.height / 2, e.target); }
+  });
+}
+
+function weightOf(l) { return state.snap.weights[l.layer][l.to][l.from]; }
+function describe(l) {
+  const from = l.layer === 0 ? (state.snap.inputNames[l.from] || `input ${l.from + 1}`) : `neuron ${l.from + 1} of layer ${l.layer}`;
+  const to = l.layer === state.snap.weights.length - 1 ? "the output" : `neuron ${l.to + 1} of layer ${l.layer + 1}`;
+  return `weight from ${from} to ${to}`;
+}
+function editLink(l, x, y, from) {
+  if (state.connection !== "open") return;
+  openEditor({ x, y, title: describe(l), value: weightOf(l), from,
+    onApply: (v) => actions.send({ type: "setWeight", layer: l.layer, to: l.to, from: l.from, value: v }) });
+}
+
+export function layers() { const l = state.settings.layers || "4,2"; return l === "none" ? [] : expand(l); }
+function expand(text) {
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  return m ? Array(+m[2]).fill(+m[1]) : text.split(",").map(Number);
+}
+export function setLayers(ls) { actions.set("layers", ls.length ? ls.join(",") : "none"); }
+
+export function renderNetwork(s) {
+  const key = JSON.stringify([s.sizes, s.activations, s.inputNames, state.settings.features, state.settings.dataset, s.head]);
+  if (key !== structureKey) { structureKey = key; build(s); }
+  const n = s.neuronResolution;
+  s.neurons.forEach((layer, l) => layer.forEach((b64, k) => {
+    const c = document.querySelector(`canvas[data-layer="${l}"][data-neuron="${k}"]`);
+    if (c) drawMap(c, decode(b64), n);
+  }));
+  s.dead.forEach((layer, l) => layer.forEach((d, k) => {
+    const node = document.querySelector(`.node[data-layer="${l + 1}"][data-neuron="${k}"]`);
+    if (!node) return;
+    const sat = s.saturated[l][k];
+    node.classList.toggle("dead", d); node.classList.toggle("saturated", sat);
+    node.setAttribute("aria-label", `neuron ${k + 1} of layer ${l + 1}${d ? ", dead" : sat ? ", saturated" : ""}`);
+  }));
+  s.biases.forEach((layer, l) => layer.forEach((b, k) => {
+    const sq = document.querySelector(`.bias[data-layer="${l}"][data-neuron="${k}"]`);
+    if (sq) { sq.style.background = rgb(diverging(b)); sq.title = `bias ${b.toFixed(3)} (click to edit)`; }
+  }));
+  updateLinks(s);
+  $("max-weight").textContent = s.maxWeight.toFixed(2);
+}
+
+function build(s) {
+  const cols = $("columns"); cols.innerHTML = "";
+  const hidden = s.sizes.length - 2;
+  $("layer-count").textContent = `${hidden} hidden layer${hidden === 1 ? "" : "s"}`;
+  // Inputs: every feature (on or off) for 2-D data; the model's own inputs otherwise.
+  const input = column("Features");
+  const active = s.inputNames;
+  const names = state.data.train.length && (state.settings.dataset !== "csv" || active.every(a => FEATURES.includes(a))) ? FEATURES : active;
+  names.forEach((name) => {
+    const k = active.indexOf(name);
+    const node = nodeElement(k >= 0 ? 0 : -1, k, name);
+    node.classList.add("feature"); if (k < 0) node.classList.add("off");
+    node.setAttribute("role", "switch"); node.setAttribute("aria-checked", String(k >= 0));
+    node.setAttribute("aria-label", `feature ${name}`); node.title = `${name}: click to turn ${k >= 0 ? "off" : "on"}`;
+    const toggle = () => toggleFeature(name);
+    node.addEventListener("click", toggle);
+    node.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle(); } });
+    input.appendChild(node);
+  });
+  cols.appendChild(input);
+  for (let l = 0; l < hidden; l++) {
+    const col = column(`${s.sizes[l + 1]} neuron${s.sizes[l + 1] === 1 ? "" : "s"}`);
+    const buttons = document.createElement("div"); buttons.className = "neuron-buttons";
+    buttons.innerHTML = `<button class="add-neuron" data-layer="${l}" title="Add a neuron to layer ${l + 1}">+</button><button class="remove-neuron" data-layer="${l}" title="Remove a neuron from layer ${l + 1}">−</button>`;
+    buttons.children[0].onclick = () => { const ls = layers(); if (ls[l] < MAX_NEURONS) { ls[l]++; setLayers(ls); } };
+    buttons.children[1].onclick = () => { const ls = layers(); if (ls[l] > 1) { ls[l]--; setLayers(ls); } };
+    col.appendChild(buttons);
+    const sel = document.createElement("select"); sel.className = "layer-activation"; sel.dataset.layer = l;
+    sel.setAttribute("aria-label", `activation of layer ${l + 1}`);
+    for (const a of ACTIVATIONS) sel.add(new Option(a, a));
+    sel.value = s.activations[l];
+    sel.onchange = () => { const acts = s.activations.slice(); acts[l] = sel.value; actions.set("activation", acts.every(a => a === acts[0]) ? acts[0] : acts.join(",")); };
+    col.appendChild(sel);
+    for (let k = 0; k < s.sizes[l + 1]; k++) col.appendChild(nodeElement(l + 1, k, null, true));
+    cols.appendChild(col);
+  }
+  const out = column(HEADS[s.head] || s.head);
+  out.appendChild(nodeElement(hidden + 1, 0, null, true, true));
+  cols.appendChild(out);
+  buildLinks(s);
+}
+
+function column(title) {
+  const c = document.createElement("div"); c.className = "column";
+  const t = document.createElement("div"); t.className = "title"; t.textContent = title;
+  c.appendChild(t);
+  return c;
+}
+
+function nodeElement(layer, neuron, label, withBias, isOutput) {
+  const node = document.createElement("div"); node.className = "node";
+  node.dataset.layer = layer; node.dataset.neuron = neuron;
+  node.tabIndex = 0;
+  const c = document.createElement("canvas"); c.width = c.height = 24;
+  if (!isOutput) {
+    c.dataset.layer = layer; c.dataset.neuron = neuron;
+    const show = () => actions.hover({ layer, neuron }), hide = () => actions.hover(null);
+    node.addEventListener("pointerenter", show); node.addEventListener("pointerleave", hide);
+    node.addEventListener("focus", show); node.addEventListener("blur", hide);
+    if (layer > 0) node.setAttribute("aria-label", `neuron ${neuron + 1} of layer ${layer}`);
+  } else {
+    node.classList.add("output"); node.setAttribute("aria-label", "the output");
+  }
+  node.appendChild(c);
+  if (label) { const t = document.createElement("span"); t.className = "label"; t.textContent = label; node.appendChild(t); }
+  if (withBias) {
+    const b = document.createElement("button"); b.className = "bias";
+    const bl = layer - 1, bn = neuron;
+    b.dataset.layer = bl; b.dataset.neuron = bn;
+    b.setAttribute("aria-label", isOutput ? "bias of the output" : `bias of neuron ${bn + 1} in layer ${bl + 1}`);
+    b.onclick = (e) => {
+      e.stopPropagation();
+      if (state.connection !== "open" || !state.snap) return;
+      const r = b.getBoundingClientRect();
+      openEditor({ x: r.right, y: r.bottom, title: b.getAttribute("aria-label"), value: state.snap.biases[bl][bn], from: b,
+        onApply: (v) => actions.send({ type: "setBias", layer: bl, neuron: bn, value: v }) });
+    };
+    node.appendChild(b);
+  }
+  return node;
+}
+
+function toggleFeature(name) {
+  const on = (state.settings.features || "x1,x2").split(",");
+  const next = on.includes(name) ? on.filter(f => f !== name) : FEATURES.filter(f => on.includes(f) || f === name);
+  if (next.length) actions.set("features", next.join(","));
+}
+
+/** One visible path and one wide transparent path (easy to point at, focusable) per weight. */
+function buildLinks(s) {
+  const svg = $("links"); svg.innerHTML = "";
+  const visible = document.createElementNS(SVG, "g"), hits = document.createElementNS(SVG, "g");
+  links = [];
+  s.weights.forEach((m, l) => m.forEach((row, o) => row.forEach((_, i) => {
+    const index = links.length;
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("class", "link"); path.dataset.layer = l; path.dataset.to = o; path.dataset.from = i;
+    const hit = document.createElementNS(SVG, "path");
+    hit.setAttribute("class", "hit"); hit.dataset.index = index; hit.dataset.layer = l; hit.dataset.to = o; hit.dataset.from = i;
+    hit.setAttribute("tabindex", "0"); hit.setAttribute("role", "button");
+    visible.appendChild(path); hits.appendChild(hit);
+    links.push({ layer: l, to: o, from: i, path, hit });
+  })));
+  svg.append(visible, hits);
+  lastWeights = null;
+  placeLinks();
+}
+
+function placeLinks() {
+  const box = $("network").getBoundingClientRect();
+  const nodes = (layer) => [...document.querySelectorAll(`.node[data-layer="${layer}"]`)].sort((a, b) => a.dataset.neuron - b.dataset.neuron);
+  const rects = new Map();
+  const rect = (layer, k) => { const key = layer * 1000 + k; if (!rects.has(key)) { const n = nodes(layer)[k]; rects.set(key, n && n.getBoundingClientRect()); } return rects.get(key); };
+  for (const l of links) {
+    const a = rect(l.layer, l.from), b = rect(l.layer + 1, l.to);
+    if (!a || !b) continue;
+    const x1 = a.right - box.left, y1 = a.top + a.height / 2 - box.top, x2 = b.left - box.left, y2 = b.top + b.height / 2 - box.top;
+    const mx = (x1 + x2) / 2, d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+    l.path.setAttribute("d", d); l.hit.setAttribute("d", d);
+  }
+}
+
+/** Colour saturates at |w| = 1 (as in the playground); width grows to 8 px at the scale. */
+function updateLinks(s) {
+  const scale = state.view.linkScale;
+  const force = scale !== lastScale; lastScale = scale;
+  for (const l of links) {
+    const w = s.weights[l.layer][l.to][l.from];
+    if (!force && lastWeights && lastWeights[l.layer] && lastWeights[l.layer][l.to] && lastWeights[l.layer][l.to][l.from] === w) continue;
+    l.path.setAttribute("stroke", rgb(diverging(w)));
+    l.path.setAttribute("stroke-width", linkWidth(w, scale).toFixed(2));
+    l.hit.setAttribute("aria-label", `${describe(l)}: ${w.toFixed(3)}`);
+  }
+  lastWeights = s.weights;
+  drawLegend(scale);
+}
+
+export function linkWidth(w, scale) { return 0.5 + 7.5 * Math.min(1, Math.abs(w) / scale); }
+
+function drawLegend(scale) {
+  const svg = $("link-legend");
+  if (svg.dataset.scale === String(scale)) return;
+  svg.dataset.scale = String(scale);
+  const samples = [-scale, -1, -scale / 4, 0, scale / 4, 1, scale].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
+  svg.innerHTML = samples.map((w, i) => {
+    const x = 8 + i * 38;
+    return `<line x1="${x}" y1="10" x2="${x + 28}" y2="10" stroke="${rgb(diverging(w))}" stroke-width="${linkWidth(w, scale)}"/>` +
+      `<text x="${x + 14}" y="28" text-anchor="middle">${+w.toFixed(2)}</text>`;
+  }).join("");
+  svg.setAttribute("viewBox", `0 0 ${16 + samples.length * 38} 32`);
+}

@@ -1,0 +1,28 @@
+// The page's one state: what the server last said, and the page's own view choices.
+// Modules read it; only main.js (messages) and controls (view choices) write it.
+
+export const PAGE_DEFAULT_EPOCHS = "1000000";   // the page's "never stop" (LiveSession.defaults)
+
+export const state = {
+  /** Settings in force, as the server last confirmed them; the URL mirrors them. */
+  settings: {},
+  /** The points: [x, y, label] rows, the task and class count. */
+  data: { train: [], test: [], task: "binary", classes: 2 },
+  /** The last snapshot (see Messages.swift). */
+  snap: null,
+  /** [epoch, train loss, test loss] rows, thinned when long. */
+  history: [],
+  /** The neuron whose map the output shows instead of the network's ({layer, neuron}). */
+  hovered: null,
+  /** "connecting", "open" or "closed". */
+  connection: "connecting",
+  presets: [],
+  view: { logLoss: false, linkScale: 4, showTest: false, discretize: false },
+};
+
+/** Appends history rows, thinning old ones so a long run stays cheap to draw. */
+export function addHistory(rows, epoch) {
+  if (state.history.length && epoch < state.history[state.history.length - 1][0]) state.history = [];
+  state.history.push(...rows);
+  if (state.history.length > 4000) state.history = state.history.filter((_, i, a) => i % 2 === 0 || i === a.length - 1);
+}

@@ -1,10 +1,11 @@
-"""The playground page in a real headless Chromium, as a person would use it.
+"""The playground page in a real headless Chromium, used as a person would use it.
 
-Run by .ci/run after `swift test` (which builds the `backprop` binary):
+Run by .ci/run after `swift test`:
     python3 Tests/Browser/test_page.py [path/to/backprop] [screenshot-dir]
-Starts `backprop serve` on a free port, drives the page with Selenium and
-chromedriver (path given explicitly), and saves screenshots. Exits non-zero on
-the first failed check.
+Starts `backprop serve` on a free port and drives the page with Selenium and chromedriver:
+real pointer clicks at elements' coordinates (ActionChains), typed keys, a server restart,
+a reload, narrow windows. Saves screenshots (the sheet's presets among them). Exits non-zero
+on the first failed check. No check asserts a timing; times are printed as figures.
 """
 import os
 import socket
@@ -15,12 +16,14 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "backprop")
+BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "release", "backprop")
 SHOTS = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "browser-screenshots")
 DRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROME = os.environ.get("CHROME", "/usr/bin/chromium")
@@ -49,129 +52,284 @@ def free_port():
         return s.getsockname()[1]
 
 
-def number(driver, element_id):
-    text = driver.find_element(By.ID, element_id).text.replace(",", "")
-    try:
-        return float(text)
-    except ValueError:
-        return float("nan")
+class Server:
+    """`backprop serve` on one port; restartable on the same port."""
+
+    def __init__(self, port):
+        self.port, self.process = port, None
+
+    def start(self):
+        self.process = subprocess.Popen([BINARY, "serve", "--port", str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines = [self.process.stdout.readline()]
+        while f"http://127.0.0.1:{self.port}/" not in lines[-1] and lines[-1] and len(lines) < 10:
+            lines.append(self.process.stdout.readline())
+        return lines
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
 
 
 def main():
     os.makedirs(SHOTS, exist_ok=True)
-    port = free_port()
-    server = subprocess.Popen([BINARY, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = Server(free_port())
     try:
-        # The URL comes once the socket listens, after the server's own log line.
-        lines = [server.stdout.readline() for _ in range(1)]
-        while f"http://127.0.0.1:{port}/" not in lines[-1] and lines[-1] and len(lines) < 10:
-            lines.append(server.stdout.readline())
-        check(f"http://127.0.0.1:{port}/" in lines[-1], f"serve prints its URL ({' | '.join(l.strip() for l in lines)})")
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROME
-        for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1500,1000"):
-            options.add_argument(a)
-        driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+        lines = server.start()
+        check(f"http://127.0.0.1:{server.port}/" in lines[-1], f"serve prints its URL ({' | '.join(l.strip() for l in lines)})")
+        driver = browser(1500, 1000)
         try:
-            run(driver, port)
+            run(driver, server)
         finally:
             driver.quit()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
     return finish()
 
 
-def run(driver, port):
-    # The page redraws the network diagram with every snapshot (~20 a second at release
-    # speed), so an element found a moment ago may be gone: look again rather than fail.
-    wait = WebDriverWait(driver, 30, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
-    url = f"http://127.0.0.1:{port}/#dataset=spiral&layers=8,8,8&activation=tanh&lr=0.03&batch-size=10&noise=0"
-    driver.get(url)
-    # The server greets every socket with its default session; the page then sends the URL's
-    # settings, so wait for those to arrive rather than for the first drawing.
-    try:
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '.node[data-layer="1"]')) == 8
-                   and d.find_elements(By.CSS_SELECTOR, "path.link"))
-    except Exception:
-        pass
-    check(driver.find_element(By.CSS_SELECTOR, '#datasets button[data-dataset="spiral"]').get_attribute("class") == "selected",
-          "the URL's data set is selected")
-    check(len(driver.find_elements(By.CSS_SELECTOR, '.node[data-layer="1"]')) == 8, "the URL's network is built (8 neurons)")
-    driver.save_screenshot(os.path.join(SHOTS, "1-loaded.png"))
+def browser(width, height):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROME
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+        options.add_argument(a)
+    return webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
 
-    # Play: the epoch count rises and the training loss falls on the spiral. (Not the test
-    # loss: with noise 0 and 8,8,8 the net overfits, so the test loss dips to ~0.26 near epoch
-    # 2,700 and climbs again — a window the release build passes in under a second.)
-    start_loss = number(driver, "train-loss")
-    driver.find_element(By.ID, "play").click()
-    wait.until(lambda d: number(d, "epoch") > 0)
-    e1 = number(driver, "epoch")
-    time.sleep(2)
-    check(number(driver, "epoch") > e1, f"epochs rise while playing ({e1:.0f} → {number(driver, 'epoch'):.0f})")
-    deadline = time.time() + 90
-    while time.time() < deadline and not number(driver, "train-loss") < start_loss * 0.6:
-        time.sleep(1)
-    end_loss = number(driver, "train-loss")
-    check(end_loss < start_loss * 0.6, f"training loss falls ({start_loss:.3f} → {end_loss:.3f})")
-    eps, fps = number(driver, "eps"), number(driver, "fps")
-    print(f"     epochs/s shown {eps:.0f}, frames/s shown {fps:.0f}", flush=True)
-    check(fps > 0 and eps > 0, "epochs/s and frames/s are shown while playing")
-    driver.save_screenshot(os.path.join(SHOTS, "2-spiral-trained.png"))
-    driver.find_element(By.ID, "play").click()
-    wait.until(lambda d: d.find_element(By.ID, "play").text == "▶")
 
-    # Switch data set and activation; the URL follows.
-    driver.find_element(By.CSS_SELECTOR, '#datasets button[data-dataset="xor"]').click()
-    wait.until(lambda d: "dataset=xor" in d.current_url)
-    check("dataset=xor" in driver.current_url, "switching the data set updates the URL")
-    Select(driver.find_element(By.ID, "activation")).select_by_visible_text("relu")
-    wait.until(lambda d: "activation=relu" in d.current_url)
-    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, 'select.layer-activation[data-layer="0"]').get_attribute("value") == "relu")
-    check(True, "switching the activation rebuilds the network with relu")
+def js(driver, script, *args):
+    return driver.execute_script(script, *args)
 
-    # Add a neuron to the first hidden layer.
-    before = len(driver.find_elements(By.CSS_SELECTOR, '.node[data-layer="1"]'))
-    driver.find_element(By.CSS_SELECTOR, '.add-neuron[data-layer="0"]').click()
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '.node[data-layer="1"]')) == before + 1)
-    check(True, f"adding a neuron gives {before + 1} in layer 1")
 
-    # Edit a weight by clicking its link and answering the prompt.
-    # Found and clicked in one script, so a redraw in between cannot leave a stale reference.
-    driver.execute_script("document.querySelector('path.link[data-layer=\"0\"][data-to=\"0\"][data-from=\"0\"]')"
-                          ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
-    alert = wait.until(lambda d: d.switch_to.alert)
-    alert.send_keys("1.2345")
-    alert.accept()
-    wait.until(lambda d: "1.2345" in d.find_element(By.CSS_SELECTOR, 'path.link[data-layer="0"][data-to="0"][data-from="0"] title').get_attribute("textContent"))
-    check(True, "clicking a link edits its weight (now 1.2345)")
-    driver.save_screenshot(os.path.join(SHOTS, "3-xor-relu-edited.png"))
+def epoch(driver):
+    return js(driver, "const s = window.backprop.state.snap; return s ? s.epoch : -1")
 
-    # Upload a CSV of our own.
+
+def snap(driver, key):
+    return js(driver, f"return window.backprop.state.snap.{key}")
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(SHOTS, name))
+
+
+def run(driver, server):
+    base = f"http://127.0.0.1:{server.port}/"
+    # The network diagram's squares are rebuilt when the layers change: look again rather than fail.
+    wait = WebDriverWait(driver, 60, poll_frequency=0.1, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    click = lambda el: ActionChains(driver).move_to_element(el).click().perform()
+    by_id = lambda i: driver.find_element(By.ID, i)
+    paused = lambda d: js(d, "const s = window.backprop.state.snap; return s && s.state !== 'running'")
+
+    # ---- A link's settings, including an invalid one: the rest are kept, the bad one named and dropped.
+    driver.get(base + "#dataset=spiral&layers=8,8,8&activation=tanh&lr=abc&noise=0&speed=max")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '.node[data-layer="1"]')) == 8)
+    check(by_id("status").text == "connected", "the page connects")
+    check(by_id("datasets").find_element(By.CSS_SELECTOR, '[data-dataset="spiral"]').get_attribute("aria-pressed") == "true", "the URL's data set is selected")
+    wait.until(lambda d: "lr=" in by_id("banner").text)
+    check("not a number" in by_id("banner").text, f"the invalid lr is named ({by_id('banner').text[:90]})")
+    check("lr=abc" not in driver.current_url and "lr=0.03" in driver.current_url and "dataset=spiral" in driver.current_url,
+          "the URL drops the invalid value and keeps the rest")
+    shot(driver, "1-loaded.png")
+
+    # ---- Play as fast as it goes: epochs rise, the training loss falls; pause is quick.
+    start_loss = snap(driver, "trainLoss")
+    click(by_id("play"))
+    wait.until(lambda d: epoch(d) > 200)
+    deadline = time.time() + 60
+    while time.time() < deadline and not snap(driver, "trainLoss") < start_loss * 0.6:
+        time.sleep(0.2)
+    check(snap(driver, "trainLoss") < start_loss * 0.6, f"training loss falls ({start_loss:.3f} → {snap(driver, 'trainLoss'):.3f})")
+    eps, fps = by_id("eps").text, by_id("fps").text
+    print(f"     shown while playing: {eps} epochs/s, {fps} frames/s", flush=True)
+    check(by_id("play").get_attribute("aria-label") == "pause", "the play button becomes pause")
+    # Timed inside the page: from the click event to the paused snapshot's arrival.
+    js(driver, """const w = window.backprop; w.pausedAt = null;
+        document.getElementById('play').addEventListener('click', () => { w.clickedAt = performance.now(); }, { once: true });
+        const on = w.connection.onMessage; w.connection.onMessage = (m) => {
+            if (m.type === 'snapshot' && m.state !== 'running' && w.pausedAt === null) w.pausedAt = performance.now(); on(m); };""")
+    click(by_id("play"))
+    wait.until(paused)
+    print(f"     pause: {js(driver, 'return window.backprop.pausedAt - window.backprop.clickedAt'):.0f} ms from the click to the paused snapshot", flush=True)
+    shot(driver, "2-spiral-trained.png")
+
+    # ---- The pace: at 1 epoch a frame, no snapshot moves more than one epoch.
+    Select(by_id("speed")).select_by_value("1")
+    wait.until(lambda d: "speed=1" in d.current_url)
+    js(driver, """const w = window.backprop; w.epochs = [];
+        const on = w.connection.onMessage; w.connection.onMessage = (m) => { if (m.type === 'snapshot') w.epochs.push(m.epoch); on(m); };""")
+    click(by_id("play"))
+    wait.until(lambda d: len(js(d, "return window.backprop.epochs")) > 30)
+    click(by_id("play"))
+    wait.until(paused)
+    seen = js(driver, "return window.backprop.epochs")
+    steps = [b - a for a, b in zip(seen, seen[1:])]
+    check(max(steps) <= 1 and sum(steps) > 20, f"1 epoch per frame: {len(seen)} snapshots, largest step {max(steps)}")
+
+    # ---- Stop at an epoch typed in: training stops exactly there and says so.
+    target = epoch(driver) + 150
+    field = by_id("stop-epoch")
+    click(field)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(str(target), Keys.TAB)
+    wait.until(lambda d: f"epochs={target}" in d.current_url)
+    Select(by_id("speed")).select_by_value("max")
+    click(by_id("play"))
+    wait.until(lambda d: paused(d) and epoch(d) >= target)
+    check(epoch(driver) == target, f"play stops exactly at the stop epoch ({epoch(driver)} of {target})")
+    wait.until(lambda d: "Stopped at epoch" in by_id("notices").text)
+    check(True, f"the page says why: {by_id('notices').text}")
+    for step, expected in [("10", target + 10), ("100", target + 110), ("1", target + 111)]:
+        click(driver.find_element(By.CSS_SELECTOR, f'[data-step="{step}"]'))
+        wait.until(lambda d: epoch(d) == expected)
+    check(epoch(driver) == target + 111, "steps of 10, 100 and 1 epochs are exact")
+
+    # ---- Keyboard: → steps, space plays and pauses, r resets. (No stop epoch, or play refuses.)
+    field = by_id("stop-epoch")
+    click(field)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(Keys.DELETE, Keys.TAB)
+    wait.until(lambda d: "epochs=1000000" in d.current_url)
+    by_id("epoch").click()  # focus on the page, not a control
+    ActionChains(driver).send_keys(Keys.ARROW_RIGHT).perform()
+    wait.until(lambda d: epoch(d) == target + 112)
+    ActionChains(driver).send_keys(" ").perform()
+    wait.until(lambda d: snap(d, "state") == "running" or epoch(d) > target + 112)
+    ActionChains(driver).send_keys(" ").perform()
+    wait.until(paused)
+    ActionChains(driver).send_keys("r").perform()
+    wait.until(lambda d: epoch(d) == 0)
+    check(True, "keys: → steps one epoch, space plays and pauses, r resets to epoch 0")
+
+    # ---- New weights: the next seed, shown.
+    click(by_id("new-weights"))
+    wait.until(lambda d: by_id("seed").text == "1" and "seed=1" in d.current_url)
+    check(True, "new weights moves to seed 1 and shows it")
+
+    # ---- Edit a weight by clicking its link with the pointer, and read it on hover.
+    Select(by_id("speed")).select_by_value("1")
+    link = driver.find_element(By.CSS_SELECTOR, 'path.hit[data-layer="1"][data-to="2"][data-from="3"]')
+    ActionChains(driver).move_to_element(link).perform()
+    wait.until(lambda d: by_id("link-tip").is_displayed())
+    check("weight from" in by_id("link-tip").text, f"hovering a link shows its weight ({by_id('link-tip').text})")
+    r = js(driver, "const r = arguments[0].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]", link)
+    under = js(driver, "const e = document.elementFromPoint(arguments[0], arguments[1]); return e && e.dataset ? [e.getAttribute('class'), +e.dataset.layer, +e.dataset.to, +e.dataset.from] : null", *r)
+    check(under and under[0] == "hit", f"the pointer reaches a link, not the squares' layer above it ({under})")
+    click(link)
+    wait.until(lambda d: by_id("editor").is_displayed())
+    by_id("editor-value").send_keys(Keys.CONTROL, "a")
+    by_id("editor-value").send_keys("1.2345", Keys.ENTER)
+    _, l, o, i = under
+    wait.until(lambda d: js(d, f"return window.backprop.state.snap.weights[{l}][{o}][{i}]") == 1.2345)
+    check(True, f"a pointer click on a link edits its weight (layer {l}, {i} → {o}: 1.2345)")
+    bias = driver.find_element(By.CSS_SELECTOR, '.bias[data-layer="0"][data-neuron="1"]')
+    click(bias)
+    wait.until(lambda d: by_id("editor").is_displayed())
+    by_id("editor-value").send_keys(Keys.CONTROL, "a")
+    by_id("editor-value").send_keys("-0.5", Keys.ENTER)
+    wait.until(lambda d: snap(d, "biases[0][1]") == -0.5)
+    check(True, "a pointer click on a bias square edits the bias")
+    shot(driver, "3-weight-edited.png")
+
+    # ---- Tab reaches every kind of control: buttons, selects, features, neurons, links, biases.
+    js(driver, "document.getElementById('reset').focus()")
+    reached = set()
+    for _ in range(400):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        kind = js(driver, """const e = document.activeElement; if (!e) return null;
+            if (e.classList.contains('feature')) return 'feature'; if (e.classList.contains('node')) return 'neuron';
+            if (e.classList.contains('hit')) return 'link'; if (e.classList.contains('bias')) return 'bias'; return e.id || e.tagName;""")
+        reached.add(kind)
+    needed = {"play", "speed", "stop-epoch", "preset", "feature", "neuron", "link", "bias", "add-class", "log-loss", "copy-command"}
+    check(needed <= reached, f"Tab reaches {sorted(needed)} (missing: {sorted(needed - reached)})")
+    # Enter on a focused feature turns it on.
+    feature = driver.find_element(By.CSS_SELECTOR, '.node.feature.off')
+    js(driver, "arguments[0].focus()", feature)
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    wait.until(lambda d: "x1%5E2" in d.current_url or "x1^2" in d.current_url)
+    check(True, "Enter on a focused feature turns it on")
+
+    # ---- Reconnect: the server goes away and comes back; the session comes back with it.
+    click(by_id("step"))
+    wait.until(lambda d: epoch(d) == 1)
+    for _ in range(3):
+        click(driver.find_element(By.CSS_SELECTOR, '[data-step="10"]'))
+    wait.until(lambda d: epoch(d) == 31)
+    weights = snap(driver, "weights")
+    url = driver.current_url
+    server.stop()
+    wait.until(lambda d: by_id("status").text == "disconnected")
+    check(not by_id("play").is_enabled() and "reconnecting" in by_id("banner").text, "a lost server shows disconnected and disables the controls")
+    shot(driver, "4-disconnected.png")
+    server.start()
+    wait.until(lambda d: by_id("status").text == "connected" and epoch(d) == 31)
+    check(snap(driver, "weights") == weights and driver.current_url == url, "reconnected by itself: settings, weights and epoch restored")
+    check(by_id("play").is_enabled(), "controls work again after reconnecting")
+
+    # ---- Own data: a CSV, a clicked point of the chosen class (training goes on), a reload.
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
         f.write("x1,x2,label\n")
-        for i in range(120):
-            x, y = (i % 12) - 5.5, (i // 12) - 4.5
+        for k in range(120):
+            x, y = (k % 12) - 5.5, (k // 12) - 4.5
             f.write(f"{x},{y},{1 if x * x + y * y < 12 else 0}\n")
         path = f.name
-    driver.find_element(By.ID, "csv-file").send_keys(path)
+    by_id("csv-file").send_keys(path)
     wait.until(lambda d: "dataset=csv" in d.current_url)
-    check("dataset=csv" in driver.current_url, "uploading a CSV switches to own data")
-    driver.find_element(By.ID, "play").click()
-    time.sleep(3)
-    driver.find_element(By.ID, "play").click()
-    driver.find_element(By.ID, "show-test").click()
-    driver.save_screenshot(os.path.join(SHOTS, "4-own-csv.png"))
+    Select(by_id("add-class")).select_by_value("1")
+    for _ in range(2):
+        click(driver.find_element(By.CSS_SELECTOR, '[data-step="10"]'))
+    wait.until(lambda d: epoch(d) == 20)
+    count = lambda d: js(d, "const x = window.backprop.state.data; return x.train.length + x.test.length")
+    n = count(driver)
+    for dx in (-60, 60):
+        ActionChains(driver).move_to_element_with_offset(by_id("output"), dx, -40).click().perform()
+    wait.until(lambda d: count(d) == n + 2)
+    check(Select(by_id("add-class")).first_selected_option.get_attribute("value") == "1", "the chosen class stays chosen after adding points")
+    check(epoch(driver) == 20, f"adding points does not restart training (epoch {epoch(driver)})")
+    weights = snap(driver, "weights")
+    driver.refresh()
+    wait.until(lambda d: js(d, "return window.backprop && window.backprop.state.snap && window.backprop.state.snap.epoch") == 20)
+    check(count(driver) == n + 2 and snap(driver, "weights") == weights and "dataset=csv" in driver.current_url,
+          "a reload keeps own data, weights and epoch")
+    shot(driver, "5-own-data.png")
 
-    # Copy as command gives a backprop train line; an error keeps the page alive.
-    driver.find_element(By.ID, "copy-command").click()
-    check(driver.find_element(By.ID, "command-text").text.startswith("backprop train"), "copy as command gives a backprop train line")
-    driver.execute_script("socket.send('not json')")
-    wait.until(lambda d: "malformed" in d.find_element(By.ID, "banner").text)
+    # ---- Errors keep the page alive; a dead network is said in words.
+    js(driver, "window.backprop.connection.send('not json')")
+    wait.until(lambda d: "malformed" in by_id("banner").text)
     check(True, "a malformed message is answered with an error banner")
-    driver.find_element(By.ID, "step").click()
-    time.sleep(1)
-    check(number(driver, "epoch") > 0, "the session still trains after the error")
+    driver.get(base + "#dataset=circle&activation=relu&lr=10&speed=max&layers=4,2")
+    wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return s && s.settings.lr === '10'"))
+    click(by_id("play"))
+    wait.until(lambda d: "dead" in by_id("notices").text or "not moved" in by_id("notices").text)
+    click(by_id("play"))
+    check(True, f"a dead or stuck network is said in words: {by_id('notices').text[:100]}")
+
+    # ---- The sheet's presets, each run to its stop epoch (screenshots for the README).
+    for name, shot_name, expect in [("spiral-6x6", "preset-spiral-6x6.png", lambda d: snap(d, "testLoss") < 0.1),
+                                     ("moons", "preset-moons.png", lambda d: snap(d, "testAccuracy") > 0.9),
+                                     ("regularization-l1", "preset-l1.png", None), ("regularization-l2", "preset-l2.png", None),
+                                     ("regularization-none", "preset-none.png", None)]:
+        Select(by_id("preset")).select_by_value(name)
+        wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return s && s.epoch === 0 && s.stopEpoch !== 1000000"))
+        stop = snap(driver, "stopEpoch")
+        click(by_id("play"))
+        WebDriverWait(driver, 120, poll_frequency=0.2).until(lambda d: paused(d) and epoch(d) == stop)
+        ok = expect is None or expect(driver)
+        check(ok, f"preset {name}: stopped at epoch {stop}, test loss {snap(driver, 'testLoss'):.4f}, max |w| {snap(driver, 'maxWeight'):.2f}")
+        shot(driver, shot_name)
+
+    # ---- Narrow windows: nothing off-screen at 800 px, the output map visible at 1280×720.
+    for width, height in [(800, 900), (1280, 720)]:
+        driver.set_window_size(width, height)
+        time.sleep(0.5)
+        inner = js(driver, "return innerWidth")
+        off = js(driver, """return [...document.querySelectorAll('header *, main *')].filter(e => {
+            const r = e.getBoundingClientRect(); return r.width > 0 && e.offsetParent !== null && r.right > innerWidth + 1 && !e.closest('#network');
+        }).map(e => e.id || e.tagName).slice(0, 5)""")
+        check(js(driver, "return document.documentElement.scrollWidth") <= inner and not off,
+              f"at {width}×{height} nothing is off-screen to the right (viewport {inner} px; {off})")
+        shot(driver, f"layout-{width}.png")
+    rect = js(driver, "const r = document.getElementById('output').getBoundingClientRect(); return [r.bottom, innerHeight]")
+    print(f"     at 1280×720 the output map ends at {rect[0]:.0f} px of a {rect[1]} px viewport", flush=True)
 
 
 if __name__ == "__main__":

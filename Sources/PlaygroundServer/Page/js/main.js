@@ -124,6 +124,9 @@ function download(m) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+// A link edited by hand (or followed) within the page: its settings, read as any link is.
+window.addEventListener("hashchange", () => { state.history = []; configure(readHash()); });
+
 setupNetwork({ set, send, hover: (h) => { state.hovered = h; renderOutput(); } });
 setupChart();
 setupControls({ set, send, configure, notify, redraw });

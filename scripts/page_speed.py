@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "release", "backprop")
 SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 20.0
 SHOT = sys.argv[3] if len(sys.argv) > 3 else None
-SETUP = "dataset=spiral&layers=6,6,6,6,6,6&activation=relu&batch-size=10"
+SETUP = "dataset=spiral&layers=6,6,6,6,6,6&activation=relu&batch-size=10&speed=max"
 
 
 def number(driver, element_id):

@@ -157,7 +157,7 @@ public final class LiveSession: @unchecked Sendable {
     public func configure(_ given: [String: String]) throws(BackpropError) -> [String] {
         var merged = LiveSession.defaults, dropped: [String] = []
         for key in given.keys.sorted() where !LiveSession.pageKeys.contains(key) {
-            dropped.append("\(quoted(key, limit: 30)) (not a setting of the page)")
+            dropped.append("the page cannot set \(quoted(key, limit: 30))")
         }
         if given["dataset"] == "csv" && ownTrain == nil {
             dropped.append("dataset=csv (own data is not kept in a link: upload the CSV again or add points)")

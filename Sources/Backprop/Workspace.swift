@@ -178,11 +178,14 @@ final class Workspace<T: Scalar> {
     }
 
     /// Backward pass: fills `gradient` with ∂(mean loss)/∂parameters, given the
-    /// output error signal in `deltaA` (from `headLoss(withDelta: true)`).
-    func backward(_ p: UnsafePointer<T>) {
+    /// output error signal in `deltaA` (from `headLoss(withDelta: true)`). `onDelta` sees each
+    /// layer's error signal (∂ mean loss / ∂z̃, unit-wide rows) as the pass reaches it — how
+    /// `Trace` shows backpropagation without a second implementation of it.
+    func backward(_ p: UnsafePointer<T>, onDelta: ((Int, UnsafePointer<T>) -> Void)? = nil) {
         var delta = deltaA, spare = deltaB
         for l in stride(from: layout.layerCount - 1, through: 0, by: -1) {
             let inW = layout.fanIn(l), outW = layout.fanOut(l)
+            onDelta?(l, UnsafePointer(delta))
             let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
             let gw = gradient + layout.weightOffsets[l]
             Kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])

@@ -40,6 +40,8 @@ public final class Trainer<T: Scalar> {
     public let data: Dataset<T>
     public let settings: TrainingSettings
     public let stopSignal = StopSignal()
+    /// Where in this epoch's order the last step's batch was (see `lastBatchRows`).
+    private var lastBatch = (start: 0, count: 0)
     public private(set) var epoch = 0
     public private(set) var steps = 0
 
@@ -109,6 +111,7 @@ public final class Trainer<T: Scalar> {
         while start < n {
             if stopSignal.isRequested { break }
             let m = min(batchSize, n - start)
+            lastBatch = (start, m)
             if storedOrder {
                 // A full batch in stored order is the same every epoch: load it once.
                 if !(m == n && fullBatchLoaded) { workspace.gather(data, rowsFrom: start, count: m) }
@@ -174,6 +177,15 @@ public final class Trainer<T: Scalar> {
             }
             return loss
         }
+    }
+
+    /// The rows of the training data in the last step's batch (empty before the first step):
+    /// what the page's gradient view traces.
+    public var lastBatchRows: [Int] {
+        let (start, m) = lastBatch
+        guard m > 0, start + m <= order.count else { return [] }
+        if case .stored = settings.order { return Array(start ..< start + m) }
+        return Array(order[start ..< start + m])
     }
 
     /// Trains up to `epochs` more epochs (default: up to `settings.epochs` in all),

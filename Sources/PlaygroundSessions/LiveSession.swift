@@ -119,6 +119,11 @@ public final class LiveSession: @unchecked Sendable {
             case "uploadCSV":
                 try uploadCSV(message.text ?? "")
                 data()
+            case "explain":
+                guard let layer = message.layer, let to = message.to, let from = message.from else {
+                    throw BackpropError.invalidSetting("explain needs layer, to and from (−1 for the bias)")
+                }
+                out.append(json(try explain(layer: layer, to: to, from: from, sample: message.sample)))
             case "download":
                 return [json(try file(message.format ?? "safetensors"))]
             default:
@@ -519,6 +524,7 @@ public final class LiveSession: @unchecked Sendable {
         let names = session.trainPoints.dimension == 2 && session.experiment.features.count == arch.inputs
             ? session.experiment.features.map(\.rawValue) : (1...max(arch.inputs, 1)).map { "x\($0)" }
         let weights = (0..<net.layout.layerCount).map { net.weight($0).nested }
+        let traced = batchTrace(session)
         return Snapshot(
             state: diverged != nil ? "diverged" : (playing ? "running" : "paused"), message: diverged,
             stopped: stopped, notices: notices(dead: dead, epoch: session.epoch), settings: settings,
@@ -531,6 +537,10 @@ public final class LiveSession: @unchecked Sendable {
             output: Data(bytes).base64EncodedString(), outputResolution: outputResolution, outputClasses: classes,
             neurons: neurons, neuronResolution: n, dead: dead, saturated: saturated,
             region: [region.xMin, region.xMax, region.yMin, region.yMax],
+            gradientNorms: traced?.trace.gradientNorms ?? [], neuronDeltas: traced.map { LiveSession.meanAbsoluteDeltas($0.trace) } ?? [],
+            deadFraction: dead.map { d in Double(d.filter { $0 }.count) / Double(max(d.count, 1)) }, batchRows: traced?.rows ?? [],
+            gradients: controls.gradients ? traced?.trace.weightGradients.map(\.nested) : nil,
+            biasGradients: controls.gradients ? traced?.trace.biasGradients : nil,
             epochsPerSecond: playing ? epochsPerSecond : 0, command: command())
     }
 

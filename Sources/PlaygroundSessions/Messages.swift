@@ -18,6 +18,7 @@ import Playground
 /// | `setBias` | `layer`, `neuron`, `value` | edit one bias |
 /// | `addPoint` | `x`, `y`, `label`, `test` | add a point of a class (or value) |
 /// | `uploadCSV` | `text` | replace the data with a CSV (header; last column the label) |
+/// | `explain` | `layer`, `to`, `from` (−1: the bias), optional `sample` | the chain rule for that parameter, in an `explanation` reply |
 /// | `download` | `format`: safetensors, json, experiment | the file, base64, in a `file` reply |
 struct ClientMessage: Decodable {
     var type: String
@@ -41,6 +42,7 @@ struct ClientMessage: Decodable {
     var testPoints: [[Double]]?
     var task: String?
     var classes: Int?
+    var sample: Int?
 
     /// Decodes one message; anything else is a one-line error (the text is never echoed whole).
     init(json text: String) throws(BackpropError) {
@@ -49,7 +51,7 @@ struct ClientMessage: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case type, settings, key, value, text, layer, to, from, neuron, x, y, label, test, format, weights, biases, epoch, trainPoints, testPoints, task, classes }
+    enum CodingKeys: String, CodingKey { case type, settings, key, value, text, layer, to, from, neuron, x, y, label, test, format, weights, biases, epoch, trainPoints, testPoints, task, classes, sample }
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(String.self, forKey: .type)
@@ -76,6 +78,7 @@ struct ClientMessage: Decodable {
         testPoints = try c.decodeIfPresent([[Double]].self, forKey: .testPoints)
         task = try c.decodeIfPresent(String.self, forKey: .task)
         classes = try c.decodeIfPresent(Int.self, forKey: .classes)
+        sample = try c.decodeIfPresent(Int.self, forKey: .sample)
     }
 }
 
@@ -121,6 +124,15 @@ struct Snapshot: Encodable {
     var dead: [[Bool]]
     var saturated: [[Bool]]
     var region: [Double]
+    /// Backpropagation on the last step's batch (`Network.trace`): ‖∂L/∂W‖ per layer, each
+    /// unit's mean |δ| per layer (output last), the fraction of dead units per hidden layer,
+    /// the batch's rows; and in the gradient view the gradients, shaped like the weights.
+    var gradientNorms: [Double]
+    var neuronDeltas: [[Double]]
+    var deadFraction: [Double]
+    var batchRows: [Int]
+    var gradients: [[[Double]]]?
+    var biasGradients: [[Double]]?
     var epochsPerSecond: Double
     var command: String
 }

@@ -13,14 +13,16 @@ struct PageControls: Equatable {
     var speed: Int? = PageControls.defaultSpeed
     /// Stop when this is met, e.g. `test-loss<0.1` (the sweep's `--criterion` syntax).
     var stopWhen: Criterion?
+    /// What the links show: the weights, or the last step's gradients (`LiveSession+Gradients`).
+    var gradients = false
 
-    static let keys: Set<String> = ["speed", "stop-when"]
+    static let keys: Set<String> = ["speed", "stop-when", "view"]
     /// The playground's pace. Even so the default circle is quick: measured in the page, test
     /// loss 0.47 at epoch 10, 0.27 at 23, 0.06 at 36 — the boundary forms over about two
     /// seconds at 20 frames a second (5 epochs a frame showed it solved within the first second).
     static let defaultSpeed = 1
     static let fastest = 100_000
-    static let defaults: [String: String] = ["speed": "\(defaultSpeed)", "stop-when": ""]
+    static let defaults: [String: String] = ["speed": "\(defaultSpeed)", "stop-when": "", "view": "weights"]
 
     /// Reads one control from text as the page sends it.
     mutating func set(_ key: String, _ raw: String) throws(BackpropError) {
@@ -32,6 +34,9 @@ struct PageControls: Equatable {
                 throw .invalidSetting("speed: \(quoted(value)) is not an epoch count per frame (1…\(PageControls.fastest)) or max")
             }
             speed = n
+        case "view":
+            guard value == "weights" || value == "gradients" else { throw .invalidSetting("view: \(quoted(value)) is not weights or gradients") }
+            gradients = value == "gradients"
         case "stop-when":
             stopWhen = value.isEmpty || value == "none" ? nil : try Criterion(parsing: value)
         default:

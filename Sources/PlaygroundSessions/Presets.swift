@@ -25,6 +25,17 @@ public struct Preset: Encodable, Sendable {
         ], example: example)
     }
 
+    /// Vanishing gradients, one click each: the spiral with 6 layers of 6 sigmoid or ReLU
+    /// units, in the gradient view (the sheet: "tanh, sigmoid and linear got stuck").
+    static func vanishing(_ activation: String, note: String) -> Preset {
+        var p = spiral(width: 6, note: note)
+        p.name = "gradients-\(activation)"
+        p.title = "gradients: 6 \(activation == "relu" ? "ReLU" : activation) layers"
+        p.settings["activation"] = activation
+        p.settings["view"] = "gradients"
+        return p
+    }
+
     /// The sheet's regularisation experiment: few training points (10 %), rate 0.003.
     static func regularization(_ kind: String, note: String) -> Preset {
         Preset(name: "regularization-\(kind)", title: "regularisation: \(kind == "none" ? "none" : kind.uppercased())", note: note, settings: [
@@ -47,6 +58,8 @@ public struct Preset: Encodable, Sendable {
         spiral(width: 6, note: "Learns the spiral: test loss below 0.1 by epoch 5,000 (watch the rate drop at 4,000).", example: "spiral-6x6-relu.json"),
         spiral(width: 5, note: "5 neurons a layer: only sometimes succeeds. Try New weights a few times."),
         spiral(width: 4, note: "4 neurons a layer: fails. The sweep measures it over 20 seeds."),
+        vanishing("sigmoid", note: "Gradient view: the norms of the first layers fall decades below the last's, and the spiral is not learnt."),
+        vanishing("relu", note: "Gradient view: ReLU keeps the gradient norms of all layers within a decade or so, and learns the spiral."),
         regularization("none", note: "Few training points, no penalty: the largest weights (see max |w|)."),
         regularization("l1", note: "L1 drives most weights to exactly zero: the links vanish."),
         regularization("l2", note: "L2 keeps weights small but not zero."),

@@ -230,6 +230,31 @@ def run(driver, server):
     check(True, "a pointer click on a bias square edits the bias")
     shot(driver, "3-weight-edited.png")
 
+    # ---- The gradient view: links show ∂L/∂w; a pointer click on one shows the chain rule,
+    # whose numbers (read from the page) multiply out and match a finite difference.
+    Select(by_id("view")).select_by_value("gradients")
+    wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return !!(s && s.gradients)"))
+    click(driver.find_element(By.CSS_SELECTOR, '[data-step="10"]'))
+    wait.until(lambda d: "∂L/∂w" in by_id("max-weight-label").text)
+    link = driver.find_element(By.CSS_SELECTOR, 'path.hit[data-layer="1"][data-to="0"][data-from="0"]')
+    click(link)
+    wait.until(lambda d: by_id("chain").is_displayed() and d.find_elements(By.ID, "chain-product"))
+    # All numbers at once, from one rendering of the panel.
+    values = js(driver, "return Object.fromEntries([...document.querySelectorAll('#chain [data-value]')].map(e => [e.id.slice(6), +e.dataset.value]))")
+    value = lambda name: values[name]
+    delta, a, product = value("delta"), value("input"), value("product")
+    check(abs(product - delta * a) <= 1e-12 * max(1e-12, abs(product)), f"the panel's δ · a multiplies out ({delta:.4g} · {a:.4g} = {product:.4g})")
+    check(abs(value("delta") - value("sum") * value("derivative")) <= 1e-9 * max(1e-12, abs(delta)), "δ = (Σ w δ) · φ'(z̃) with the panel's numbers")
+    g, fd = value("gradient"), value("fd")
+    check(abs(g - fd) <= 1e-3 * max(1e-9, abs(g)) + 1e-9, f"∂L/∂w {g:.6g} matches the finite difference {fd:.6g}")
+    first = by_id("chain").text
+    ActionChains(driver).move_to_element_with_offset(by_id("output"), 50, 50).click().perform()
+    wait.until(lambda d: by_id("chain").text != first)
+    check("training point #" in by_id("chain").text, "a click on the output map chooses the sample the panel explains")
+    shot(driver, "gradients-chain-rule.png")
+    Select(by_id("view")).select_by_value("weights")
+    wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return s && !s.gradients"))
+
     # ---- Tab reaches every kind of control: buttons, selects, features, neurons, links, biases.
     js(driver, "document.getElementById('reset').focus()")
     reached = set()
@@ -262,7 +287,10 @@ def run(driver, server):
     shot(driver, "4-disconnected.png")
     server.start()
     wait.until(lambda d: by_id("status").text == "connected" and epoch(d) == 31)
-    check(snap(driver, "weights") == weights and driver.current_url == url, "reconnected by itself: settings, weights and epoch restored")
+    restored = snap(driver, "weights")
+    check(restored == weights and driver.current_url == url,
+          f"reconnected by itself: settings, weights and epoch restored ({driver.current_url if driver.current_url != url else 'same URL'}; "
+          f"weights {'same' if restored == weights else 'differ: ' + str(restored)[:80] + ' vs ' + str(weights)[:80]})")
     check(by_id("play").is_enabled(), "controls work again after reconnecting")
 
     # ---- Own data: a CSV, a clicked point of the chosen class (training goes on), a reload.
@@ -304,7 +332,9 @@ def run(driver, server):
     check(True, f"a dead or stuck network is said in words: {by_id('notices').text[:100]}")
 
     # ---- The sheet's presets, each run to its stop epoch (screenshots for the README).
-    for name, shot_name, expect in [("spiral-6x6", "preset-spiral-6x6.png", lambda d: snap(d, "testLoss") < 0.1),
+    for name, shot_name, expect in [("gradients-sigmoid", "preset-gradients-sigmoid.png", None),
+                                     ("gradients-relu", "preset-gradients-relu.png", None),
+                                     ("spiral-6x6", "preset-spiral-6x6.png", lambda d: snap(d, "testLoss") < 0.1),
                                      ("moons", "preset-moons.png", lambda d: snap(d, "testAccuracy") > 0.9),
                                      ("regularization-l1", "preset-l1.png", None), ("regularization-l2", "preset-l2.png", None),
                                      ("regularization-none", "preset-none.png", None)]:

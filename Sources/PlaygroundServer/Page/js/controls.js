@@ -67,9 +67,15 @@ export function setupControls(handlers) {
   };
   for (const b of document.querySelectorAll("[data-download]")) b.onclick = () => act.send({ type: "download", format: b.dataset.download });
   $("output").onclick = (e) => {
-    const v = $("add-class").value; if (v === "" || !state.snap) return;
-    const { x, y } = planeAt(e);
-    act.send({ type: "addPoint", x, y, label: v === "test" ? 0 : Number(v), test: v === "test" });
+    if (!state.snap) return;
+    const v = $("add-class").value, { x, y } = planeAt(e);
+    if (v !== "") { act.send({ type: "addPoint", x, y, label: v === "test" ? 0 : Number(v), test: v === "test" }); return; }
+    // In the gradient view a click chooses the training point the chain rule is shown for.
+    if (state.settings.view === "gradients" && state.data.train.length) {
+      let best = 0, bestD = Infinity;
+      state.data.train.forEach((p, k) => { const d = (p[0] - x) ** 2 + (p[1] - y) ** 2; if (d < bestD) { bestD = d; best = k; } });
+      act.chooseSample(best);
+    }
   };
   document.addEventListener("keydown", shortcut);
   window.addEventListener("pagehide", () => save(true));

@@ -10,6 +10,7 @@ import { setupNetwork, renderNetwork } from "./network.js";
 import { renderOutput, renderConfusion } from "./output.js";
 import { setupChart, renderLossChart, fmt } from "./chart.js";
 import { setupControls, syncControls, setEnabled } from "./controls.js";
+import { addNorms, renderNormChart, renderExplanation, refresh, explain, chooseSample } from "./backprop.js";
 
 const $ = (id) => document.getElementById(id);
 const frames = [];
@@ -44,6 +45,7 @@ function onMessage(m) {
   else if (m.type === "data") onData(m);
   else if (m.type === "error") showBanner(m.message);
   else if (m.type === "file") download(m);
+  else if (m.type === "explanation") renderExplanation(m);
 }
 
 function onData(m) {
@@ -62,6 +64,7 @@ function acceptSettings(settings, force) {
 
 function onSnapshot(s) {
   addHistory(s.history, s.epoch);
+  addNorms(s);
   state.snap = s;
   acceptSettings(s.settings, false);
   const now = performance.now();
@@ -84,6 +87,7 @@ function onSnapshot(s) {
   lastState = s.state;
   showNotices([s.stopped, ...s.notices].filter(Boolean));
   redraw();
+  refresh(send);
   save();
 }
 
@@ -92,6 +96,7 @@ function redraw() {
   renderNetwork(s);
   renderOutput();
   renderLossChart();
+  renderNormChart();
   renderConfusion(s.confusion);
 }
 
@@ -127,9 +132,9 @@ function download(m) {
 // A link edited by hand (or followed) within the page: its settings, read as any link is.
 window.addEventListener("hashchange", () => { state.history = []; configure(readHash()); });
 
-setupNetwork({ set, send, hover: (h) => { state.hovered = h; renderOutput(); } });
+setupNetwork({ set, send, hover: (h) => { state.hovered = h; renderOutput(); }, explain: (t) => explain(send, t) });
 setupChart();
-setupControls({ set, send, configure, notify, redraw });
+setupControls({ set, send, configure, notify, redraw, chooseSample: (k) => { chooseSample(send, k); renderOutput(); } });
 setEnabled(false);
 Promise.all([
   fetch("palette.json").then(r => r.json()).then(setPalette).catch(() => {}),

@@ -14,7 +14,7 @@ const HEADS = { tanh_mse: "tanh output, squared error", sigmoid_bce: "sigmoid ou
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 
-let structureKey = "", links = [], lastWeights = null, lastScale = 0;
+let structureKey = "", links = [], lastWeights = null, lastScale = 0, lastGrad = false;
 let actions = {};
 
 /** `handlers`: set(key, value), send(message), hover(target or null). */
@@ -26,7 +26,8 @@ export function setupNetwork(handlers) {
   const linkAt = (el) => el && el.classList && el.classList.contains("hit") ? links[+el.dataset.index] : null;
   svg.addEventListener("pointermove", (e) => {
     const l = linkAt(e.target); if (!l || !state.snap) { tip.hidden = true; return; }
-    tip.textContent = `${describe(l)}: ${weightOf(l).toFixed(4)} — click to edit`;
+    tip.textContent = gradientView() ? `∂L/∂w of the ${describe(l)}: ${weightOf(l).toExponential(3)} — click for the chain rule`
+      : `${describe(l)}: ${weightOf(l).toFixed(4)} — click to edit`;
     tip.hidden = false; tip.style.left = e.pageX + 12 + "px"; tip.style.top = e.pageY + 12 + "px";
   });
   svg.addEventListener("pointerleave", () => { tip.hidden = true; });
@@ -37,7 +38,11 @@ export function setupNetwork(handlers) {
   });
 }
 
-function weightOf(l) { return state.snap.weights[l.layer][l.to][l.from]; }
+function weightOf(l) { return valueOf(state.snap, l); }
+/** The gradient view shows ∂L/∂w of the last step where the weight view shows w. */
+export function gradientView() { return state.settings.view === "gradients" && state.snap && state.snap.gradients; }
+function valueOf(s, l) { return (gradientView() ? s.gradients : s.weights)[l.layer][l.to][l.from]; }
+function valueName() { return gradientView() ? "∂L/∂w" : "weight"; }
 function describe(l) {
   const from = l.layer === 0 ? (state.snap.inputNames[l.from] || `input ${l.from + 1}`) : `neuron ${l.from + 1} of layer ${l.layer}`;
   const to = l.layer === state.snap.weights.length - 1 ? "the output" : `neuron ${l.to + 1} of layer ${l.layer + 1}`;
@@ -45,6 +50,7 @@ function describe(l) {
 }
 function editLink(l, x, y, from) {
   if (state.connection !== "open") return;
+  if (gradientView()) { actions.explain({ layer: l.layer, to: l.to, from: l.from }); return; }
   openEditor({ x, y, title: describe(l), value: weightOf(l), from,
     onApply: (v) => actions.send({ type: "setWeight", layer: l.layer, to: l.to, from: l.from, value: v }) });
 }
@@ -71,12 +77,31 @@ export function renderNetwork(s) {
     node.classList.toggle("dead", d); node.classList.toggle("saturated", sat);
     node.setAttribute("aria-label", `neuron ${k + 1} of layer ${l + 1}${d ? ", dead" : sat ? ", saturated" : ""}`);
   }));
-  s.biases.forEach((layer, l) => layer.forEach((b, k) => {
+  const grad = gradientView(), scale = linkScale(s);
+  (grad ? s.biasGradients : s.biases).forEach((layer, l) => layer.forEach((b, k) => {
     const sq = document.querySelector(`.bias[data-layer="${l}"][data-neuron="${k}"]`);
-    if (sq) { sq.style.background = rgb(diverging(b)); sq.title = `bias ${b.toFixed(3)} (click to edit)`; }
+    if (sq) { sq.style.background = rgb(diverging(grad ? b / scale : b)); sq.title = grad ? `∂L/∂b ${b.toExponential(3)} (click for the chain rule)` : `bias ${b.toFixed(3)} (click to edit)`; }
+  }));
+  // Gradient view: each unit's mean |δ| on the batch, as a ring on the same scale.
+  s.neuronDeltas.forEach((layer, l) => layer.forEach((d, k) => {
+    const node = document.querySelector(`.node[data-layer="${l + 1}"][data-neuron="${k}"]`);
+    if (!node) return;
+    node.style.boxShadow = grad ? `0 0 0 ${(1 + 5 * Math.min(1, d / scale)).toFixed(1)}px rgba(183, 28, 28, ${(0.15 + 0.85 * Math.min(1, d / scale)).toFixed(2)})` : "";
+    node.dataset.delta = d;
   }));
   updateLinks(s);
-  $("max-weight").textContent = s.maxWeight.toFixed(2);
+  $("max-weight").textContent = grad ? maxAbs(s.gradients).toExponential(2) : s.maxWeight.toFixed(2);
+  $("max-weight-label").textContent = grad ? "largest |∂L/∂w| now:" : "largest |w| now:";
+}
+
+function maxAbs(nested) { let m = 0; for (const a of nested) for (const r of a) for (const v of r) m = Math.max(m, Math.abs(v)); return m; }
+
+/** Weights: the chosen fixed scale. Gradients: the power of ten at or above the largest
+ * |∂L/∂w| (shown in the legend), since gradients span decades as training goes. */
+function linkScale(s) {
+  if (!gradientView()) return state.view.linkScale;
+  const m = maxAbs(s.gradients);
+  return m > 0 ? 10 ** Math.ceil(Math.log10(m)) : 1;
 }
 
 function build(s) {
@@ -152,6 +177,7 @@ function nodeElement(layer, neuron, label, withBias, isOutput) {
     b.onclick = (e) => {
       e.stopPropagation();
       if (state.connection !== "open" || !state.snap) return;
+      if (gradientView()) { actions.explain({ layer: bl, to: bn, from: -1 }); return; }
       const r = b.getBoundingClientRect();
       openEditor({ x: r.right, y: r.bottom, title: b.getAttribute("aria-label"), value: state.snap.biases[bl][bn], from: b,
         onApply: (v) => actions.send({ type: "setBias", layer: bl, neuron: bn, value: v }) });
@@ -203,30 +229,35 @@ function placeLinks() {
 
 /** Colour saturates at |w| = 1 (as in the playground); width grows to 8 px at the scale. */
 function updateLinks(s) {
-  const scale = state.view.linkScale;
-  const force = scale !== lastScale; lastScale = scale;
+  const grad = gradientView(), scale = linkScale(s), values = grad ? s.gradients : s.weights;
+  const force = scale !== lastScale || grad !== lastGrad; lastScale = scale; lastGrad = grad;
   for (const l of links) {
-    const w = s.weights[l.layer][l.to][l.from];
+    const w = values[l.layer][l.to][l.from];
     if (!force && lastWeights && lastWeights[l.layer] && lastWeights[l.layer][l.to] && lastWeights[l.layer][l.to][l.from] === w) continue;
-    l.path.setAttribute("stroke", rgb(diverging(w)));
+    l.path.setAttribute("stroke", rgb(diverging(grad ? w / scale : w)));
     l.path.setAttribute("stroke-width", linkWidth(w, scale).toFixed(2));
-    l.hit.setAttribute("aria-label", `${describe(l)}: ${w.toFixed(3)}`);
+    l.hit.setAttribute("aria-label", `${grad ? "∂L/∂w of the " : ""}${describe(l)}: ${grad ? w.toExponential(2) : w.toFixed(3)}`);
   }
-  lastWeights = s.weights;
-  drawLegend(scale);
+  lastWeights = values;
+  drawLegend(scale, grad);
 }
 
 export function linkWidth(w, scale) { return 0.5 + 7.5 * Math.min(1, Math.abs(w) / scale); }
 
-function drawLegend(scale) {
+function drawLegend(scale, grad) {
   const svg = $("link-legend");
-  if (svg.dataset.scale === String(scale)) return;
-  svg.dataset.scale = String(scale);
-  const samples = [-scale, -1, -scale / 4, 0, scale / 4, 1, scale].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
+  const key = `${scale} ${grad}`;
+  if (svg.dataset.key === key) return;
+  svg.dataset.key = key;
+  const colour = (w) => rgb(diverging(grad ? w / scale : w));
+  const samples = (grad ? [-scale, -scale / 4, 0, scale / 4, scale] : [-scale, -1, -scale / 4, 0, scale / 4, 1, scale])
+    .filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
   svg.innerHTML = samples.map((w, i) => {
-    const x = 8 + i * 38;
-    return `<line x1="${x}" y1="10" x2="${x + 28}" y2="10" stroke="${rgb(diverging(w))}" stroke-width="${linkWidth(w, scale)}"/>` +
-      `<text x="${x + 14}" y="28" text-anchor="middle">${+w.toFixed(2)}</text>`;
+    const x = 8 + i * 40;
+    return `<line x1="${x}" y1="10" x2="${x + 30}" y2="10" stroke="${colour(w)}" stroke-width="${linkWidth(w, scale)}"/>` +
+      `<text x="${x + 15}" y="28" text-anchor="middle">${grad && w !== 0 ? w.toExponential(0) : +w.toFixed(2)}</text>`;
   }).join("");
-  svg.setAttribute("viewBox", `0 0 ${16 + samples.length * 38} 32`);
+  svg.setAttribute("viewBox", `0 0 ${16 + samples.length * 40} 32`);
+  $("link-scale-label").hidden = grad;
+  $("scale-note").textContent = grad ? `full width and colour at |∂L/∂w| = ${scale.toExponential(0)} (the decade above the largest); red rings: each neuron's mean |δ|` : "";
 }

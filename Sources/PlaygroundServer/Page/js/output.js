@@ -2,6 +2,7 @@
 // a legend saying what the colours mean.
 import { state } from "./state.js";
 import { diverging, levels, mix, rgb, classColor, labelColor, decode, drawMap, palette } from "./colors.js";
+import { chosenSample } from "./backprop.js";
 
 const $ = (id) => document.getElementById(id);
 const off = document.createElement("canvas");
@@ -46,6 +47,13 @@ export function renderOutput() {
   };
   for (const p of state.data.train) dot(p, "#fff");
   if (state.view.showTest) for (const p of state.data.test) dot(p, "#000");
+  // Gradient view: the last batch ringed, the chain rule's sample ringed larger.
+  if (state.settings.view === "gradients") {
+    const ring = (p, r, width) => { ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), r, 0, 2 * Math.PI); ctx.lineWidth = width; ctx.strokeStyle = "#222"; ctx.stroke(); };
+    for (const k of snap.batchRows) if (state.data.train[k]) ring(state.data.train[k], 5, 1);
+    const c = chosenSample();
+    if (c != null && state.data.train[c]) ring(state.data.train[c], 8, 2.5);
+  }
   $("output-title").textContent = showNeuron
     ? (h.layer === 0 ? `Input ${snap.inputNames[h.neuron]}` : `Neuron ${h.neuron + 1} of layer ${h.layer}`) + " over the plane"
     : "The network's output over the plane";

@@ -1,0 +1,106 @@
+// Backpropagation shown: the chain-rule panel for one weight or bias (numbers from the
+// server's trace of the last batch: the engine's own buffers), and the chart of gradient
+// norms per layer over time, with the fraction of dead units.
+import { state } from "./state.js";
+import { classColor, rgb } from "./colors.js";
+
+const $ = (id) => document.getElementById(id);
+/** [epoch, ‖∂L/∂W‖ per layer …] rows, thinned like the loss history. */
+export let normHistory = [];
+let chosen = null;      // {layer, to, from} the panel explains
+let lastAsked = 0, explainedEpoch = -1;
+
+export function resetNorms() { normHistory = []; }
+
+export function addNorms(s) {
+  if (!s.gradientNorms.length) return;
+  if (normHistory.length && (s.epoch < normHistory[normHistory.length - 1][0] || normHistory[0].length !== s.gradientNorms.length + 1)) normHistory = [];
+  if (normHistory.length && normHistory[normHistory.length - 1][0] === s.epoch) return;
+  normHistory.push([s.epoch, ...s.gradientNorms]);
+  if (normHistory.length > 2000) normHistory = normHistory.filter((_, i, a) => i % 2 === 0 || i === a.length - 1);
+}
+
+/** Asks for the chain rule of a parameter (and remembers it, to refresh as training goes). */
+export function explain(send, target) {
+  chosen = { ...chosen, ...target };
+  send({ type: "explain", ...chosen });
+}
+/** While the panel is open, its numbers follow the training: asked again when the epoch has
+ * moved on (at most 5 times a second; every reply comes with a snapshot, so not on each). */
+export function refresh(send) {
+  if (!chosen || $("chain").hidden || state.settings.view !== "gradients" || state.snap.epoch === explainedEpoch) return;
+  const now = performance.now();
+  if (now - lastAsked < 200) return;
+  lastAsked = now;
+  explainedEpoch = state.snap.epoch;
+  send({ type: "explain", ...chosen });
+}
+export function chooseSample(send, sample) { if (chosen) explain(send, { sample }); else chosen = { sample }; }
+export function chosenSample() { return chosen && chosen.sample != null ? chosen.sample : null; }
+export function closePanel() { $("chain").hidden = true; chosen = chosen && chosen.sample != null ? { sample: chosen.sample } : null; }
+
+const f = (v) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3));
+/** A number with its full value kept for whoever checks the arithmetic (the browser test). */
+const n = (id, v) => `<b id="chain-${id}" data-value="${v}">${f(v)}</b>`;
+
+export function renderExplanation(e) {
+  chosen = { layer: e.layer, to: e.to, from: e.from, sample: e.sample };
+  const s = state.snap, L = s.sizes.length - 2;
+  const unit = (l, k) => l === 0 ? `input ${s.inputNames[k] || k + 1}` : `neuron ${k + 1} of layer ${l}`;
+  const target = e.layer === L ? (s.sizes[s.sizes.length - 1] > 1 ? `output ${e.to + 1}` : "the output") : unit(e.layer + 1, e.to);
+  const what = e.from < 0 ? `the bias of ${target}` : `the weight from ${unit(e.layer, e.from)} to ${target}`;
+  const [px, py, label] = e.samplePoint;
+  let deltaLine;
+  if (e.layer === L) {
+    deltaLine = `${e.formula}: ŷ = ${n("yhat", e.output)}, y = ${n("y", e.target)} → δ = ${n("delta", e.delta)}`;
+  } else {
+    const p = (v) => (v < 0 ? `(${f(v)})` : f(v));
+    const terms = e.downstream.map(([w, d]) => `${p(w)}·${p(d)}`).join(" + ");
+    deltaLine = `${e.formula}: Σ = ${terms} = ${n("sum", e.sum)}; z̃ = ${f(e.preActivation)}, ${e.activation}'(z̃) = ${n("derivative", e.derivative)} → δ = ${n("delta", e.delta)}`;
+  }
+  $("chain").innerHTML = `<button type="button" class="close" aria-label="close the chain rule">×</button>
+    <h3>The chain rule for ${what}</h3>
+    <p>∂L/∂w = mean over the last batch (${e.batchSize} samples) of δ · a = ${n("gradient", e.gradient)}
+      <span class="dim">(mean of the products: ${f(e.meanOfProducts)}; finite difference: ${n("fd", e.finiteDifference)})</span></p>
+    <p>For training point #${e.sample} (x₁ = ${f(px)}, x₂ = ${f(py)}, label ${label}) — click the output map to choose another:</p>
+    <p class="formula">${deltaLine}</p>
+    <p class="formula">a = ${e.from < 0 ? "1 (a bias)" : n("input", e.input)}; δ · a = ${n("product", e.product)}</p>
+    ${e.note ? `<p class="note">${e.note}</p>` : ""}`;
+  $("chain").hidden = false;
+  $("chain").querySelector(".close").onclick = closePanel;
+}
+
+export function renderNormChart() {
+  const c = $("grad-chart"), ctx = c.getContext("2d"), W = c.width, H = c.height, h = normHistory;
+  ctx.clearRect(0, 0, W, H);
+  const M = { left: 42, right: 8, top: 6, bottom: 18 }, pw = W - M.left - M.right, ph = H - M.top - M.bottom;
+  ctx.font = "10px sans-serif"; ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1; ctx.fillStyle = "#777";
+  ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);
+  const s = state.snap;
+  $("dead-fraction").textContent = s && s.deadFraction.some(v => v > 0)
+    ? "dead ReLU units: " + s.deadFraction.map((v, l) => `layer ${l + 1} ${Math.round(100 * v)} %`).join(", ") : "";
+  if (h.length < 2) { ctx.fillText("gradient norms appear once training starts", M.left + 6, M.top + 16); return; }
+  const values = h.flatMap(r => r.slice(1)).filter(v => v > 0 && isFinite(v));
+  if (!values.length) return;
+  let lo = Math.floor(Math.log10(Math.min(...values))), hi = Math.ceil(Math.log10(Math.max(...values)));
+  if (hi <= lo) hi = lo + 1;
+  const e0 = h[0][0], e1 = Math.max(h[h.length - 1][0], e0 + 1);
+  const X = (e) => M.left + (e - e0) / (e1 - e0) * pw;
+  const Y = (v) => M.top + ph - (Math.log10(Math.max(v, 1e-300)) - lo) / (hi - lo) * ph;
+  ctx.textAlign = "right"; ctx.textBaseline = "middle";
+  const step = Math.max(1, Math.ceil((hi - lo) / 4));
+  for (let p = lo; p <= hi; p += step) { ctx.fillText(`1e${p}`, M.left - 4, Y(10 ** p)); }
+  ctx.textAlign = "center"; ctx.textBaseline = "top";
+  for (const e of [e0, e1]) ctx.fillText(e.toLocaleString("en-US"), Math.min(W - 20, Math.max(M.left + 10, X(e))), M.top + ph + 4);
+  const layers = h[0].length - 1;
+  const keys = [];
+  for (let l = 0; l < layers; l++) {
+    const color = rgb(classColor(l));
+    ctx.beginPath(); let started = false;
+    for (const r of h) { const v = r[l + 1]; if (!(v > 0)) continue; const x = X(r[0]), y = Y(v); started ? ctx.lineTo(x, y) : ctx.moveTo(x, y); started = true; }
+    ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.stroke();
+    keys.push(`<span class="swatch" style="background:${color}"></span>${l === layers - 1 ? "output" : "layer " + (l + 1)}`);
+  }
+  const legend = keys.join(" ");
+  if ($("grad-legend").dataset.key !== legend) { $("grad-legend").innerHTML = legend; $("grad-legend").dataset.key = legend; }
+}

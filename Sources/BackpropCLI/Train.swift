@@ -12,7 +12,8 @@ struct Train: ParsableCommand {
         full batch, learning rate 3, 10,000 epochs. Every option below changes one setting. \
         With --out, the run writes model.safetensors, model.json, metrics.json, experiment.json \
         (to repeat it: --config experiment.json), and the loss curve, decision boundary and \
-        network diagram as PNG and SVG. Ctrl-C stops training and still writes what was trained.
+        network diagram as PNG and SVG (with --explain also the gradient norms per layer). Ctrl-C \
+        stops training and still writes what was trained.
         """)
 
     @OptionGroup var options: ExperimentOptions
@@ -23,6 +24,8 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("record-every"), help: "Record train/test loss every N epochs (default: 200 points over the run).")
     var recordEvery: Int?
     @Flag(help: "No progress output.") var quiet = false
+    @Flag(help: "Also record the gradient norm per layer and the dead ReLU units at each record (metrics.json, gradients.png/svg).")
+    var explain = false
 
     func run() throws {
         let experiment = try options.experiment()
@@ -31,6 +34,7 @@ struct Train: ParsableCommand {
         if let out { try ResultDirectory.check(out) }
         if let recordEvery, recordEvery < 1 { throw BackpropError.invalidSetting("--record-every must be at least 1, got \(recordEvery)") }
         let session = try Session(experiment, initialWeights: initial)
+        session.recordsGradients = explain
         let epochs = experiment.training.epochs
         // At most `historyPoints` records, however long the run and whatever --record-every says.
         let every = max(1, recordEvery ?? epochs / 200, epochs / Limits.standard.historyPoints + 1)

@@ -17,7 +17,7 @@ public enum ResultDirectory {
     /// Every name a run may write; a directory holding only these is a run's.
     public static let names: Set<String> = [
         "model.safetensors", "model.json", "experiment.json", "metrics.json",
-        "loss.png", "loss.svg", "boundary.png", "boundary.svg", "network.png", "network.svg",
+        "loss.png", "loss.svg", "boundary.png", "boundary.svg", "network.png", "network.svg", "gradients.png", "gradients.svg",
     ]
 
     /// Fails before training when `path` cannot become a run's directory.

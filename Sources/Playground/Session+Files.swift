@@ -20,11 +20,14 @@ extension Session {
         public var stoppedEarly: Bool
         /// Why training stopped with NaN or infinite values, when it did.
         public var diverged: String?
+        /// With `--explain`: gradient norms per layer and dead-unit fractions at each record.
+        public var gradients: [GradientPoint]?
     }
 
     public func report(stoppedEarly: Bool, diverged: String? = nil) -> Report {
         let (tr, te) = metrics()
-        return Report(epochs: epoch, train: tr, test: te, history: history, stoppedEarly: stoppedEarly, diverged: diverged)
+        return Report(epochs: epoch, train: tr, test: te, history: history, stoppedEarly: stoppedEarly, diverged: diverged,
+                      gradients: recordsGradients ? gradientHistory : nil)
     }
 
     /// Writes the run's results as the whole content of `directory` (see `ResultDirectory`):
@@ -42,6 +45,7 @@ extension Session {
             ("metrics.json", (try? encoder.encode(report(stoppedEarly: stoppedEarly, diverged: diverged))) ?? Data()),
         ]
         var plots: [(String, Drawing)] = [("loss", lossPlot().drawing())]
+        if recordsGradients && !gradientHistory.isEmpty { plots.append(("gradients", gradientPlot(gradientHistory).drawing())) }
         if diverged == nil {
             files = [("model.safetensors", network.safetensorsData()), ("model.json", network.jsonData())] + files
             plots += [("boundary", boundaryPlot().drawing()), ("network", networkPlot().drawing())]

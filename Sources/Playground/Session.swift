@@ -35,6 +35,10 @@ public final class Session {
     public let initialNetwork: Network<Double>
     public private(set) var trainer: Trainer<Double>
     public private(set) var history: [HistoryPoint] = []
+    /// Whether each history record also records the gradient norms and dead units
+    /// (`backprop train --explain`), into `gradientHistory`.
+    public var recordsGradients = false
+    public private(set) var gradientHistory: [GradientPoint] = []
 
     /// Builds data and network. `points` replaces the experiment's data source
     /// (an uploaded CSV); `initialWeights` replaces the drawn ones.
@@ -111,6 +115,7 @@ public final class Session {
     public func reset() throws(BackpropError) {
         trainer = try Trainer(network: initialNetwork, data: train, settings: experiment.training)
         history = []
+        gradientHistory = []
     }
 
     /// Continues from `network` at `epoch`, as if trained here: a page that reconnects, or
@@ -159,6 +164,7 @@ public final class Session {
         let (tr, te) = metrics()
         let p = HistoryPoint(epoch: trainer.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy)
         history.append(p)
+        if recordsGradients, let g = gradientPoint() { gradientHistory.append(g) }
         onRecord(p)
     }
 

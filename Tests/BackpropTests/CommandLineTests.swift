@@ -103,6 +103,38 @@ import Backprop
         #expect(w.status == 0, "\(w.stderr)")
     }
 
+    /// `train --explain` records gradient norms and dead units; `explain` prints one sample's
+    /// backpropagation whose numbers obey the sheet's δ(L) = ŷ − y and ∂L/∂W = δ zᵀ.
+    @Test func explainShowsBackpropagationWithTheNumbers() async throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("run")
+        let r = try await run(["train", "--epochs", "40", "--quiet", "--explain", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as? [String: Any]
+        let gradients = try #require(metrics?["gradients"] as? [[String: Any]])
+        #expect(gradients.count == 41)
+        #expect(gradients.allSatisfy { ($0["norms"] as? [Double])?.count == 2 && ($0["norms"] as? [Double])?.allSatisfy { $0 > 0 } == true })
+        #expect(decodePNG(try Data(contentsOf: out.appendingPathComponent("gradients.png"))) != nil)
+        let e = try await run(["explain", "--config", out.appendingPathComponent("experiment.json").path,
+                               "--model", out.appendingPathComponent("model.safetensors").path, "--sample", "3"])
+        #expect(e.status == 0, "\(e.stderr)")
+        /// The numbers in brackets on the line that starts with `prefix`.
+        func numbers(_ prefix: String) -> [Double] {
+            guard let line = e.stdout.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) }),
+                  let open = line.lastIndex(of: "[") else { return [] }
+            return line[line.index(after: open)...].dropLast().split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        let yhat = numbers("ŷ = sigmoid"), delta = numbers("δ(2) = ŷ − y"), z1 = numbers("z(1) = tanh"), gw1 = numbers("[")
+        let y = try #require(e.stdout.split(separator: "\n").first.flatMap { $0.components(separatedBy: "y = [").last }.flatMap { Double($0.dropLast()) })
+        #expect(yhat.count == 1 && delta.count == 1 && z1.count == 10, "\(e.stdout)")
+        #expect(abs(delta[0] - (yhat[0] - y)) < 1e-5)
+        // The first printed gradient row is ∂L/∂W1 = δ(2) z(1)ᵀ.
+        #expect(gw1.count == 10 && zip(gw1, z1).allSatisfy { abs($0 - delta[0] * $1) <= 1e-5 * max(1e-3, abs($0)) })
+        let bad = try await run(["explain", "--sample", "350"])
+        #expect(bad.status == 2 && bad.stderr.contains("not one of the 350 training samples"), "\(bad.stderr)")
+    }
+
     @Test(arguments: [
         (["train", "--activation", "bogus"], "unknown activation"),
         (["train", "--layers", "4,0"], "0 neurons"),

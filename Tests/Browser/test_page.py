@@ -344,8 +344,11 @@ def run(driver, server):
         click(by_id("play"))
         WebDriverWait(driver, 120, poll_frequency=0.2).until(lambda d: paused(d) and epoch(d) == stop)
         ok = expect is None or expect(driver)
-        check(ok, f"preset {name}: stopped at epoch {stop}, test loss {snap(driver, 'testLoss'):.4f}, max |w| {snap(driver, 'maxWeight'):.2f}")
+        norms = ", ".join(f"{v:.1e}" for v in snap(driver, "gradientNorms"))
+        check(ok, f"preset {name}: stopped at epoch {stop}, test loss {snap(driver, 'testLoss'):.4f}, max |w| {snap(driver, 'maxWeight'):.2f}, ‖∂L/∂W‖ per layer {norms}")
         shot(driver, shot_name)
+        if name.startswith("gradients"):
+            by_id("grad-panel").screenshot(os.path.join(SHOTS, shot_name.replace(".png", "-norms.png")))
 
     # ---- Narrow windows: nothing off-screen at 800 px, the output map visible at 1280×720.
     for width, height in [(800, 900), (1280, 720)]:

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import Backprop
+import Playground
+
+/// `backprop explain`: backpropagation for one sample, with the numbers.
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print one sample's forward pass, error signals δ and gradients, in the sheet's notation.",
+        discussion: """
+        The numbers are the engine's own (its forward and backward buffers). The data are the \
+        experiment's, as for `backprop train` (the same options, or --config experiment.json of \
+        the run that wrote the model); --model gives the weights, by default the experiment's \
+        initial ones. Example: backprop train --out run && backprop explain --config run/experiment.json --model run/model.safetensors --sample 3
+        """)
+
+    @OptionGroup var options: ExperimentOptions
+    @Option(help: ArgumentHelp("Model file (.safetensors or .json); default: the experiment's initial weights.", valueName: "file"))
+    var model: String?
+    @Option(help: "Index of the sample, counting from 0.") var sample = 0
+    @Flag(help: "A test sample instead of a training sample.") var test = false
+
+    func run() throws {
+        let experiment = try options.experiment()
+        let weights = try model.map { try Network<Double>(contentsOf: URL(fileURLWithPath: $0)) }
+        let session = try Session(experiment, initialWeights: weights)
+        print(try session.explanation(sample: sample, test: test))
+    }
+}

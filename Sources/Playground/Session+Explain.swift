@@ -1,0 +1,105 @@
+import Foundation
+import Backprop
+import Plots
+
+/// Gradient norms and dead units over a run (`backprop train --explain`), and one sample's
+/// forward and backward pass in the sheet's notation (`backprop explain`). Both read the
+/// engine's own buffers through `Network.trace`.
+public struct GradientPoint: Codable, Equatable, Sendable {
+    public var epoch: Int
+    /// ‖∂L/∂W(l)‖ of the mean training loss, per weight layer (into hidden layer 1, …, the output).
+    public var norms: [Double]
+    /// Per hidden layer: the fraction of ReLU units never active on the training set.
+    public var deadFraction: [Double]
+}
+
+extension Session {
+    /// The gradient of the mean training loss at the current weights, summarised.
+    public func gradientPoint() -> GradientPoint? {
+        guard let t = try? network.trace(train) else { return nil }
+        let dead = architecture.hidden.indices.map { l -> Double in
+            guard architecture.hidden[l].activation == .relu else { return 0 }
+            let out = t.outputs[l]
+            let units = (0..<out.columns).filter { j in (0..<out.rows).allSatisfy { out[$0, j] <= 0 } }
+            return Double(units.count) / Double(max(out.columns, 1))
+        }
+        return GradientPoint(epoch: epoch, norms: t.gradientNorms, deadFraction: dead)
+    }
+
+    /// ‖∂L/∂W‖ per layer against epochs (log scale), one line per weight layer.
+    public func gradientPlot(_ points: [GradientPoint]) -> LineChart {
+        let layers = points.first?.norms.count ?? 0
+        return LineChart(title: "gradient norm of the weights into each layer (\(architecture.hidden.map(\.activation.rawValue).joined(separator: ",")))",
+                         xLabel: "epoch", yLabel: "norm of dL/dW (log)", series: (0..<layers).map { l in
+            .init(name: l == layers - 1 ? "output" : "layer \(l + 1)", color: Palette.classColor(l),
+                  points: points.compactMap { p in p.norms[l] > 0 ? (Double(p.epoch), p.norms[l]) : nil })
+        }, logY: true)
+    }
+
+    /// One sample's forward pass, error signals and gradients, in the sheet's notation:
+    /// z(0) = x, z̃(l+1) = W(l) z(l) + b(l), z(l) = φ(z̃(l)), δ(L) = ŷ − y, and so on.
+    public func explanation(sample k: Int, test useTest: Bool = false) throws(BackpropError) -> String {
+        let data = useTest ? test : train
+        guard k >= 0, k < data.count else {
+            throw .invalidSetting("--sample \(k) is not one of the \(data.count) \(useTest ? "test" : "training") samples (0…\(data.count - 1))")
+        }
+        let t = try network.trace(data.subset([k]))
+        let L = architecture.hidden.count + 1
+        func v(_ xs: [Double]) -> String { "[" + xs.map { String(format: "%.6g", $0) }.joined(separator: ", ") + "]" }
+        func row(_ m: Matrix<Double>) -> [Double] { m.row(0).map { $0 } }
+        var out: [String] = []
+        let head = architecture.head
+        out.append("\(useTest ? "test" : "training") sample \(k): x = \(v(row(t.inputs))), y = \(v(row(t.targets)))\(head == .softmaxCrossEntropy ? " (a class index)" : "")")
+        out.append("")
+        out.append("forward:")
+        out.append("  z(0) = x = \(v(row(t.inputs)))")
+        for l in 0..<L {
+            let name = l == L - 1 ? "ŷ = \(head.outputName)(z̃(\(l + 1)))" : "z(\(l + 1)) = \(architecture.hidden[l].activation.rawValue)(z̃(\(l + 1)))"
+            out.append("  z̃(\(l + 1)) = W\(l) z(\(l)) + b\(l) = \(v(row(t.preActivations[l])))")
+            out.append("  \(name) = \(v(row(t.outputs[l])))")
+        }
+        out.append(String(format: "  loss = %.6g", t.loss))
+        out.append("")
+        out.append("backward:")
+        out.append("  δ(\(L)) = \(head.deltaFormula) = \(v(row(t.deltas[L - 1])))")
+        for l in stride(from: L - 2, through: 0, by: -1) {
+            let a = architecture.hidden[l].activation.rawValue
+            out.append("  δ(\(l + 1)) = (W\(l + 1)ᵀ δ(\(l + 2))) ⊙ \(a)'(z̃(\(l + 1))) = \(v(row(t.deltas[l])))")
+            let dead = (0..<t.preActivations[l].columns).filter { architecture.hidden[l].activation == .relu && t.preActivations[l][0, $0] <= 0 }
+            if !dead.isEmpty {
+                out.append("    ReLU units \(dead.map { "\($0 + 1)" }.joined(separator: ", ")) have z̃ ≤ 0 here: φ'(z̃) = 0, so their δ and every weight into them get exactly 0 from this sample")
+            }
+        }
+        out.append("")
+        out.append("gradients for this sample (each shaped like its parameter):")
+        for l in stride(from: L - 1, through: 0, by: -1) {
+            let g = t.weightGradients[l]
+            out.append("  ∂L/∂W\(l) = δ(\(l + 1)) z(\(l))ᵀ  (\(g.rows)×\(g.columns)):")
+            for r in 0..<g.rows { out.append("    " + v(g.row(r).map { $0 })) }
+            out.append("  ∂L/∂b\(l) = δ(\(l + 1)) = \(v(t.biasGradients[l]))")
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+extension OutputHead {
+    /// The output function's name, as the sheet writes it.
+    var outputName: String {
+        switch self {
+        case .sigmoidCrossEntropy: "sigmoid"
+        case .softmaxCrossEntropy: "softmax"
+        case .tanhSquaredError: "tanh"
+        case .identitySquaredError: "identity"
+        }
+    }
+
+    /// The output error signal of one sample, δ = ∂loss/∂z̃ at the output.
+    var deltaFormula: String {
+        switch self {
+        case .sigmoidCrossEntropy: "ŷ − y"
+        case .softmaxCrossEntropy: "ŷ − onehot(y)"
+        case .tanhSquaredError: "(ŷ − y)(1 − ŷ²)"
+        case .identitySquaredError: "ŷ − y"
+        }
+    }
+}

@@ -2,7 +2,7 @@
 per second in headless Chromium, on the README's setup (spiral, 6 ReLU layers of 6, batch 10).
 
     swift build -c release --product backprop
-    python3 scripts/page_speed.py [path/to/backprop] [seconds] [screenshot.png]
+    python3 scripts/page_speed.py [path/to/backprop] [seconds] [screenshot.png] [extra settings, e.g. view=gradients]
 
 Starts `backprop serve` on a free port, presses play, and after `seconds` (default 20) reads
 the epoch counter and the page's own frames-per-second figure; prints both and the losses.
@@ -25,8 +25,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "release", "backprop")
 SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 20.0
-SHOT = sys.argv[3] if len(sys.argv) > 3 else None
-SETUP = "dataset=spiral&layers=6,6,6,6,6,6&activation=relu&batch-size=10&speed=max"
+SHOT = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != "-" else None
+SETUP = "dataset=spiral&layers=6,6,6,6,6,6&activation=relu&batch-size=10&speed=max" + ("&" + sys.argv[4] if len(sys.argv) > 4 else "")
 
 
 def number(driver, element_id):

@@ -49,6 +49,9 @@ public final class LiveSession: @unchecked Sendable {
     /// The training loss and the epoch it was last seen to move at (for "has not moved").
     private var plateau: (loss: Double, epoch: Int)?
     private var sentHistory = 0
+    /// Counts snapshots: two tasks send them (the training loop and command replies), so one
+    /// made earlier can reach the page later; the page keeps only the newest (`Snapshot.seq`).
+    private var sequence = 0
     private var epochsPerSecond = 0.0
     /// Cells per side of the snapshot's output map and of each neuron's map (the page's sizes;
     /// the fuzz target asks for small ones, to try more messages per second).
@@ -525,8 +528,9 @@ public final class LiveSession: @unchecked Sendable {
             ? session.experiment.features.map(\.rawValue) : (1...max(arch.inputs, 1)).map { "x\($0)" }
         let weights = (0..<net.layout.layerCount).map { net.weight($0).nested }
         let traced = batchTrace(session)
+        sequence += 1
         return Snapshot(
-            state: diverged != nil ? "diverged" : (playing ? "running" : "paused"), message: diverged,
+            seq: sequence, state: diverged != nil ? "diverged" : (playing ? "running" : "paused"), message: diverged,
             stopped: stopped, notices: notices(dead: dead, epoch: session.epoch), settings: settings,
             stopEpoch: session.experiment.training.epochs,
             maxWeight: weights.joined().joined().map(abs).filter(\.isFinite).max() ?? 0,

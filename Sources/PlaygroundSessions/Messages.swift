@@ -85,6 +85,9 @@ struct ClientMessage: Decodable {
 /// The page's view of a session after some training: everything it draws.
 struct Snapshot: Encodable {
     var type = "snapshot"
+    /// Rises with every snapshot of a session: a page that receives an older one after a newer
+    /// one (a training frame overtaken by a command's reply) drops it.
+    var seq: Int
     /// `paused`, `running` or `diverged`.
     var state: String
     var message: String?

@@ -192,10 +192,16 @@ def run(driver, server):
     by_id("epoch").click()  # focus on the page, not a control
     ActionChains(driver).send_keys(Keys.ARROW_RIGHT).perform()
     wait.until(lambda d: epoch(d) == target + 112)
+    label = lambda d: by_id("play").get_attribute("aria-label")
     ActionChains(driver).send_keys(" ").perform()
-    wait.until(lambda d: snap(d, "state") == "running" or epoch(d) > target + 112)
+    wait.until(lambda d: label(d) == "pause")
+    focus = js(driver, "const e = document.activeElement; return e ? e.tagName + '#' + e.id : null")
     ActionChains(driver).send_keys(" ").perform()
-    wait.until(paused)
+    try:
+        WebDriverWait(driver, 20, poll_frequency=0.1).until(lambda d: label(d) == "play" and paused(d))
+    except Exception:
+        check(False, f"space pauses (still {snap(driver, 'state')}; focus was {focus}, now "
+                     f"{js(driver, 'const e = document.activeElement; return e ? e.tagName + String.fromCharCode(35) + e.id : null')})")
     ActionChains(driver).send_keys("r").perform()
     wait.until(lambda d: epoch(d) == 0)
     check(True, "keys: → steps one epoch, space plays and pauses, r resets to epoch 0")

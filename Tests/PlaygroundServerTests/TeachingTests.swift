@@ -39,6 +39,14 @@ import Playground
         #expect(try snapshot(live).epoch == 150)
     }
 
+    /// Snapshots are numbered in the order they are made, so the page can drop one that a
+    /// later reply overtook (a stale "running" after "paused" left ❚❚ showing).
+    @Test func snapshotsAreNumberedInOrder() throws {
+        let live = try session([:])
+        let seqs = try (0..<3).map { _ in try snapshot(live).seq }
+        #expect(seqs[0] < seqs[1] && seqs[1] < seqs[2])
+    }
+
     @Test func stepsAreExactAndStopAtTheStopEpoch() throws {
         let live = try session(["epochs": "105"])
         for (n, expected) in [(1, 1), (10, 11), (100, 105), (10, 115)] {

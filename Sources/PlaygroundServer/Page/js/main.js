@@ -15,6 +15,8 @@ import { addNorms, renderNormChart, renderExplanation, refresh, explain, chooseS
 const $ = (id) => document.getElementById(id);
 const frames = [];
 let settingsKey = "", lastState = null;
+/** The newest snapshot's number; each connection (a new session) counts from 1. */
+let lastSeq = -1;
 
 const connection = new Connection({
   // A first connection restores what this tab kept for this URL, else reads the URL; a
@@ -33,7 +35,7 @@ function onStatus(status, retryIn) {
   setEnabled(status === "open");
   const el = $("status");
   el.className = status;
-  if (status === "open") { el.textContent = "connected"; if (banner.sticky === "disconnected") showBanner(""); }
+  if (status === "open") { lastSeq = -1; el.textContent = "connected"; if (banner.sticky === "disconnected") showBanner(""); }
   else if (status === "closed") {
     el.textContent = "disconnected";
     showBanner(`Disconnected from the server: reconnecting in ${retryIn} s. Training, settings and weights come back when it is up again.`, "disconnected");
@@ -63,6 +65,9 @@ function acceptSettings(settings, force) {
 }
 
 function onSnapshot(s) {
+  // Two server tasks send snapshots; one made earlier can arrive later: keep the newest.
+  if (s.seq <= lastSeq) return;
+  lastSeq = s.seq;
   addHistory(s.history, s.epoch);
   addNorms(s);
   state.snap = s;

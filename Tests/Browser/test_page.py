@@ -156,12 +156,13 @@ def run(driver, server):
     Select(by_id("speed")).select_by_value("1")
     wait.until(lambda d: "speed=1" in d.current_url)
     js(driver, """const w = window.backprop; w.epochs = [];
-        const on = w.connection.onMessage; w.connection.onMessage = (m) => { if (m.type === 'snapshot') w.epochs.push(m.epoch); on(m); };""")
+        const on = w.connection.onMessage; w.connection.onMessage = (m) => { if (m.type === 'snapshot') w.epochs.push([m.seq, m.epoch]); on(m); };""")
     click(by_id("play"))
     wait.until(lambda d: len(js(d, "return window.backprop.epochs")) > 30)
     click(by_id("play"))
     wait.until(paused)
-    seen = js(driver, "return window.backprop.epochs")
+    # In the order the server made them (a frame can be overtaken by a command's reply).
+    seen = [e for _, e in sorted(js(driver, "return window.backprop.epochs"))]
     steps = [b - a for a, b in zip(seen, seen[1:])]
     check(max(steps) <= 1 and sum(steps) > 20, f"1 epoch per frame: {len(seen)} snapshots, largest step {max(steps)}")
 
@@ -354,7 +355,9 @@ def run(driver, server):
         check(ok, f"preset {name}: stopped at epoch {stop}, test loss {snap(driver, 'testLoss'):.4f}, max |w| {snap(driver, 'maxWeight'):.2f}, ‖∂L/∂W‖ per layer {norms}")
         shot(driver, shot_name)
         if name.startswith("gradients"):
+            js(driver, "document.getElementById('grad-panel').scrollIntoView({block: 'center'})")
             by_id("grad-panel").screenshot(os.path.join(SHOTS, shot_name.replace(".png", "-norms.png")))
+            js(driver, "window.scrollTo(0, 0)")
 
     # ---- Narrow windows: nothing off-screen at 800 px, the output map visible at 1280×720.
     for width, height in [(800, 900), (1280, 720)]:

@@ -74,6 +74,7 @@ export function renderNormChart() {
   const c = $("grad-chart"), ctx = c.getContext("2d"), W = c.width, H = c.height, h = normHistory;
   ctx.clearRect(0, 0, W, H);
   const M = { left: 42, right: 8, top: 6, bottom: 18 }, pw = W - M.left - M.right, ph = H - M.top - M.bottom;
+  ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
   ctx.font = "10px sans-serif"; ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1; ctx.fillStyle = "#777";
   ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);
   const s = state.snap;

@@ -25,6 +25,7 @@ function label(v) { return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
 export function renderLossChart() {
   const c = $("loss-chart"), ctx = c.getContext("2d"), W = c.width, H = c.height, h = state.history;
   ctx.clearRect(0, 0, W, H);
+  ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
   ctx.font = "10px sans-serif"; ctx.fillStyle = "#777"; ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1;
   const pw = W - M.left - M.right, ph = H - M.top - M.bottom;
   ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);

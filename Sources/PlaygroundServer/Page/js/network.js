@@ -96,12 +96,14 @@ export function renderNetwork(s) {
 
 function maxAbs(nested) { let m = 0; for (const a of nested) for (const r of a) for (const v of r) m = Math.max(m, Math.abs(v)); return m; }
 
-/** Weights: the chosen fixed scale. Gradients: the power of ten at or above the largest
- * |∂L/∂w| (shown in the legend), since gradients span decades as training goes. */
+/** Weights: the chosen fixed scale. Gradients: the first of 1, 2, 5 × 10ᵏ at or above the
+ * largest |∂L/∂w| (shown in the legend), since gradients span decades as training goes. */
 function linkScale(s) {
   if (!gradientView()) return state.view.linkScale;
   const m = maxAbs(s.gradients);
-  return m > 0 ? 10 ** Math.ceil(Math.log10(m)) : 1;
+  if (!(m > 0)) return 1;
+  const decade = 10 ** Math.floor(Math.log10(m));
+  return [1, 2, 5, 10].map(f => f * decade).find(v => v >= m);
 }
 
 function build(s) {
@@ -259,5 +261,5 @@ function drawLegend(scale, grad) {
   }).join("");
   svg.setAttribute("viewBox", `0 0 ${16 + samples.length * 40} 32`);
   $("link-scale-label").hidden = grad;
-  $("scale-note").textContent = grad ? `full width and colour at |∂L/∂w| = ${scale.toExponential(0)} (the decade above the largest); red rings: each neuron's mean |δ|` : "";
+  $("scale-note").textContent = grad ? `full width and colour at |∂L/∂w| = ${scale.toExponential(0)} (just above the largest); red rings: each neuron's mean |δ|` : "";
 }

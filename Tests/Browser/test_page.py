@@ -259,6 +259,9 @@ def run(driver, server):
     wait.until(lambda d: by_id("chain").text != first)
     check("training point #" in by_id("chain").text, "a click on the output map chooses the sample the panel explains")
     shot(driver, "gradients-chain-rule.png")
+    js(driver, "document.getElementById('chain').scrollIntoView({block: 'center'})")
+    by_id("chain").screenshot(os.path.join(SHOTS, "gradients-chain-panel.png"))
+    js(driver, "window.scrollTo(0, 0)")
     Select(by_id("view")).select_by_value("weights")
     wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return s && !s.gradients"))
 

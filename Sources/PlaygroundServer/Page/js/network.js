@@ -82,11 +82,14 @@ export function renderNetwork(s) {
     const sq = document.querySelector(`.bias[data-layer="${l}"][data-neuron="${k}"]`);
     if (sq) { sq.style.background = rgb(diverging(grad ? b / scale : b)); sq.title = grad ? `∂L/∂b ${b.toExponential(3)} (click for the chain rule)` : `bias ${b.toFixed(3)} (click to edit)`; }
   }));
-  // Gradient view: each unit's mean |δ| on the batch, as a ring on the same scale.
+  // Gradient view: each unit's mean |δ| on the batch as a ring, the thickest for the largest
+  // among the hidden units (so a layer whose δ vanished shows none).
+  const hiddenDeltas = s.neuronDeltas.slice(0, -1).flat(), most = Math.max(1e-300, ...hiddenDeltas);
   s.neuronDeltas.forEach((layer, l) => layer.forEach((d, k) => {
     const node = document.querySelector(`.node[data-layer="${l + 1}"][data-neuron="${k}"]`);
     if (!node) return;
-    node.style.boxShadow = grad ? `0 0 0 ${(1 + 5 * Math.min(1, d / scale)).toFixed(1)}px rgba(183, 28, 28, ${(0.15 + 0.85 * Math.min(1, d / scale)).toFixed(2)})` : "";
+    const t = Math.min(1, d / most);
+    node.style.boxShadow = grad ? `0 0 0 ${(4 * t).toFixed(1)}px rgba(183, 28, 28, ${(0.2 + 0.6 * t).toFixed(2)})` : "";
     node.dataset.delta = d;
   }));
   updateLinks(s);
@@ -261,5 +264,5 @@ function drawLegend(scale, grad) {
   }).join("");
   svg.setAttribute("viewBox", `0 0 ${16 + samples.length * 40} 32`);
   $("link-scale-label").hidden = grad;
-  $("scale-note").textContent = grad ? `full width and colour at |∂L/∂w| = ${scale.toExponential(0)} (just above the largest); red rings: each neuron's mean |δ|` : "";
+  $("scale-note").textContent = grad ? `full width and colour at |∂L/∂w| = ${scale.toExponential(0)} (just above the largest); red rings: each neuron's mean |δ| (thickest: the largest among hidden neurons)` : "";
 }

@@ -2,10 +2,9 @@
 ///
 /// The numerical derivative is the fourth-order central difference
 /// `(−f(p+2h) + 8f(p+h) − 8f(p−h) + f(p−2h)) / 12h`, in Double. Its
-/// truncation error is O(h⁴), so with h = 1e-4 both truncation (~1e-16) and
-/// rounding (~1e-12 absolute) stay far below the 1e-7 relative errors a wrong
-/// derivative produces; the plain two-point difference would need h so small
-/// that rounding dominates.
+/// truncation error is O(h⁴), so with the default h = 1e-3 both truncation (~1e-12) and
+/// rounding (~1e-13 absolute) stay far below the relative errors a wrong derivative
+/// produces; the plain two-point difference would need h so small that rounding dominates.
 ///
 /// The relative error of one parameter is `|a − n| / max(|a|, |n|, floor)`,
 /// where the floor (1e-5 by default) keeps a parameter whose true gradient is
@@ -39,7 +38,13 @@ public enum GradientCheck {
     }
 
     public static func run(_ network: Network<Double>, on data: Dataset<Double>, step h: Double = 1e-3, floor: Double = 1e-5) throws(BackpropError) -> Result {
-        let (_, analytic) = try lossAndGradient(network, on: data)
+        try run(network, on: data, step: h, floor: floor, analytic: lossAndGradient(network, on: data).gradient)
+    }
+
+    /// The check of a given `analytic` gradient (backpropagation's, or — in the test that the
+    /// check can fail — a wrong one).
+    static func run(_ network: Network<Double>, on data: Dataset<Double>, step h: Double, floor: Double, analytic: [Double]) throws(BackpropError) -> Result {
+        guard analytic.count == network.layout.count else { throw .invalidArchitecture("the gradient has \(analytic.count) values for \(network.layout.count) parameters") }
         let ws = Workspace<Double>(architecture: network.architecture, capacity: data.count)
         ws.gather(data, rowsFrom: 0, count: data.count)
         let n = data.count

@@ -1,5 +1,5 @@
 import Testing
-import Backprop
+@testable import Backprop
 
 /// Backpropagation agrees with finite differences for every activation and head.
 @Suite struct GradientCheckTests {
@@ -37,17 +37,23 @@ import Backprop
     }
 
     @Test func aWrongDerivativeWouldBeCaught() throws {
-        // The check must be able to fail: compare a correct gradient with the
-        // gradient of a different network (one weight changed), as a wrong
-        // backward pass would produce.
+        // The check must be able to fail. Given backpropagation's gradient it passes; given the
+        // gradients a wrong backward pass would produce — a derivative with the wrong sign in
+        // one place, or tanh' taken as 1 (a linear layer's) — it fails, by orders of magnitude.
         let arch = Architecture(sizes: [2, 4, 1], activation: .tanh, head: .sigmoidCrossEntropy)
         let net = try Network<Double>(arch, initializer: .normal(scale: 1), seed: 3)
         let data = try Self.problem(head: .sigmoidCrossEntropy, inputs: 2, outputs: 1, rows: 6, seed: 4)
-        var other = net
-        other.setWeight(layer: 1, to: 0, from: 2, net.weight(1)[0, 2] + 0.5)
-        let (_, g1) = try GradientCheck.lossAndGradient(net, on: data)
-        let (_, g2) = try GradientCheck.lossAndGradient(other, on: data)
-        let worst = zip(g1, g2).map { abs($0 - $1) / max(abs($0), abs($1), 1e-6) }.max() ?? 0
-        #expect(worst > 1e-3)
+        let (_, right) = try GradientCheck.lossAndGradient(net, on: data)
+        #expect(try GradientCheck.run(net, on: data, step: 1e-3, floor: 1e-5, analytic: right).largest < 1e-7)
+        var flipped = right
+        flipped[net.layout.weightOffsets[1] + 2].negate()
+        #expect(try GradientCheck.run(net, on: data, step: 1e-3, floor: 1e-5, analytic: flipped).perLayer[1] > 0.5)
+        // tanh' replaced by 1: the first layer's gradient of the same net with linear units.
+        let linear = try Network<Double>(Architecture(sizes: [2, 4, 1], activation: .linear, head: .sigmoidCrossEntropy),
+                                         weights: [net.weight(0), net.weight(1)], biases: [net.bias(0), net.bias(1)])
+        var wrongDerivative = right
+        let (_, g) = try GradientCheck.lossAndGradient(linear, on: data)
+        for k in 0..<net.layout.weightOffsets[1] { wrongDerivative[k] = g[k] }
+        #expect(try GradientCheck.run(net, on: data, step: 1e-3, floor: 1e-5, analytic: wrongDerivative).perLayer[0] > 1e-2)
     }
 }

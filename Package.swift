@@ -5,6 +5,12 @@ let package = Package(
     name: "Backprop",
     products: [
         .library(name: "Backprop", targets: ["Backprop"]),
+        // The sheet's data sets, CSV and feature crosses (module `Datasets`).
+        .library(name: "BackpropDatasets", targets: ["Datasets"]),
+        // PNG and SVG plots (module `Plots`).
+        .library(name: "BackpropPlots", targets: ["Plots"]),
+        // Experiments, sessions and sweeps: what the command line runs (module `Playground`).
+        .library(name: "BackpropPlayground", targets: ["Playground"]),
         .executable(name: "backprop", targets: ["BackpropCLI"]),
         .executable(name: "backprop-bench", targets: ["BackpropBench"]),
     ],

@@ -32,8 +32,12 @@ extension LiveSession {
                 matrices.append(matrix)
             }
             guard biases.joined().allSatisfy(\.isFinite) else { throw BackpropError.invalidArchitecture("a bias is not a finite number") }
+            let epoch = m.epoch ?? 0
+            guard epoch >= 0, epoch <= limits.epochs else {
+                throw BackpropError.invalidSetting("epoch \(epoch) is not one of 0…\(limits.epochs)")
+            }
             let network = try Network(session.architecture, weights: matrices, biases: biases)
-            try session.resume(from: network, epoch: max(0, m.epoch ?? 0))
+            try session.resume(from: network, epoch: epoch)
         } catch {
             problems.append("the weights (\((error as? BackpropError)?.message ?? "\(error)")); training starts from the initial ones")
         }

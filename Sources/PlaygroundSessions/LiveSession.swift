@@ -365,6 +365,7 @@ public final class LiveSession: @unchecked Sendable {
                 var batch = max(1, min(limit - epochs, Int(epochsPerSecond * min(budget, 0.04) / 8)))
                 if condition != nil { batch = 1 }
                 batch = min(batch, barrier - session.epoch)
+                guard batch > 0 else { break }
                 try session.trainer.fit(epochs: batch, evaluateTrain: false)
                 epochs += batch
                 if session.epoch >= barrier {

@@ -156,6 +156,20 @@ import Playground
         #expect(d.settings["dataset"] == "csv")
     }
 
+    /// A restore names any epoch it likes: out of range is refused (an epoch near Int.max
+    /// would overflow, or spin a step forever) and the weights still come back at epoch 0.
+    @Test func aRestoredEpochIsBounded() throws {
+        let live = try session([:])
+        let s = try snapshot(live)
+        for epoch in [Int.max, -1, 2_000_000_000] {
+            let message: [String: Any] = ["type": "restore", "settings": s.settings, "weights": s.weights, "biases": s.biases, "epoch": epoch]
+            let replies = live.respond(to: String(decoding: try JSONSerialization.data(withJSONObject: message), as: UTF8.self))
+            #expect(replies.first?.contains("is not one of 0") == true, "\(replies.first ?? "")")
+            _ = live.respond(to: #"{"type":"step","value":3}"#)
+            #expect(try snapshot(live).epoch == 3)
+        }
+    }
+
     @Test func addingAPointKeepsTheWeightsTheEpochAndPlay() throws {
         let live = try session(["speed": "2"])
         _ = live.respond(to: #"{"type":"step","value":30}"#)

@@ -13,17 +13,46 @@ public struct GradientPoint: Codable, Equatable, Sendable {
     public var deadFraction: [Double]
 }
 
+/// Which hidden units are dead or saturated on a data set: the one definition the page's marks
+/// and notices and `train --explain` share.
+public struct UnitStates: Sendable {
+    /// Per hidden layer and unit: a ReLU never active (output ≤ 0 on every sample).
+    public var dead: [[Bool]]
+    /// Per hidden layer and unit: tanh beyond ±0.97, or sigmoid outside 0.03…0.97, on ≥ 95 %.
+    public var saturated: [[Bool]]
+
+    /// From each hidden layer's outputs (samples × units) and the layers' activations.
+    public init(outputs: [Matrix<Double>], hidden: [Architecture.Hidden]) {
+        dead = []; saturated = []
+        for (l, h) in hidden.enumerated() where l < outputs.count {
+            let o = outputs[l]
+            var d: [Bool] = [], s: [Bool] = []
+            for c in 0..<o.columns {
+                let col = (0..<o.rows).map { o[$0, c] }
+                d.append(h.activation == .relu && col.allSatisfy { $0 <= 0 })
+                let sat: Int
+                switch h.activation {
+                case .tanh: sat = col.filter { abs($0) > 0.97 }.count
+                case .sigmoid: sat = col.filter { $0 < 0.03 || $0 > 0.97 }.count
+                default: sat = 0
+                }
+                s.append(Double(sat) >= 0.95 * Double(col.count))
+            }
+            dead.append(d)
+            saturated.append(s)
+        }
+    }
+
+    /// Per hidden layer: the fraction of its units that are dead.
+    public var deadFraction: [Double] { dead.map { d in Double(d.filter { $0 }.count) / Double(max(d.count, 1)) } }
+}
+
 extension Session {
     /// The gradient of the mean training loss at the current weights, summarised.
     public func gradientPoint() -> GradientPoint? {
         guard let t = try? network.trace(train) else { return nil }
-        let dead = architecture.hidden.indices.map { l -> Double in
-            guard architecture.hidden[l].activation == .relu else { return 0 }
-            let out = t.outputs[l]
-            let units = (0..<out.columns).filter { j in (0..<out.rows).allSatisfy { out[$0, j] <= 0 } }
-            return Double(units.count) / Double(max(out.columns, 1))
-        }
-        return GradientPoint(epoch: epoch, norms: t.gradientNorms, deadFraction: dead)
+        let states = UnitStates(outputs: t.outputs, hidden: architecture.hidden)
+        return GradientPoint(epoch: epoch, norms: t.gradientNorms, deadFraction: states.deadFraction)
     }
 
     /// ‖∂L/∂W‖ per layer against epochs (log scale), one line per weight layer.

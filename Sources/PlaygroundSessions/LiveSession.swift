@@ -505,26 +505,11 @@ public final class LiveSession: @unchecked Sendable {
             }
         }
         // Dead and saturated neurons on the training set.
-        var dead: [[Bool]] = [], saturated: [[Bool]] = []
+        var units = UnitStates(outputs: [], hidden: [])
         if let outs = try? net.layerOutputs(session.train.x), session.train.count > 0 {
-            for (l, h) in arch.hidden.enumerated() {
-                let o = outs[l]
-                var d: [Bool] = [], s: [Bool] = []
-                for c in 0..<o.columns {
-                    let col = (0..<o.rows).map { o[$0, c] }
-                    d.append([.relu].contains(h.activation) && col.allSatisfy { $0 <= 0 })
-                    let sat: Int
-                    switch h.activation {
-                    case .tanh: sat = col.filter { abs($0) > 0.97 }.count
-                    case .sigmoid: sat = col.filter { $0 < 0.03 || $0 > 0.97 }.count
-                    default: sat = 0
-                    }
-                    s.append(Double(sat) >= 0.95 * Double(col.count))
-                }
-                dead.append(d)
-                saturated.append(s)
-            }
+            units = UnitStates(outputs: outs, hidden: arch.hidden)
         }
+        let (dead, saturated) = (units.dead, units.saturated)
         let names = session.trainPoints.dimension == 2 && session.experiment.features.count == arch.inputs
             ? session.experiment.features.map(\.rawValue) : (1...max(arch.inputs, 1)).map { "x\($0)" }
         let weights = (0..<net.layout.layerCount).map { net.weight($0).nested }
@@ -543,7 +528,7 @@ public final class LiveSession: @unchecked Sendable {
             neurons: neurons, neuronResolution: n, dead: dead, saturated: saturated,
             region: [region.xMin, region.xMax, region.yMin, region.yMax],
             gradientNorms: traced?.trace.gradientNorms ?? [], neuronDeltas: traced.map { LiveSession.meanAbsoluteDeltas($0.trace) } ?? [],
-            deadFraction: dead.map { d in Double(d.filter { $0 }.count) / Double(max(d.count, 1)) }, batchRows: traced?.rows ?? [],
+            deadFraction: units.deadFraction, batchRows: traced?.rows ?? [],
             gradients: controls.gradients ? traced?.trace.weightGradients.map(\.nested) : nil,
             biasGradients: controls.gradients ? traced?.trace.biasGradients : nil,
             epochsPerSecond: playing ? epochsPerSecond : 0, command: command())

@@ -48,6 +48,12 @@ public struct Limits: Sendable, Equatable {
     public var messageBytes = 1 << 20
     /// Messages one tab may send per second (averaged over a second's burst).
     public var messagesPerSecond = 200
+    /// Epochs one "step" command may ask for, and the work it may cost (epochs × training
+    /// points × parameters, about 5 s on one core): a step runs to the end before the tab's next
+    /// command, so it is bounded by what it costs, not only by its count. Play has no such
+    /// bound; it trains in frames.
+    public var stepEpochs = 10_000
+    public var stepWork = 5_000_000_000
 
     public init() {}
 

@@ -31,8 +31,6 @@ public final class LiveSession: @unchecked Sendable {
     static let keyOrder: [String] = Experiment.settingKeys.map(\.key).filter { pageKeys.contains($0) } + PageControls.keys.sorted()
     /// Epochs after which an unmoved training loss is reported.
     static let plateauEpochs = 1000
-    /// The most epochs one `step` may ask for.
-    static let largestStep = 10_000
 
     let limits: Limits
     private let lock = NSLock()
@@ -93,8 +91,11 @@ public final class LiveSession: @unchecked Sendable {
             case "pause": setPlaying(false)
             case "step":
                 let n = message.value ?? 1
-                guard n == n.rounded(), n >= 1, n <= Double(LiveSession.largestStep) else {
-                    throw BackpropError.invalidSetting("step: \(n) is not an epoch count (1…\(LiveSession.largestStep))")
+                guard n == n.rounded(), n >= 1, n <= Double(limits.stepEpochs) else {
+                    throw BackpropError.invalidSetting("step: \(n) is not an epoch count (1…\(limits.stepEpochs))")
+                }
+                if let session, Limits.product(Int(n), session.train.count, session.network.layout.count).map({ $0 > limits.stepWork }) ?? true {
+                    throw BackpropError.invalidSetting("a step of \(Int(n)) epochs is too much work for this network and data (at most \(limits.stepWork) epochs × points × parameters); press play instead")
                 }
                 setPlaying(false)
                 stopped = nil

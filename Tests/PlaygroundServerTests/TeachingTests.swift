@@ -55,6 +55,12 @@ import Playground
         }
         let reply = live.respond(to: #"{"type":"step","value":0.5}"#)
         #expect(reply.first?.contains("not an epoch count") == true)
+        // A step is bounded by its work (it runs before the tab's next command): 10,000 epochs
+        // of 8 layers of 32 on 2,000 points is refused, and nothing trains.
+        let big = try session(["layers": "32x8", "points": "4000"])
+        let refused = big.respond(to: #"{"type":"step","value":10000}"#)
+        #expect(refused.first?.contains("too much work") == true, "\(refused.first ?? "")")
+        #expect(try snapshot(big).epoch == 0)
     }
 
     @Test func theSpeedIsEpochsPerFrame() throws {

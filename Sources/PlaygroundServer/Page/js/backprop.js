@@ -3,6 +3,7 @@
 // norms per layer over time, with the fraction of dead units.
 import { state } from "./state.js";
 import { classColor, rgb } from "./colors.js";
+import { lineChart } from "./chart.js";
 
 const $ = (id) => document.getElementById(id);
 /** [epoch, ‖∂L/∂W‖ per layer …] rows, thinned like the loss history. */
@@ -10,7 +11,6 @@ export let normHistory = [];
 let chosen = null;      // {layer, to, from} the panel explains
 let lastAsked = 0, explainedEpoch = -1;
 
-export function resetNorms() { normHistory = []; }
 
 export function addNorms(s) {
   if (!s.gradientNorms.length) return;
@@ -71,37 +71,12 @@ export function renderExplanation(e) {
 }
 
 export function renderNormChart() {
-  const c = $("grad-chart"), ctx = c.getContext("2d"), W = c.width, H = c.height, h = normHistory;
-  ctx.clearRect(0, 0, W, H);
-  const M = { left: 42, right: 8, top: 6, bottom: 18 }, pw = W - M.left - M.right, ph = H - M.top - M.bottom;
-  ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
-  ctx.font = "10px sans-serif"; ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1; ctx.fillStyle = "#777";
-  ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);
-  const s = state.snap;
+  const s = state.snap, h = normHistory;
   $("dead-fraction").textContent = s && s.deadFraction.some(v => v > 0)
     ? "dead ReLU units: " + s.deadFraction.map((v, l) => `layer ${l + 1} ${Math.round(100 * v)} %`).join(", ") : "";
-  if (h.length < 2) { ctx.fillText("gradient norms appear once training starts", M.left + 6, M.top + 16); return; }
-  const values = h.flatMap(r => r.slice(1)).filter(v => v > 0 && isFinite(v));
-  if (!values.length) return;
-  let lo = Math.floor(Math.log10(Math.min(...values))), hi = Math.ceil(Math.log10(Math.max(...values)));
-  if (hi <= lo) hi = lo + 1;
-  const e0 = h[0][0], e1 = Math.max(h[h.length - 1][0], e0 + 1);
-  const X = (e) => M.left + (e - e0) / (e1 - e0) * pw;
-  const Y = (v) => M.top + ph - (Math.log10(Math.max(v, 1e-300)) - lo) / (hi - lo) * ph;
-  ctx.textAlign = "right"; ctx.textBaseline = "middle";
-  const step = Math.max(1, Math.ceil((hi - lo) / 4));
-  for (let p = lo; p <= hi; p += step) { ctx.fillText(`1e${p}`, M.left - 4, Y(10 ** p)); }
-  ctx.textAlign = "center"; ctx.textBaseline = "top";
-  for (const e of [e0, e1]) ctx.fillText(e.toLocaleString("en-US"), Math.min(W - 20, Math.max(M.left + 10, X(e))), M.top + ph + 4);
-  const layers = h[0].length - 1;
-  const keys = [];
-  for (let l = 0; l < layers; l++) {
-    const color = rgb(classColor(l));
-    ctx.beginPath(); let started = false;
-    for (const r of h) { const v = r[l + 1]; if (!(v > 0)) continue; const x = X(r[0]), y = Y(v); started ? ctx.lineTo(x, y) : ctx.moveTo(x, y); started = true; }
-    ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.stroke();
-    keys.push(`<span class="swatch" style="background:${color}"></span>${l === layers - 1 ? "output" : "layer " + (l + 1)}`);
-  }
-  const legend = keys.join(" ");
+  const layers = h.length ? h[0].length - 1 : 0;
+  const series = Array.from({ length: layers }, (_, l) => ({ index: l + 1, color: rgb(classColor(l)) }));
+  lineChart($("grad-chart"), h, series, { log: true, empty: "gradient norms appear once training starts" });
+  const legend = series.map(({ color }, l) => `<span class="swatch" style="background:${color}"></span>${l === layers - 1 ? "output" : "layer " + (l + 1)}`).join(" ");
   if ($("grad-legend").dataset.key !== legend) { $("grad-legend").innerHTML = legend; $("grad-legend").dataset.key = legend; }
 }

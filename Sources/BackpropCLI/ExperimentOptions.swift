@@ -20,6 +20,8 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("data-seed"), help: ArgumentHelp(Experiment.help("data-seed"))) var dataSeed: String?
     @Option(help: ArgumentHelp(Experiment.help("features"))) var features: String?
     @Option(help: ArgumentHelp(Experiment.help("layers"))) var layers: String?
+    @Option(help: ArgumentHelp(Experiment.help("width"))) var width: String?
+    @Option(help: ArgumentHelp(Experiment.help("depth"))) var depth: String?
     @Option(help: ArgumentHelp(Experiment.help("activation"))) var activation: String?
     @Option(help: ArgumentHelp(Experiment.help("head"))) var head: String?
     @Option(help: ArgumentHelp(Experiment.help("init"))) var `init`: String?
@@ -40,7 +42,7 @@ struct ExperimentOptions: ParsableArguments {
     var pairs: [(String, String?)] {
         [("dataset", dataset), ("data", data), ("points", points), ("noise", noise), ("ratio", ratio),
          ("classes", classes), ("data-seed", dataSeed), ("features", features), ("layers", layers),
-         ("activation", activation), ("head", head), ("init", `init`), ("init-scale", initScale),
+         ("width", width), ("depth", depth), ("activation", activation), ("head", head), ("init", `init`), ("init-scale", initScale),
          ("epochs", epochs), ("batch-size", batchSize), ("order", order), ("lr", lr), ("lr-schedule", lrSchedule),
          ("optimizer", optimizer), ("momentum", momentum), ("regularization", regularization),
          ("reg-rate", regRate), ("reg-style", regStyle), ("seed", seed)]

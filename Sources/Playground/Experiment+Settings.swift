@@ -15,6 +15,8 @@ extension Experiment {
         ("data-seed", "seed of the data and of the train/test split"),
         ("features", "inputs, comma-separated: x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)"),
         ("layers", "hidden widths, comma-separated (e.g. 6,6,6) or 6x3; 'none' for no hidden layer"),
+        ("width", "neurons in every hidden layer, keeping their number (one layer if there is none); a sweep axis beside depth"),
+        ("depth", "number of hidden layers, each as wide as the first (0 for none); a sweep axis beside width"),
         ("activation", "hidden activation, one or one per layer: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))"),
         ("head", "output and loss: sigmoid (BCE), softmax (CE), tanh (playground's squared error), identity (regression); auto by task"),
         ("init", "initialiser: normal, playground, glorot_uniform, glorot_normal, he"),
@@ -87,6 +89,19 @@ extension Experiment {
             } else {
                 network.hidden = try value.split(separator: ",").map { s throws(BackpropError) in try integer(String(s)) }
             }
+        case "width":
+            let w = try integer(value)
+            guard w >= 1 else { throw .invalidSetting("width: a hidden layer needs at least 1 neuron, got \(w)") }
+            try Limits.standard.check(w, "width", atMost: Limits.standard.width)
+            network.hidden = Array(repeating: w, count: max(network.hidden.count, 1))
+        case "depth":
+            let n = try integer(value)
+            guard n >= 0 else { throw .invalidSetting("depth: \(n) hidden layers is not possible") }
+            try Limits.standard.check(n, "depth", atMost: Limits.standard.depth)
+            guard n == 0 || !network.hidden.isEmpty else {
+                throw .invalidSetting("depth: there is no hidden layer to copy; give --width or --layers too")
+            }
+            network.hidden = Array(repeating: network.hidden.first ?? 1, count: n)
         case "activation":
             var acts: [Activation] = []
             for name in value.split(separator: ",") {

@@ -6,15 +6,28 @@ import Backprop
 ///
 /// Turns "with 5 neurons training only sometimes succeeded" into a measured
 /// success rate: each setting is trained from `seeds` different initial
-/// weights and judged by one `Criterion`.
-public struct Sweep: Sendable {
-    public struct Axis: Sendable, Equatable {
+/// weights and judged by one `Criterion`. Each (setting, seed) is a `Trial`,
+/// numbered in a fixed order, so that a sweep can also be split into files and
+/// run in pieces on other machines (`SweepDirectory`) with the very same numbers.
+public struct Sweep: Codable, Equatable, Sendable {
+    public struct Axis: Codable, Sendable, Equatable {
         public var key: String
         public var values: [String]
         public init(key: String, values: [String]) { self.key = key; self.values = values }
     }
 
-    public struct RunResult: Codable, Sendable {
+    /// One run of the sweep: a setting of the axes and a seed.
+    public struct Trial: Sendable {
+        /// Position in the sweep: settings in grid order (the first axis varies slowest), seeds within.
+        public var index: Int
+        public var setting: [String: String]
+        public var seed: UInt64
+        /// The base experiment with the setting and the seed applied: exactly what is trained.
+        public var experiment: Experiment
+    }
+
+    public struct RunResult: Codable, Equatable, Sendable {
+        public var trial: Int
         public var setting: [String: String]
         public var seed: UInt64
         public var success: Bool
@@ -22,6 +35,12 @@ public struct Sweep: Sendable {
         public var testLoss: Double
         public var testAccuracy: Double?
         public var diverged: String?
+
+        public static func == (a: RunResult, b: RunResult) -> Bool {
+            a.trial == b.trial && a.setting == b.setting && a.seed == b.seed && a.success == b.success
+                && a.epochsToCriterion == b.epochsToCriterion && a.testAccuracy == b.testAccuracy && a.diverged == b.diverged
+                && (a.testLoss == b.testLoss || (a.testLoss.isNaN && b.testLoss.isNaN))
+        }
     }
 
     public struct Summary: Codable, Sendable {
@@ -30,7 +49,9 @@ public struct Sweep: Sendable {
         public var successes: Int
         public var successRate: Double
         public var testLossMean: Double, testLossSD: Double
+        public var testLossMin: Double, testLossMax: Double
         public var testAccuracyMean: Double?, testAccuracySD: Double?
+        public var testAccuracyMin: Double?, testAccuracyMax: Double?
         /// Mean epochs until the criterion was first met, over the successful runs.
         public var epochsToCriterionMean: Double?
     }
@@ -58,12 +79,16 @@ public struct Sweep: Sendable {
     public func experiments(limits: Limits = .standard) throws(BackpropError) -> [(setting: [(String, String)], experiment: Experiment)] {
         try limits.check(seeds, "--seeds", atMost: limits.seeds, atLeast: 1)
         guard firstSeed <= UInt64.max - UInt64(seeds) else { throw .invalidSetting("--first-seed \(firstSeed) + \(seeds) seeds passes the largest seed") }
+        guard checkEvery >= 1 else { throw .invalidSetting("--check-every must be at least 1, got \(checkEvery)") }
         var keys = Set<String>()
         for axis in axes {
             guard keys.insert(axis.key).inserted else {
                 throw .invalidSetting("--vary \(quoted(axis.key)) is given twice; put all its values in one --vary \(axis.key)=V1|V2|…")
             }
             guard !axis.values.isEmpty else { throw .invalidSetting("--vary \(quoted(axis.key)) has no values") }
+            guard Set(axis.values).count == axis.values.count else {
+                throw .invalidSetting("--vary \(quoted(axis.key)) lists a value twice")
+            }
         }
         guard let runs = Limits.product(axes.map(\.values.count) + [seeds]), runs <= limits.sweepRuns else {
             throw .invalidSetting("the sweep would have more than \(limits.sweepRuns) runs (settings × seeds); use fewer values or seeds")
@@ -71,41 +96,43 @@ public struct Sweep: Sendable {
         var out: [(setting: [(String, String)], experiment: Experiment)] = []
         for s in settings {
             var e = base
-            for (k, v) in s { try e.set(k, to: v) }
-            try e.validate()
+            // In the order of `Experiment.settingKeys`, whatever the order of the axes, so that
+            // e.g. `depth` sees the `width` it copies and a schedule sees its epochs.
+            try e.set(Dictionary(s, uniquingKeysWith: { $1 }))
+            try e.validate(limits: limits)
             out.append((s, e))
         }
         return out
     }
 
-    /// Runs all settings × seeds on `threads` threads (default: all cores).
+    /// Every trial, numbered: settings in grid order, `seeds` seeds within each.
+    public func trials(limits: Limits = .standard) throws(BackpropError) -> [Trial] {
+        let grid = try experiments(limits: limits)
+        var out: [Trial] = []
+        out.reserveCapacity(grid.count * seeds)
+        for (g, entry) in grid.enumerated() {
+            for k in 0..<seeds {
+                let seed = firstSeed + UInt64(k)
+                var e = entry.experiment
+                e.seed = seed
+                e.training.seed = seed
+                out.append(Trial(index: g * seeds + k, setting: Dictionary(entry.setting, uniquingKeysWith: { $1 }), seed: seed, experiment: e))
+            }
+        }
+        return out
+    }
+
+    /// Runs all settings × seeds on `threads` threads (default: all cores), in memory.
     /// `progress` is called (from any thread) after each finished run.
     public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                     progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws(BackpropError) -> Result {
-        let grid = try experiments()
-        let jobs = grid.flatMap { g in (0..<seeds).map { (g.setting, g.experiment, firstSeed + UInt64($0)) } }
-        let results = Mutex<[RunResult?]>(Array(repeating: nil, count: jobs.count))
-        let done = Atomic<Int>(0)
-        let criterion = self.criterion, every = max(1, checkEvery)
-        let workers = max(1, min(threads, jobs.count))
-        // Each worker takes the next job index; runs are independent and deterministic per seed.
-        let next = Atomic<Int>(0)
-        let busyWorkers = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var ranOne = false
-            while true {
-                let i = next.add(1, ordering: .relaxed).oldValue
-                guard i < jobs.count else { return }
-                if !ranOne { ranOne = true; busyWorkers.add(1, ordering: .relaxed) }
-                let (setting, experiment, seed) = jobs[i]
-                let r = Sweep.runOne(setting: setting, experiment: experiment, seed: seed, criterion: criterion, every: every)
-                results.withLock { $0[i] = r }
-                progress(done.add(1, ordering: .relaxed).newValue, jobs.count)
-            }
-        }
+        let all = try trials()
+        let results = Mutex<[RunResult?]>(Array(repeating: nil, count: all.count))
+        let used = Sweep.run(all, criterion: criterion, checkEvery: checkEvery, threads: threads) { r in
+            results.withLock { $0[r.trial] = r }
+        } progress: { done in progress(done, all.count) }
         let runs = results.withLock { $0.compactMap { $0 } }
-        return Result(runs: runs, summaries: Sweep.summarise(runs, order: grid.map { Dictionary(uniqueKeysWithValues: $0.setting) }),
-                      threadsUsed: busyWorkers.load(ordering: .relaxed))
+        return Result(runs: runs, summaries: summarise(runs), threadsUsed: used)
     }
 
     public struct Result: Sendable {
@@ -115,45 +142,68 @@ public struct Sweep: Sendable {
         public var threadsUsed: Int
     }
 
-    static func runOne(setting: [(String, String)], experiment: Experiment, seed: UInt64, criterion: Criterion, every: Int) -> RunResult {
-        var e = experiment
-        e.seed = seed
-        e.training.seed = seed
-        let dict = Dictionary(setting, uniquingKeysWith: { $1 })
+    /// Runs `trials` on up to `threads` threads, each worker taking the next trial; `finished`
+    /// receives each result as soon as it exists (from any thread). Runs are independent and
+    /// deterministic per seed, so the order they finish in changes no number.
+    /// Returns the number of threads that ran at least one trial.
+    static func run(_ trials: [Trial], criterion: Criterion, checkEvery: Int, threads: Int,
+                    finished: @Sendable (RunResult) -> Void, progress: @Sendable (Int) -> Void = { _ in }) -> Int {
+        let done = Atomic<Int>(0), next = Atomic<Int>(0), busyWorkers = Atomic<Int>(0)
+        let every = max(1, checkEvery)
+        let workers = max(1, min(threads, trials.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var ranOne = false
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < trials.count else { return }
+                if !ranOne { ranOne = true; busyWorkers.add(1, ordering: .relaxed) }
+                finished(runOne(trials[i], criterion: criterion, every: every))
+                progress(done.add(1, ordering: .relaxed).newValue)
+            }
+        }
+        return busyWorkers.load(ordering: .relaxed)
+    }
+
+    static func runOne(_ trial: Trial, criterion: Criterion, every: Int) -> RunResult {
         var first: Int?
         do {
-            let session = try Session(e)
+            let session = try Session(trial.experiment)
             try session.run(recordEvery: every) { p in
                 if first == nil && criterion.isMet(by: p) { first = p.epoch }
             }
             let m = session.metrics().test
             let last = session.history.last
-            return RunResult(setting: dict, seed: seed, success: last.map(criterion.isMet) ?? false,
+            return RunResult(trial: trial.index, setting: trial.setting, seed: trial.seed, success: last.map(criterion.isMet) ?? false,
                              epochsToCriterion: first, testLoss: m.loss, testAccuracy: m.accuracy, diverged: nil)
         } catch {
-            return RunResult(setting: dict, seed: seed, success: false, epochsToCriterion: nil, testLoss: .nan,
-                             testAccuracy: nil, diverged: "\(error)")
+            return RunResult(trial: trial.index, setting: trial.setting, seed: trial.seed, success: false, epochsToCriterion: nil,
+                             testLoss: .nan, testAccuracy: nil, diverged: "\(error)")
         }
     }
 
-    static func summarise(_ runs: [RunResult], order: [[String: String]]) -> [Summary] {
+    /// One summary per setting of the grid, in grid order, over the runs given (all or some).
+    public func summarise(_ runs: [RunResult]) -> [Summary] {
         func meanSD(_ v: [Double]) -> (Double, Double) {
             guard !v.isEmpty else { return (.nan, .nan) }
             let m = v.reduce(0, +) / Double(v.count)
             let sd = v.count > 1 ? (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot() : 0
             return (m, sd)
         }
-        return order.map { setting in
-            let rs = runs.filter { $0.setting == setting }
+        let bySetting = Dictionary(grouping: runs, by: { $0.trial / max(1, seeds) })
+        return settings.enumerated().map { g, pairs in
+            let setting = Dictionary(pairs, uniquingKeysWith: { $1 })
+            let rs = (bySetting[g] ?? []).sorted { $0.trial < $1.trial }
             let ok = rs.filter(\.success)
-            let (lm, lsd) = meanSD(rs.map(\.testLoss).filter(\.isFinite))
+            let losses = rs.map(\.testLoss).filter(\.isFinite)
+            let (lm, lsd) = meanSD(losses)
             let accs = rs.compactMap(\.testAccuracy)
             let (am, asd) = meanSD(accs)
             let epochs = ok.compactMap(\.epochsToCriterion).map(Double.init)
             return Summary(setting: setting, runs: rs.count, successes: ok.count,
                            successRate: rs.isEmpty ? 0 : Double(ok.count) / Double(rs.count),
-                           testLossMean: lm, testLossSD: lsd,
+                           testLossMean: lm, testLossSD: lsd, testLossMin: losses.min() ?? .nan, testLossMax: losses.max() ?? .nan,
                            testAccuracyMean: accs.isEmpty ? nil : am, testAccuracySD: accs.isEmpty ? nil : asd,
+                           testAccuracyMin: accs.min(), testAccuracyMax: accs.max(),
                            epochsToCriterionMean: epochs.isEmpty ? nil : epochs.reduce(0, +) / Double(epochs.count))
         }
     }

@@ -1,0 +1,204 @@
+import Foundation
+import Synchronization
+import Backprop
+
+/// A sweep as files, so that it survives being stopped and can run in pieces anywhere.
+///
+///     DIR/plan.json                        the sweep: base experiment, axes, seeds, criterion
+///     DIR/trials/000017/experiment.json    trial 17's experiment, exactly what it trains
+///     DIR/trials/000017/result.json        its result, once it has finished
+///     DIR/sweep.csv, sweep.json, sweep.png, sweep.svg   the report over the finished trials
+///     DIR/sweep.sbatch, DIR/logs/          with `--slurm`: the job-array script and its logs
+///
+/// Every file is written under a temporary name and renamed, so a trial has a whole result
+/// or none: a sweep killed by any signal loses only the trials in flight, and running the
+/// same command again skips the finished ones. A trial's number fixes its setting and seed,
+/// so a job-array task, a Kubernetes index or a GNU parallel job slot needs nothing but its
+/// number to find its trials (`trials(forTask:)`), and every way of running gives the same
+/// numbers.
+public struct SweepDirectory: Sendable {
+    /// The contents of `plan.json`.
+    public struct Plan: Codable, Equatable, Sendable {
+        /// Layout version, for readers of older directories.
+        public var format = 1
+        public var sweep: Sweep
+        public var trials: Int
+        /// Trials per job-array task (`--task K` runs trials K·n ..< (K+1)·n).
+        public var trialsPerTask: Int
+        public var tasks: Int { (trials + trialsPerTask - 1) / max(1, trialsPerTask) }
+    }
+
+    public let url: URL
+    public let plan: Plan
+    /// Every trial of the plan, numbered.
+    public let trials: [Sweep.Trial]
+
+    /// File and folder names a sweep directory may hold; anything else means it is not one.
+    public static let names: Set<String> = ["plan.json", "trials", "sweep.csv", "sweep.json", "sweep.png", "sweep.svg", "sweep.sbatch", "logs"]
+
+    /// Creates `path` for `sweep`, or opens it when it already holds the same sweep (a resumed
+    /// run). A directory holding another sweep, or anything that is not a sweep's, is refused.
+    /// Trial files that are missing are written; finished results are kept.
+    public static func create(_ sweep: Sweep, at path: String, trialsPerTask: Int? = nil,
+                              limits: Limits = .standard) throws(BackpropError) -> SweepDirectory {
+        let trials = try sweep.trials(limits: limits)
+        let url = try prepare(path)
+        let fm = FileManager.default
+        let planURL = url.appendingPathComponent("plan.json")
+        var plan = Plan(sweep: sweep, trials: trials.count, trialsPerTask: max(1, trialsPerTask ?? 1))
+        if fm.fileExists(atPath: planURL.path) {
+            let old = try readPlan(planURL)
+            guard old.sweep == sweep, old.trials == trials.count else {
+                throw .invalidSetting("\(quoted(path)) holds another sweep (its plan.json differs from these settings); choose a new directory, or delete it to start over")
+            }
+            if trialsPerTask == nil { plan.trialsPerTask = old.trialsPerTask }
+        }
+        let dir = SweepDirectory(url: url, plan: plan, trials: trials)
+        let trialsURL = url.appendingPathComponent("trials")
+        do { try fm.createDirectory(at: trialsURL, withIntermediateDirectories: true) } catch {
+            throw .invalidSetting("cannot create \(quoted(trialsURL.path)): \(error.localizedDescription)")
+        }
+        for t in trials {
+            let file = dir.experimentURL(t.index)
+            if fm.fileExists(atPath: file.path) { continue }
+            do { try fm.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
+                throw .invalidSetting("cannot create \(quoted(file.deletingLastPathComponent().path)): \(error.localizedDescription)")
+            }
+            try writeAtomically(t.experiment.jsonData(), to: file)
+        }
+        // The plan last: a directory with a plan has every trial's file.
+        try writeAtomically(try encode(plan), to: planURL)
+        return dir
+    }
+
+    /// Opens a directory that `create` made (for `--run`, `--task` and `--collect`).
+    public init(opening path: String, limits: Limits = .standard) throws(BackpropError) {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let planURL = url.appendingPathComponent("plan.json")
+        guard FileManager.default.fileExists(atPath: planURL.path) else {
+            throw .invalidSetting("\(quoted(path)) is not a sweep directory (it has no plan.json); make one with backprop sweep … --out DIR or --slurm DIR")
+        }
+        let plan = try SweepDirectory.readPlan(planURL)
+        let trials: [Sweep.Trial]
+        do { trials = try plan.sweep.trials(limits: limits) } catch { throw .invalidSetting("\(planURL.path): \(error.message)") }
+        guard trials.count == plan.trials, plan.trialsPerTask >= 1 else {
+            throw .invalidSetting("\(planURL.path) is inconsistent (\(plan.trials) trials planned, its settings make \(trials.count)); make the sweep again")
+        }
+        self.init(url: url, plan: plan, trials: trials)
+    }
+
+    private init(url: URL, plan: Plan, trials: [Sweep.Trial]) {
+        self.url = url; self.plan = plan; self.trials = trials
+    }
+
+    public func trialURL(_ index: Int) -> URL { url.appendingPathComponent("trials").appendingPathComponent(String(format: "%06d", index)) }
+    public func experimentURL(_ index: Int) -> URL { trialURL(index).appendingPathComponent("experiment.json") }
+    public func resultURL(_ index: Int) -> URL { trialURL(index).appendingPathComponent("result.json") }
+
+    /// The trials of job-array task `task` (0-based), in order.
+    public func trials(forTask task: Int) throws(BackpropError) -> ArraySlice<Sweep.Trial> {
+        guard task >= 0, task < plan.tasks else {
+            throw .invalidSetting("--task \(task) is not a task of this sweep; its tasks are 0…\(plan.tasks - 1) (\(plan.trialsPerTask) trials each)")
+        }
+        let start = task * plan.trialsPerTask
+        return trials[start..<min(start + plan.trialsPerTask, trials.count)]
+    }
+
+    /// The result of trial `index`, if it has finished; a result that does not belong to this
+    /// trial (a file copied from another sweep) is an error naming the file.
+    public func result(_ index: Int) throws(BackpropError) -> Sweep.RunResult? {
+        let file = resultURL(index)
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        let data = try Limits.standard.readFile(file.path, what: "the result")
+        let r: Sweep.RunResult
+        do { r = try Sweep.decoder.decode(Sweep.RunResult.self, from: data) } catch {
+            throw .invalidSetting("\(file.path) is not a trial's result (\(error.localizedDescription)); delete it and run the trial again")
+        }
+        let t = trials[index]
+        guard r.trial == index, r.seed == t.seed, r.setting == t.setting else {
+            throw .invalidSetting("\(file.path) is the result of another trial (trial \(r.trial), seed \(r.seed)); delete it and run the trial again")
+        }
+        return r
+    }
+
+    /// Runs the trials given that have no result yet, on `threads` threads, writing each
+    /// result as it finishes. Each trial trains from its `experiment.json`, which must still be
+    /// the plan's (an edited file would give numbers that belong to no setting).
+    /// Returns the trials run and the threads used.
+    public func run(_ some: ArraySlice<Sweep.Trial>? = nil, threads: Int,
+                    progress: @Sendable @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws(BackpropError) -> (ran: Int, threads: Int) {
+        var todo: [Sweep.Trial] = []
+        for t in some ?? trials[...] where !FileManager.default.fileExists(atPath: resultURL(t.index).path) {
+            let file = experimentURL(t.index)
+            let onDisk = try Experiment(json: try Limits.standard.readFile(file.path, what: "the trial"))
+            guard onDisk == t.experiment else {
+                throw .invalidSetting("\(file.path) differs from the sweep's plan; rerun the sweep command to write it again")
+            }
+            todo.append(t)
+        }
+        guard !todo.isEmpty else { return (0, 0) }
+        let failure = Mutex<BackpropError?>(nil)
+        let total = todo.count
+        let used = Sweep.run(todo, criterion: plan.sweep.criterion, checkEvery: plan.sweep.checkEvery, threads: threads) { r in
+            do throws(BackpropError) { try writeAtomically(try SweepDirectory.encode(r), to: resultURL(r.trial)) } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
+            }
+        } progress: { done in progress(done, total) }
+        if let e = failure.withLock({ $0 }) { throw e }
+        return (todo.count, used)
+    }
+
+    /// The finished results, in trial order, and how many trials have none yet.
+    public func finished() throws(BackpropError) -> (runs: [Sweep.RunResult], missing: Int) {
+        var runs: [Sweep.RunResult] = []
+        for t in trials { if let r = try result(t.index) { runs.append(r) } }
+        return (runs, trials.count - runs.count)
+    }
+
+    /// Writes `sweep.csv`, `sweep.json` and the success-rate map (`sweep.png`, `sweep.svg`)
+    /// over the finished trials, and returns the report.
+    @discardableResult
+    public func writeReport() throws(BackpropError) -> (report: Sweep.Report, missing: Int) {
+        let (runs, missing) = try finished()
+        let sweep = plan.sweep
+        let report = sweep.report(runs, trials: trials.count)
+        try writeAtomically(Data(Sweep.csv(report.summaries, keys: sweep.axes.map(\.key)).utf8), to: url.appendingPathComponent("sweep.csv"))
+        try writeAtomically(try SweepDirectory.encode(report), to: url.appendingPathComponent("sweep.json"))
+        let map = sweep.successMap(report.summaries)
+        try writeAtomically(map.png(), to: url.appendingPathComponent("sweep.png"))
+        try writeAtomically(Data(map.svg().utf8), to: url.appendingPathComponent("sweep.svg"))
+        return (report, missing)
+    }
+
+    static func encode(_ value: some Encodable) throws(BackpropError) -> Data {
+        do { return try Sweep.encoder.encode(value) } catch { throw .invalidSetting("cannot encode: \(error.localizedDescription)") }
+    }
+
+    static func readPlan(_ file: URL) throws(BackpropError) -> Plan {
+        let data = try Limits.standard.readFile(file.path, what: "the sweep's plan")
+        do { return try Sweep.decoder.decode(Plan.self, from: data) } catch {
+            throw .invalidSetting("\(file.path) is not a sweep's plan (\(error.localizedDescription))")
+        }
+    }
+
+    /// The directory as a URL, created if needed; refused when it holds anything but a sweep's files.
+    static func prepare(_ path: String) throws(BackpropError) -> URL {
+        guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidSetting("the sweep directory's name is empty") }
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: url.path, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw .invalidSetting("\(quoted(path)) is a file, not a directory") }
+            let entries = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
+            if let foreign = entries.sorted().first(where: { !names.contains($0) && !$0.hasPrefix(".") }) {
+                throw .invalidSetting("\(quoted(path)) holds \(quoted(foreign)), which is not a sweep's file; choose a new directory or a previous sweep's")
+            }
+            guard fm.isWritableFile(atPath: url.path) else { throw .invalidSetting("\(quoted(path)) is not writable") }
+        } else {
+            do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+                throw .invalidSetting("cannot create \(quoted(path)): \(error.localizedDescription)")
+            }
+        }
+        return url
+    }
+}

@@ -158,7 +158,7 @@ struct SweepCommand: ParsableCommand {
         let dir = try SweepDirectory(opening: path)
         let threads = try threadCount()
         let some = try task.map { try dir.trials(forTask: $0) }
-        let todo = some ?? dir.trials[...]
+        let todo = some ?? dir.trials
         let started = Date()
         let (ran, _) = try dir.run(some, threads: threads) { done, total in progress(done, total) }
         let what = task.map { "task \($0) of \(dir.plan.tasks)" } ?? "sweep"
@@ -193,7 +193,7 @@ struct SweepCommand: ParsableCommand {
         let file = dir.url.appendingPathComponent("sweep.sbatch")
         try writeAtomically(Data(script.text(for: dir).utf8), to: file)
         let already = try dir.finished().runs.count
-        say("wrote \(dir.trials.count) trials (\(already) finished) and \(file.path): \(dir.plan.tasks) array tasks of \(dir.plan.trialsPerTask) trials")
+        say("wrote \(dir.trials.count) trials (\(already) finished) and \(file.path): \(dir.plan.tasks) array tasks of up to \(dir.plan.trialsPerTask) trials")
         guard submit else {
             say("submit it with: sbatch \(shellQuoted(file.path)); afterwards: backprop sweep --collect \(shellQuoted(path))")
             return

@@ -61,7 +61,7 @@ public struct SlurmScript: Sendable {
         let dir = directory.url.path
         var lines = [
             "#!/bin/bash",
-            "# A Backprop sweep as a Slurm job array: \(plan.trials) trials in \(plan.tasks) tasks of \(plan.trialsPerTask).",
+            "# A Backprop sweep as a Slurm job array: \(plan.trials) trials in \(plan.tasks) tasks of up to \(plan.trialsPerTask), dealt out (task K: trials K, K + \(plan.tasks), …).",
             "# Submit with: sbatch \(shellQuoted(dir + "/sweep.sbatch"))",
             "# When it has finished (or to see how far it is): backprop sweep --collect \(shellQuoted(dir))",
             "# A task that failed or ran out of time is simply run again: finished trials are skipped.",

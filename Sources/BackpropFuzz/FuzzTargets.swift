@@ -17,6 +17,8 @@ enum FuzzTarget: String, CaseIterable {
     case experiment
     /// The page's messages: each line one WebSocket message to a fresh `LiveSession`.
     case message
+    /// A sweep directory's `plan.json` (its trials, report and Slurm script) and `result.json`.
+    case sweep
 
     func run(_ data: Data) {
         switch self {
@@ -35,6 +37,19 @@ enum FuzzTarget: String, CaseIterable {
             for i in stride(from: 0, to: args.count - 1, by: 2) { settings[String(args[i].dropFirst(2))] = args[i + 1] }
             _ = try? again.set(settings)
             _ = try? again.validate()
+        case .sweep:
+            // Standard limits but at most 200 trials, so that each input stays quick.
+            var limits = Limits.standard
+            limits.sweepRuns = 200
+            if let plan = try? SweepDirectory.plan(from: data, file: "plan.json"), let trials = try? plan.sweep.trials(limits: limits) {
+                _ = Sweep.table(plan.sweep.summarise([]), keys: plan.sweep.axes.map(\.key))
+                _ = SlurmScript.defaultTrialsPerTask(trials)
+                _ = plan.tasks
+            }
+            if let r = try? SweepDirectory.result(from: data, file: "result.json") {
+                let sweep = Sweep(base: Experiment(), axes: [], seeds: 1, criterion: Criterion(metric: .testLoss, lessThan: true, threshold: 0.1))
+                _ = Sweep.csv(sweep.summarise([r]), keys: Array(r.setting.keys))
+            }
         case .message:
             // The page's limits, but data sets of at most 60 points and small maps: every
             // message path runs, ten times as many times a second.

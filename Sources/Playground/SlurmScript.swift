@@ -36,7 +36,7 @@ public struct SlurmScript: Sendable {
         let train = Double(e.data.points) * e.data.trainRatio
         let work = Double(e.training.epochs) * train * Double(parameters)
         let values = Double(e.data.points) * Double(sizes.reduce(0, +)) * 4 + Double(parameters) * 8
-        return Estimate(seconds: work / 1e9, megabytes: 128 + Int((values * 8 / 1_048_576).rounded(.up)))
+        return Estimate(seconds: work / 1e9, megabytes: 128 + Int(min((values * 8 / 1_048_576).rounded(.up), 1e9)))
     }
 
     /// Trials per task when none is asked for: at least 50 tasks where there are that many
@@ -56,7 +56,8 @@ public struct SlurmScript: Sendable {
         let perTrial = directory.trials.map { SlurmScript.estimate($0.experiment) }
         let slowest = perTrial.map(\.seconds).max() ?? 0
         // Five times the estimate (slower nodes, a busy file system) and a minute to start.
-        let seconds = max(300, Int((Double(plan.trialsPerTask) * slowest * 5 + 60).rounded(.up)))
+        // At most a year: past that no queue takes it, and the number must fit an Int.
+        let seconds = Int(min(max(300, (Double(plan.trialsPerTask) * slowest * 5 + 60).rounded(.up)), 365 * 86_400))
         let megabytes = perTrial.map(\.megabytes).max() ?? 128
         let dir = directory.url.path
         var lines = [

@@ -25,7 +25,7 @@ public struct SweepDirectory: Sendable {
         public var trials: Int
         /// Trials per job-array task, at most (`--task K` runs trials K, K + tasks, K + 2·tasks, …).
         public var trialsPerTask: Int
-        public var tasks: Int { (trials + trialsPerTask - 1) / max(1, trialsPerTask) }
+        public var tasks: Int { trials <= 0 ? 0 : (trials - 1) / max(1, trialsPerTask) + 1 }
     }
 
     public let url: URL
@@ -45,7 +45,7 @@ public struct SweepDirectory: Sendable {
         let url = try prepare(path)
         let fm = FileManager.default
         let planURL = url.appendingPathComponent("plan.json")
-        var plan = Plan(sweep: sweep, trials: trials.count, trialsPerTask: max(1, trialsPerTask ?? 1))
+        var plan = Plan(sweep: sweep, trials: trials.count, trialsPerTask: max(1, min(trialsPerTask ?? 1, trials.count)))
         if fm.fileExists(atPath: planURL.path) {
             let old = try readPlan(planURL)
             guard old.sweep == sweep, old.trials == trials.count else {
@@ -78,10 +78,10 @@ public struct SweepDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: planURL.path) else {
             throw .invalidSetting("\(quoted(path)) is not a sweep directory (it has no plan.json); make one with backprop sweep … --out DIR or --slurm DIR")
         }
-        let plan = try SweepDirectory.readPlan(planURL)
+        let plan = try SweepDirectory.plan(from: try Limits.standard.readFile(planURL.path, what: "the sweep's plan"), file: planURL.path)
         let trials: [Sweep.Trial]
         do { trials = try plan.sweep.trials(limits: limits) } catch { throw .invalidSetting("\(planURL.path): \(error.message)") }
-        guard trials.count == plan.trials, plan.trialsPerTask >= 1 else {
+        guard trials.count == plan.trials, plan.trialsPerTask >= 1, plan.trialsPerTask <= max(1, trials.count) else {
             throw .invalidSetting("\(planURL.path) is inconsistent (\(plan.trials) trials planned, its settings make \(trials.count)); make the sweep again")
         }
         self.init(url: url, plan: plan, trials: trials)
@@ -111,11 +111,7 @@ public struct SweepDirectory: Sendable {
     public func result(_ index: Int) throws(BackpropError) -> Sweep.RunResult? {
         let file = resultURL(index)
         guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-        let data = try Limits.standard.readFile(file.path, what: "the result")
-        let r: Sweep.RunResult
-        do { r = try Sweep.decoder.decode(Sweep.RunResult.self, from: data) } catch {
-            throw .invalidSetting("\(file.path) is not a trial's result (\(error.localizedDescription)); delete it and run the trial again")
-        }
+        let r = try SweepDirectory.result(from: try Limits.standard.readFile(file.path, what: "the result"), file: file.path)
         let t = trials[index]
         guard r.trial == index, r.seed == t.seed, r.setting == t.setting else {
             throw .invalidSetting("\(file.path) is the result of another trial (trial \(r.trial), seed \(r.seed)); delete it and run the trial again")
@@ -177,9 +173,20 @@ public struct SweepDirectory: Sendable {
     }
 
     static func readPlan(_ file: URL) throws(BackpropError) -> Plan {
-        let data = try Limits.standard.readFile(file.path, what: "the sweep's plan")
+        try plan(from: try Limits.standard.readFile(file.path, what: "the sweep's plan"), file: file.path)
+    }
+
+    /// `plan.json`'s bytes as a plan (its settings are checked when its trials are made).
+    public static func plan(from data: Data, file: String) throws(BackpropError) -> Plan {
         do { return try Sweep.decoder.decode(Plan.self, from: data) } catch {
-            throw .invalidSetting("\(file.path) is not a sweep's plan (\(error.localizedDescription))")
+            throw .invalidSetting("\(file) is not a sweep's plan (\(error.localizedDescription))")
+        }
+    }
+
+    /// `result.json`'s bytes as a result (whose trial it is, `result(_:)` checks).
+    public static func result(from data: Data, file: String) throws(BackpropError) -> Sweep.RunResult {
+        do { return try Sweep.decoder.decode(Sweep.RunResult.self, from: data) } catch {
+            throw .invalidSetting("\(file) is not a trial's result (\(error.localizedDescription)); delete it and run the trial again")
         }
     }
 

@@ -106,13 +106,13 @@ final class Evaluator<T: Scalar> {
         return targets == nil ? 0 : loss
     }
 
-    /// Link outputs (or logits) for every row of `x`, and the mean loss when `targets` are given.
-    func run(_ network: Network<T>, x: Matrix<T>, targets: Matrix<T>?, logits: Bool = false) -> (outputs: Matrix<T>, loss: Double) {
+    /// Link outputs for every row of `x`, and the mean loss when `targets` are given.
+    func run(_ network: Network<T>, x: Matrix<T>, targets: Matrix<T>?) -> (outputs: Matrix<T>, loss: Double) {
         let k = network.layout.sizes.last!, L = network.layout.layerCount - 1
         var out = Matrix<T>(rows: x.rows, columns: k)
         let loss = forEachChunk(network, x: x, targets: targets) { start, m in
             out.elements.withUnsafeMutableBufferPointer { os in
-                workspace.copyRows(of: logits ? workspace.z[L] : workspace.a[L], width: k, into: os.baseAddress! + start * k)
+                workspace.copyRows(of: workspace.a[L], width: k, into: os.baseAddress! + start * k)
             }
         }
         return (out, x.rows > 0 ? loss / Double(x.rows) : 0)
@@ -131,14 +131,6 @@ extension Network {
     public func predict(_ x: Matrix<T>) throws(BackpropError) -> Matrix<T> {
         try checkInputs(x)
         return Evaluator<T>(architecture: architecture).run(self, x: x, targets: nil).outputs
-    }
-
-    /// The output layer's pre-activations (logits) for each row of `x`.
-    @_specialize(exported: true, where T == Float)
-    @_specialize(exported: true, where T == Double)
-    public func logits(_ x: Matrix<T>) throws(BackpropError) -> Matrix<T> {
-        try checkInputs(x)
-        return Evaluator<T>(architecture: architecture).run(self, x: x, targets: nil, logits: true).outputs
     }
 
     /// Loss, accuracy, confusion matrix or R² on `data`.

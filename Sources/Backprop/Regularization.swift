@@ -49,12 +49,4 @@ public struct Regularization: Codable, Equatable, Hashable, Sendable {
         }
     }
 
-    /// The penalty λ·Σ r(w) over the given weights (½w² for L2, |w| for L1).
-    func penalty<T: Scalar>(_ weights: some Sequence<T>) -> Double {
-        switch kind {
-        case .none: return 0
-        case .l1: return rate * weights.reduce(0.0) { $0 + Double(abs($1)) }
-        case .l2: return rate * weights.reduce(0.0) { $0 + Double($1 * $1) / 2 }
-        }
-    }
 }

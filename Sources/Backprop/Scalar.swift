@@ -11,9 +11,10 @@ import Foundation
 /// tables, boxed scalars) unless the entry point is specialised. The public
 /// entry points that do the heavy work (`Trainer.trainEpoch`, `Trainer.fit`,
 /// `Network.predict`) therefore carry `@_specialize` for `Float` and `Double`.
-/// Measured with `backprop-bench` (release, one core, 2026-11-27): without
-/// those attributes W1 took 10.3 s (Float) / 9.2 s (Double), with them
-/// 1.40 s / 1.46 s; W3 27.4 s / 26.6 s without, 0.57 s / 0.78 s with.
+/// Measured with `backprop-bench` (release, one core, 2026-11-27, on the kernels
+/// of that day, before the fused ones): without those attributes W1 ran about 7×
+/// and W3 about 35–48× slower (W1 10.3 s against 1.40 s in Float; W3 27.4 s
+/// against 0.57 s). Today's times are in the README's benchmark tables.
 ///
 /// The transcendental functions are requirements (not `Foundation` calls at
 /// the use site) so that the `Float` path calls `expf`, `tanhf`, … and never

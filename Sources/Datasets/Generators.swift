@@ -20,6 +20,24 @@ public enum DatasetName: String, Codable, CaseIterable, Sendable {
         }
     }
 
+    /// scikit-learn's sets are split as `train_test_split` splits them (the sheet's exact
+    /// points); the playground's as the playground does.
+    public var splitStyle: LabeledPoints.SplitStyle {
+        self == .moons || self == .circles ? .sklearn : .playground
+    }
+
+    /// The plane a set is drawn on: the TensorFlow playground shows all of its sets on
+    /// [−6, 6]²; scikit-learn's have none (a plot frames their points).
+    public var fixedPlane: (xMin: Double, xMax: Double, yMin: Double, yMax: Double)? {
+        splitStyle == .sklearn ? nil : (-6, 6, -6, 6)
+    }
+
+    /// A fixed frame that holds the points at small noise, for thumbnails: the playground's
+    /// plane, or a square around scikit-learn's shape (moons span x −1…2, y −0.5…1).
+    public var thumbnailPlane: (xMin: Double, xMax: Double, yMin: Double, yMax: Double) {
+        fixedPlane ?? (self == .moons ? (-1.5, 2.5, -1.75, 2.25) : (-2, 2, -2, 2))
+    }
+
     public init?(name: String) {
         let key = name.lowercased().replacingOccurrences(of: "_", with: "-")
         if key == "multigauss" { self = .multigauss; return }

@@ -4,12 +4,11 @@ import Datasets
 import Plots
 
 extension Session {
-    /// The plane region to draw: the data's bounding box widened by 25 % on each
-    /// side (so the boundary shows how the model extrapolates), or the
-    /// playground's [−6, 6]² for its data sets.
+    /// The plane region to draw: the data set's fixed plane (the playground's [−6, 6]²), or
+    /// the data's bounding box widened by 25 % on each side (so the boundary shows how the
+    /// model extrapolates).
     public var plotRegion: (xMin: Double, xMax: Double, yMin: Double, yMax: Double) {
-        let playgroundSets: Set<String> = ["circle", "xor", "gauss", "spiral", "plane", "multi-gauss", "blobs", "spirals"]
-        if playgroundSets.contains(experiment.data.dataset) { return (-6, 6, -6, 6) }
+        if let plane = DatasetName(name: experiment.data.dataset)?.fixedPlane { return plane }
         let pts = (trainPoints.x + testPoints.x).filter { $0.count >= 2 }
         let xs = pts.map { $0[0] }, ys = pts.map { $0[1] }
         let (x0, x1, y0, y1) = (xs.min() ?? -1, xs.max() ?? 1, ys.min() ?? -1, ys.max() ?? 1)

@@ -20,9 +20,10 @@ public struct HistoryPoint: Codable, Equatable, Sendable {
 ///
 /// Every front end drives a `Session`: the command line runs it to the end
 /// and writes files, a sweep runs many, the page steps it and streams
-/// snapshots. Precision is Double: at playground sizes it trains as fast as
-/// Float (W2, 6×6 ReLU: 0.67 s Double vs 0.72 s Float in `backprop-bench`),
-/// and gradient checks and golden comparisons need it.
+/// snapshots. Precision is Double: gradient checks and the golden comparisons
+/// need it, and at playground sizes it costs little (W2, 6×6 ReLU, default
+/// build: 0.82 s Double against 0.55 s Float in the README's table of
+/// 2026-11-27).
 public final class Session {
     public private(set) var experiment: Experiment
     /// Points before features are applied (for plotting in the plane).
@@ -48,8 +49,8 @@ public final class Session {
         if let points { all = points } else { all = try Session.loadPoints(experiment.data) }
         guard all.count >= 2 else { throw .invalidData("the data set has \(all.count) points; need at least 2") }
         // scikit-learn's data sets are split the way the sheet split them.
-        let sklearn = points == nil && ["moons", "circles"].contains(experiment.data.dataset)
-        let split = try all.split(trainRatio: experiment.data.trainRatio, seed: experiment.data.seed, style: sklearn ? .sklearn : .playground)
+        let style = points == nil ? DatasetName(name: experiment.data.dataset)?.splitStyle ?? .playground : .playground
+        let split = try all.split(trainRatio: experiment.data.trainRatio, seed: experiment.data.seed, style: style)
         try self.init(experiment, train: split.train, test: split.test, initialWeights: initialWeights)
     }
 

@@ -15,9 +15,9 @@ enum Thumbnails {
               let points = try? Generators.generate(set, count: 300, noise: 0.05, seed: 7, classes: 3) else { return nil }
         let size = 64.0
         var d = Drawing(width: Int(size), height: Int(size), background: Color(250, 250, 250))
-        let playground = !(set == .moons || set == .circles)
-        let r = playground ? 6.0 : 2.0
-        let (cx, cy) = playground ? (0.0, 0.0) : (set == .moons ? 0.5 : 0.0, set == .moons ? 0.25 : 0.0)
+        let plane = set.thumbnailPlane
+        let r = (plane.xMax - plane.xMin) / 2
+        let (cx, cy) = ((plane.xMin + plane.xMax) / 2, (plane.yMin + plane.yMax) / 2)
         for (p, t) in zip(points.x, points.target) {
             let color: Color = switch points.task {
             case .binary: t > 0.5 ? Palette.positive : Palette.negative

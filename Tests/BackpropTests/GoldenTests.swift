@@ -3,7 +3,8 @@ import Testing
 import Backprop
 
 /// Training from the reference's initial weights reproduces numpy's float64
-/// parameters to within 1e-9 of the largest parameter's size.
+/// parameters to within 1e-11 of the largest parameter's size (they agree to ~1e-12:
+/// 1e-11 leaves a factor of ten, where 1e-9 would let a real error of 1e-10 through).
 @Suite struct GoldenTests {
     @Test func w1MoonsMatchesNumpyAtEveryListedEpoch() throws {
         let g = try Golden.load("w1_moons")
@@ -15,7 +16,7 @@ import Backprop
             try trainer.fit(epochs: after.epochs - trainer.epoch, evaluateTrain: false)
             let expected = try Golden.network(after.layers, sizes: g.layer_sizes, activation: .tanh, head: .sigmoidCrossEntropy)
             let diff = maxDifference(trainer.network, expected)
-            #expect(diff <= 1e-9 * expected.maxMagnitude, "W1 after \(after.epochs) epochs: max difference \(diff)")
+            #expect(diff <= 1e-11 * expected.maxMagnitude, "W1 after \(after.epochs) epochs: max difference \(diff)")
         }
     }
 
@@ -29,12 +30,17 @@ import Backprop
             try trainer.fit(epochs: after.epochs - trainer.epoch, evaluateTrain: false)
             let expected = try Golden.network(after.layers, sizes: g.layer_sizes, activation: .relu, head: .tanhSquaredError)
             let diff = maxDifference(trainer.network, expected)
-            #expect(diff <= 1e-9 * expected.maxMagnitude, "W2 after \(after.epochs) epochs: max difference \(diff)")
+            #expect(diff <= 1e-11 * expected.maxMagnitude, "W2 after \(after.epochs) epochs: max difference \(diff)")
         }
+        // Past 2,000 epochs a ReLU kink amplifies rounding (numpy and JAX, both float64, end
+        // 0.002 apart), so at 5,000 the test loss is compared with numpy's, not the weights.
+        // That this spiral trains below 0.1 in most seeds is a claim over seeds, checked by
+        // scripts/check-claims.sh with the release build.
         try trainer.fit(evaluateTrain: false)
         #expect(trainer.epoch == 5000)
         let loss = trainer.evaluate(test).loss
-        #expect(loss <= 0.12, "W2 test loss after 5000 epochs: \(loss)")
+        let numpy = try #require(g.after.first { $0.epochs == 5000 }?.test_loss)
+        #expect(abs(loss - numpy) < 0.01, "W2 test loss after 5000 epochs: \(loss), numpy's \(numpy)")
     }
 
     @Test func w3DigitsSoftmaxMatchesNumpyWithTheGivenBatchOrder() throws {
@@ -47,7 +53,7 @@ import Backprop
             try trainer.fit(epochs: after.epochs - trainer.epoch, evaluateTrain: false)
             let expected = try Golden.network(after.layers, sizes: g.layer_sizes, activation: .relu, head: .softmaxCrossEntropy)
             let diff = maxDifference(trainer.network, expected)
-            #expect(diff <= 1e-9 * expected.maxMagnitude, "W3 after \(after.epochs) epochs: max difference \(diff)")
+            #expect(diff <= 1e-11 * expected.maxMagnitude, "W3 after \(after.epochs) epochs: max difference \(diff)")
         }
     }
 }

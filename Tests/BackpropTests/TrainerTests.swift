@@ -17,13 +17,15 @@ import Backprop
         #expect(m.confusion == [[2, 0], [0, 2]])
     }
 
-    @Test func theSheetsMoonsRunReachesTheSheetsAccuracy() throws {
+    @Test func theSheetsMoonsRunFromTheDefaultSeedReachesItsMeasuredAccuracy() throws {
         // The sheet's data (make_moons 500, noise 0.2, 30 % test), 2-10-1 tanh/sigmoid,
-        // full batch, lr 3, 10,000 epochs, weights N(0, 1) from our own seed.
+        // full batch, lr 3, 10,000 epochs, weights N(0, 1) from the default seed 0: test
+        // accuracy 0.9533, the worst of seeds 0-19 (mean 0.9697, max 0.9867; the claim over
+        // seeds is checked by scripts/check-claims.sh with the release build).
         let g = try Golden.load("w1_moons")
         let (train, test) = try g.data()
         let net = try Network<Double>(Architecture(sizes: [2, 10, 1], activation: .tanh, head: .sigmoidCrossEntropy),
-                                      initializer: .normal(scale: 1), seed: 42)
+                                      initializer: .normal(scale: 1), seed: 0)
         let trainer = try Trainer(network: net, data: train, settings: TrainingSettings(
             epochs: 10_000, batchSize: 0, order: .stored, learningRate: .constant(3)))
         var reports: [EpochReport] = []
@@ -31,7 +33,7 @@ import Backprop
         #expect(reports.count == 20)
         #expect(reports.last?.epoch == 10_000)
         let accuracy = try #require(reports.last?.test?.accuracy)
-        #expect(accuracy >= 0.96, "test accuracy \(accuracy)")
+        #expect(accuracy >= 0.95, "test accuracy \(accuracy)")
         // The training loss falls over the run.
         #expect(try #require(reports.last?.train?.loss) < reports[0].train!.loss)
     }

@@ -25,7 +25,7 @@ extension Experiment {
         ("batch-size", "samples per step; 0 = full batch"),
         ("order", "batch order: shuffled or stored"),
         ("lr", "learning rate"),
-        ("lr-schedule", "constant | piecewise:EPOCH=RATE,… | exponential:DECAY | cosine[:FINAL]"),
+        ("lr-schedule", "constant | piecewise:EPOCH=RATE,… | exponential:DECAY | cosine[:FINAL[:EPOCHS]] (EPOCHS: the wave's length, default the run's)"),
         ("optimizer", "sgd, momentum, nesterov or adam"),
         ("momentum", "momentum μ for momentum and nesterov"),
         ("regularization", "none, l1 or l2"),
@@ -169,11 +169,21 @@ extension Experiment {
             guard parts.count > 1, let d = Double(parts[1]) else { throw .invalidSetting("lr-schedule: exponential needs a decay per epoch, e.g. exponential:0.999") }
             return .exponential(initial, decay: d)
         case "cosine":
-            let final = parts.count > 1 ? Double(parts[1]) : 0
-            guard let final else { throw .invalidSetting("lr-schedule: cosine:FINAL needs a number") }
-            return .cosine(initial, final: final, epochs: max(epochs, 1))
+            // cosine[:FINAL[:EPOCHS]]: the wave's length defaults to the run's epochs; a command
+            // that trains fewer epochs than the schedule spans (the page's "copy as command" at
+            // epoch 39 of a 1,000,000-epoch wave) names it, or its rates would differ.
+            let fields = parts.count > 1 ? parts[1].split(separator: ":", omittingEmptySubsequences: false).map(String.init) : []
+            guard fields.count <= 2 else { throw .invalidSetting("lr-schedule: use cosine, cosine:FINAL or cosine:FINAL:EPOCHS") }
+            let final = fields.first.map { Double($0) } ?? 0
+            guard let final, final.isFinite else { throw .invalidSetting("lr-schedule: cosine:FINAL needs a number") }
+            var length = max(epochs, 1)
+            if fields.count == 2 {
+                guard let n = Int(fields[1]), n >= 1 else { throw .invalidSetting("lr-schedule: cosine:FINAL:EPOCHS needs a whole number of epochs, 1 or more") }
+                length = n
+            }
+            return .cosine(initial, final: final, epochs: length)
         default:
-            throw .invalidSetting("unknown lr-schedule \(quoted(text)); use constant, piecewise:EPOCH=RATE,…, exponential:DECAY or cosine[:FINAL]")
+            throw .invalidSetting("unknown lr-schedule \(quoted(text)); use constant, piecewise:EPOCH=RATE,…, exponential:DECAY or cosine[:FINAL[:EPOCHS]]")
         }
     }
 
@@ -203,7 +213,7 @@ extension Experiment {
         case .constant: break
         case .piecewise: add("lr-schedule", "piecewise:" + lr.changes.map { "\($0.epoch)=\($0.rate)" }.joined(separator: ","))
         case .exponential: add("lr-schedule", "exponential:\(lr.decay)")
-        case .cosine: add("lr-schedule", "cosine:\(lr.final)")
+        case .cosine: add("lr-schedule", "cosine:\(lr.final)" + (lr.epochs == training.epochs ? "" : ":\(lr.epochs)"))
         }
         if training.optimizer.kind != .sgd { add("optimizer", training.optimizer.kind.rawValue) }
         if training.optimizer.momentum != 0.9 { add("momentum", "\(training.optimizer.momentum)") }

@@ -29,6 +29,9 @@ import Playground
         ["dataset": "spiral", "layers": "6,6", "activation": "relu", "lr": "0.03"],
         ["dataset": "blobs", "classes": "4", "layers": "5", "activation": "gelu", "optimizer": "adam", "lr": "0.01", "head": "softmax"],
         ["dataset": "xor", "features": "x1,x2,x1*x2", "regularization": "l1", "reg-rate": "0.003", "lr-schedule": "piecewise:20=0.01"],
+        // A cosine wave spans the page's stop epoch, not the 39 epochs the command trains.
+        ["dataset": "circle", "lr": "0.3", "lr-schedule": "cosine:0.01", "epochs": "60"],
+        ["dataset": "gauss", "lr": "0.1", "optimizer": "momentum", "lr-schedule": "exponential:0.99"],
     ])
     func theCommandReproducesThePagesWeights(settings: [String: String]) throws {
         let s = settings

@@ -103,7 +103,7 @@ import Playground
         let dir = try cli.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("run")
-        let status = try await cli.interrupted(["train", "--epochs", "100000000", "--record-every", "1000", "--quiet", "--out", out.path], by: SIGTERM)
+        let status = try await cli.interrupted(["train", "--epochs", "100000000", "--record-every", "1000", "--quiet", "--out", out.path], by: SIGTERM).status
         #expect(status == 130)
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as? [String: Any]
         #expect(metrics?["stoppedEarly"] as? Bool == true)

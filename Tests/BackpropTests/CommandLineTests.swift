@@ -44,21 +44,26 @@ import Backprop
                        stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// Starts the executable, sends `signal` after 1.5 s, and returns its exit status (on a thread of its own).
-    func interrupted(_ args: [String], by signal: Int32) async throws -> Int32 {
+    /// Starts the executable, waits until `ready()` says so (by default: 1.5 s), sends `signal`,
+    /// and returns its exit status and standard error (on a thread of its own).
+    func interrupted(_ args: [String], by signal: Int32,
+                     when ready: @escaping @Sendable () -> Bool = { usleep(1_500_000); return true }) async throws -> (status: Int32, stderr: String) {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {
                     let p = Process()
                     p.executableURL = Self.binary
                     p.arguments = args
+                    let err = Pipe()
                     p.standardOutput = Pipe()
-                    p.standardError = Pipe()
+                    p.standardError = err
                     try p.run()
-                    usleep(1_500_000)
+                    let deadline = Date().addingTimeInterval(120)
+                    while p.isRunning && !ready() && Date() < deadline { usleep(5_000) }
                     kill(p.processIdentifier, signal)
+                    let text = err.fileHandleForReading.readDataToEndOfFile()
                     p.waitUntilExit()
-                    return p.terminationStatus
+                    return (p.terminationStatus, String(decoding: text, as: UTF8.self))
                 })
             }.start()
         }
@@ -219,7 +224,7 @@ import Backprop
     @Test func ctrlCStopsTrainingAndStillWritesWhatWasTrained() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let status = try await interrupted(["train", "--epochs", "100000000", "--record-every", "1000", "--quiet", "--out", dir.path], by: SIGINT)
+        let status = try await interrupted(["train", "--epochs", "100000000", "--record-every", "1000", "--quiet", "--out", dir.path], by: SIGINT).status
         #expect(status == 130)
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("metrics.json"))) as? [String: Any]
         #expect(metrics?["stoppedEarly"] as? Bool == true)

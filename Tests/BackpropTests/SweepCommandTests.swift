@@ -12,32 +12,14 @@ import Backprop
                         "--batch-size", "10", "--epochs", "300", "--vary", "activation=tanh|relu", "--seeds", "12",
                         "--criterion", "test-accuracy>=0.9", "--check-every", "10", "--quiet"]
 
-    func results(in dir: URL) -> Int {
+    static func results(in dir: URL) -> Int {
         let trials = (try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("trials").path)) ?? []
         return trials.filter { FileManager.default.fileExists(atPath: dir.appendingPathComponent("trials/\($0)/result.json").path) }.count
     }
 
-    /// Starts the sweep, waits until `atLeast` trials have finished, sends `signal`, returns the exit status and standard error.
+    /// Starts the sweep, waits until `atLeast` trials have finished, sends `signal`.
     func interrupt(_ args: [String], in dir: URL, atLeast: Int, with signal: Int32) async throws -> (Int32, String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    let p = Process()
-                    p.executableURL = CommandLineTests.binary
-                    p.arguments = args
-                    let err = Pipe()
-                    p.standardOutput = Pipe()
-                    p.standardError = err
-                    try p.run()
-                    let deadline = Date().addingTimeInterval(120)
-                    while self.results(in: dir) < atLeast && p.isRunning && Date() < deadline { usleep(5_000) }
-                    kill(p.processIdentifier, signal)
-                    let text = err.fileHandleForReading.readDataToEndOfFile()
-                    p.waitUntilExit()
-                    return (p.terminationStatus, String(decoding: text, as: UTF8.self))
-                })
-            }.start()
-        }
+        try await cli.interrupted(args, by: signal) { Self.results(in: dir) >= atLeast }
     }
 
     @Test func aKilledSweepLosesOnlyTheTrialsInFlightAndTheSameCommandResumes() async throws {
@@ -46,7 +28,7 @@ import Backprop
         let dir = root.appendingPathComponent("killed")
         let (status, _) = try await interrupt(Self.sweep + ["--out", dir.path], in: dir, atLeast: 3, with: SIGKILL)
         #expect(status == SIGKILL)
-        let survived = results(in: dir)
+        let survived = Self.results(in: dir)
         #expect(survived >= 3 && survived < 24, "\(survived) results after the kill")
 
         let resumed = try await cli.run(Array(Self.sweep.dropLast()) + ["--out", dir.path])

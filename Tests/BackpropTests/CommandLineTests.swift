@@ -238,5 +238,18 @@ import Backprop
         for option in ["--dataset", "--layers", "--activation", "--lr-schedule", "--reg-style", "--out", "--config", "--init-weights"] {
             #expect(r.stdout.contains(option), "\(option) missing from help")
         }
+        // Defaults and ranges, from the settings themselves (help wraps its lines, so spaces are folded).
+        let text = r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for shown in ["(4…1000000; default: 500)", "(default: moons)", "(0…1000000000; default: 10000)", "(default: tanh)", "(default: 3.0)"] {
+            #expect(text.contains(shown), "\(shown) missing from help")
+        }
+    }
+
+    @Test func shellCompletionOffersTheChoices() async throws {
+        let r = try await run(["--generate-completion-script", "bash"])
+        #expect(r.status == 0)
+        for word in ["leaky_relu", "multi-gauss", "nesterov", "glorot_uniform"] {
+            #expect(r.stdout.contains(word), "\(word) missing from the completion script")
+        }
     }
 }

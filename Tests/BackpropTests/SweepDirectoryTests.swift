@@ -151,3 +151,21 @@ import Playground
         #expect(SlurmScript.duration(90_061) == "1-01:01:01")
     }
 }
+
+/// Each setting's value, read back by `set`, changes nothing: what help shows as the default
+/// is what the setting is.
+@Suite struct SettingValueTests {
+    @Test(arguments: ["moons.json", "spiral-6x6-relu.json", "regularization-l1.json"])
+    func everyValueReadsBackToTheSameExperiment(file: String) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples/\(file)")
+        var e = try Experiment(json: Data(contentsOf: url))
+        e.training.learningRate = .cosine(0.1, final: 0.001, epochs: 777)   // a schedule whose length is not the run's
+        for (key, _) in Experiment.settingKeys {
+            guard let v = e.value(of: key) else { continue }
+            var again = e
+            try again.set(key, to: v)
+            #expect(again == e, "\(key)=\(v)")
+        }
+    }
+}

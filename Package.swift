@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PlaygroundServerTests",
-            dependencies: ["PlaygroundServer", "Backprop",
+            dependencies: ["PlaygroundServer", "Backprop", "Datasets",
                            "PlaygroundSessions", "Playground",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -12,6 +12,10 @@ public enum DatasetName: String, Codable, CaseIterable, Sendable {
     case blobs
     case spirals
 
+    /// The order a chooser shows them in: the TensorFlow playground's four first, as its page
+    /// does, then scikit-learn's, the multi-class sets and the regression sets.
+    public static let playgroundOrder: [DatasetName] = [.circle, .xor, .gauss, .spiral, .moons, .circles, .blobs, .spirals, .plane, .multigauss]
+
     public var task: Task {
         switch self {
         case .plane, .multigauss: return .regression

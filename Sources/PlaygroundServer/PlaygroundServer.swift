@@ -41,6 +41,9 @@ public enum PlaygroundServer {
         router.get("/palette.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: paletteJSON)))
         }
+        router.get("/api/settings") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: LiveSession.vocabularyJSON)))
+        }
         router.get("/presets.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: presetsJSON)))
         }

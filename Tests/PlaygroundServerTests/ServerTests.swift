@@ -6,6 +6,7 @@ import HummingbirdWSTesting
 import HummingbirdWebSocket
 import HummingbirdWSClient
 import Backprop
+import Datasets
 @testable import PlaygroundServer
 
 /// The page's protocol over a real socket: snapshots, bad messages, limits, origin.
@@ -64,6 +65,35 @@ import Backprop
             }
             try await client.execute(uri: "/thumbnail/nothing.png", method: .get) { r in #expect(r.status == .notFound) }
             try await client.execute(uri: "/palette.json", method: .get) { r in #expect(String(buffer: r.body).contains("#0877bd")) }
+        }
+    }
+
+    /// The page's menus come from the server's vocabulary, not from lists of its own.
+    @Test func thePageTakesItsVocabularyFromTheServer() async throws {
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/api/settings", method: .get) { r in
+                #expect(r.status == .ok)
+                let v = try #require(try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any])
+                #expect(v["datasets"] as? [String] == DatasetName.playgroundOrder.map(\.rawValue))
+                #expect(Set(v["datasets"] as? [String] ?? []) == Set(DatasetName.allCases.map(\.rawValue)))
+                #expect(v["activations"] as? [String] == Activation.allCases.map(\.rawValue))
+                #expect(v["features"] as? [String] == Feature.allCases.map(\.rawValue))
+                #expect((v["limits"] as? [String: Int])?["depth"] == Limits.playground.depth)
+                let settings = v["settings"] as? [[String: Any]] ?? []
+                let keys = settings.compactMap { $0["key"] as? String }
+                #expect(keys.contains("activation") && keys.contains("lr-schedule") && !keys.contains("data"))
+                let optimizer = settings.first { $0["key"] as? String == "optimizer" }
+                #expect(optimizer?["choices"] as? [String] == Optimizer.Kind.allCases.map(\.rawValue))
+            }
+            // No module and not the HTML spells out a list the vocabulary holds.
+            for path in ["/", "/js/network.js", "/js/controls.js", "/js/main.js"] {
+                try await client.execute(uri: path, method: .get) { r in
+                    let text = String(buffer: r.body)
+                    for word in ["\"leaky_relu\"", ">leaky_relu<", "\"multi-gauss\"", "\"sin(x2)\""] {
+                        #expect(!text.contains(word), "\(path) spells out \(word)")
+                    }
+                }
+            }
         }
     }
 

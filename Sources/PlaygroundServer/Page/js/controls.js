@@ -1,14 +1,13 @@
 // The page's controls: header selects and buttons, data set thumbnails and sliders, own
 // data, presets, toggles, downloads and keyboard shortcuts. They send settings and
 // commands; they show the settings the server confirmed (`syncControls`).
-import { state, PAGE_DEFAULT_EPOCHS } from "./state.js";
-import { layers, setLayers, MAX_LAYERS } from "./network.js";
+import { state, vocabulary, PAGE_DEFAULT_EPOCHS } from "./state.js";
+import { layers, setLayers } from "./network.js";
 import { editorIsOpen } from "./editor.js";
 import { renderOutput, planeAt } from "./output.js";
 import { renderLossChart } from "./chart.js";
 import { save } from "./persist.js";
 
-export const DATASETS = ["circle", "xor", "gauss", "spiral", "moons", "circles", "blobs", "spirals", "plane", "multi-gauss"];
 const $ = (id) => document.getElementById(id);
 let act = {};
 
@@ -16,7 +15,8 @@ let act = {};
 export function setupControls(handlers) {
   act = handlers;
   const box = $("datasets");
-  for (const name of DATASETS) {
+  for (const a of vocabulary.activations) $("activation").add(new Option(a, a));
+  for (const name of vocabulary.datasets) {
     const b = document.createElement("button");
     b.dataset.dataset = name; b.title = name; b.setAttribute("aria-label", `data set ${name}`);
     b.innerHTML = `<img src="thumbnail/${name}.png" alt=""><span>${name}</span>`;
@@ -41,7 +41,7 @@ export function setupControls(handlers) {
   $("reset").onclick = () => { state.history = []; act.send({ type: "reset" }); };
   $("new-weights").onclick = newWeights;
   $("regenerate").onclick = () => act.send({ type: "regenerate" });
-  $("add-layer").onclick = () => { const l = layers(); if (l.length < MAX_LAYERS) { l.push(2); setLayers(l); } };
+  $("add-layer").onclick = () => { const l = layers(); if (l.length < vocabulary.limits.depth) { l.push(2); setLayers(l); } };
   $("remove-layer").onclick = () => { const l = layers(); if (l.length) { l.pop(); setLayers(l); } };
   $("csv-file").onchange = async (e) => {
     const f = e.target.files[0]; if (!f) return;

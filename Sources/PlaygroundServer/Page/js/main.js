@@ -1,7 +1,7 @@
 // The Backprop playground page. It only renders: the network trains in Swift on the server,
 // and every change is a message over the WebSocket (see Messages.swift). This module wires
 // the parts: the connection, the state, the views and the controls.
-import { state, addHistory } from "./state.js";
+import { state, vocabulary, addHistory } from "./state.js";
 import { readHash, writeHash } from "./url.js";
 import { setPalette } from "./colors.js";
 import { Connection } from "./socket.js";
@@ -137,17 +137,33 @@ function download(m) {
 // A link edited by hand (or followed) within the page: its settings, read as any link is.
 window.addEventListener("hashchange", () => { state.history = []; configure(readHash()); });
 
-setupNetwork({ set, send, hover: (h) => { state.hovered = h; renderOutput(); }, explain: (t) => explain(send, t) });
-setupChart();
-setupControls({ set, send, configure, notify, redraw, chooseSample: (k) => { chooseSample(send, k); renderOutput(); } });
-setEnabled(false);
-Promise.all([
-  fetch("palette.json").then(r => r.json()).then(setPalette).catch(() => {}),
-  fetch("presets.json").then(r => r.json()).then(p => {
-    state.presets = p;
-    for (const preset of p) $("preset").add(new Option(preset.title, preset.name));
-  }).catch(() => {}),
-]).finally(() => connection.open());
+// The menus come from the server's vocabulary; without it the page cannot offer a choice,
+// so it waits for it (and says so) before building its controls.
+async function start() {
+  for (;;) {
+    try {
+      Object.assign(vocabulary, await fetch("api/settings").then(r => { if (!r.ok) throw new Error(r.status); return r.json(); }));
+      break;
+    } catch {
+      showBanner("Waiting for the server (backprop serve) …", "vocabulary");
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  }
+  if (banner.sticky === "vocabulary") showBanner("");
+  setupNetwork({ set, send, hover: (h) => { state.hovered = h; renderOutput(); }, explain: (t) => explain(send, t) });
+  setupChart();
+  setupControls({ set, send, configure, notify, redraw, chooseSample: (k) => { chooseSample(send, k); renderOutput(); } });
+  setEnabled(false);
+  await Promise.all([
+    fetch("palette.json").then(r => r.json()).then(setPalette).catch(() => {}),
+    fetch("presets.json").then(r => r.json()).then(p => {
+      state.presets = p;
+      for (const preset of p) $("preset").add(new Option(preset.title, preset.name));
+    }).catch(() => {}),
+  ]);
+  connection.open();
+}
+start();
 
 // For the browser test: the connection (to send a malformed message as a broken page would).
 window.backprop = { connection, state };

@@ -2,13 +2,10 @@
 // width show each weight on a fixed scale, bias squares, dead/saturated marks.
 // The structure (elements) is built only when the layer sizes change; each snapshot then
 // updates maps, and a link's attributes only when its weight changed.
-import { state } from "./state.js";
+import { state, vocabulary } from "./state.js";
 import { diverging, rgb, decode, drawMap } from "./colors.js";
 import { openEditor } from "./editor.js";
 
-export const FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"];
-export const ACTIVATIONS = ["relu", "tanh", "sigmoid", "linear", "leaky_relu", "elu", "gelu", "softplus", "swish", "sine"];
-export const MAX_LAYERS = 8, MAX_NEURONS = 32;
 const HEADS = { tanh_mse: "tanh output, squared error", sigmoid_bce: "sigmoid output, cross-entropy",
   softmax_ce: "softmax output, cross-entropy", identity_mse: "linear output, squared error" };
 const $ = (id) => document.getElementById(id);
@@ -116,7 +113,7 @@ function build(s) {
   // Inputs: every feature (on or off) for 2-D data; the model's own inputs otherwise.
   const input = column("Features");
   const active = s.inputNames;
-  const names = state.data.train.length && (state.settings.dataset !== "csv" || active.every(a => FEATURES.includes(a))) ? FEATURES : active;
+  const names = state.data.train.length && (state.settings.dataset !== "csv" || active.every(a => vocabulary.features.includes(a))) ? vocabulary.features : active;
   names.forEach((name) => {
     const k = active.indexOf(name);
     const node = nodeElement(k >= 0 ? 0 : -1, k, name);
@@ -133,12 +130,12 @@ function build(s) {
     const col = column(`${s.sizes[l + 1]} neuron${s.sizes[l + 1] === 1 ? "" : "s"}`);
     const buttons = document.createElement("div"); buttons.className = "neuron-buttons";
     buttons.innerHTML = `<button class="add-neuron" data-layer="${l}" title="Add a neuron to layer ${l + 1}">+</button><button class="remove-neuron" data-layer="${l}" title="Remove a neuron from layer ${l + 1}">−</button>`;
-    buttons.children[0].onclick = () => { const ls = layers(); if (ls[l] < MAX_NEURONS) { ls[l]++; setLayers(ls); } };
+    buttons.children[0].onclick = () => { const ls = layers(); if (ls[l] < vocabulary.limits.width) { ls[l]++; setLayers(ls); } };
     buttons.children[1].onclick = () => { const ls = layers(); if (ls[l] > 1) { ls[l]--; setLayers(ls); } };
     col.appendChild(buttons);
     const sel = document.createElement("select"); sel.className = "layer-activation"; sel.dataset.layer = l;
     sel.setAttribute("aria-label", `activation of layer ${l + 1}`);
-    for (const a of ACTIVATIONS) sel.add(new Option(a, a));
+    for (const a of vocabulary.activations) sel.add(new Option(a, a));
     sel.value = s.activations[l];
     sel.onchange = () => { const acts = s.activations.slice(); acts[l] = sel.value; actions.set("activation", acts.every(a => a === acts[0]) ? acts[0] : acts.join(",")); };
     col.appendChild(sel);
@@ -194,7 +191,7 @@ function nodeElement(layer, neuron, label, withBias, isOutput) {
 
 function toggleFeature(name) {
   const on = (state.settings.features || "x1,x2").split(",");
-  const next = on.includes(name) ? on.filter(f => f !== name) : FEATURES.filter(f => on.includes(f) || f === name);
+  const next = on.includes(name) ? on.filter(f => f !== name) : vocabulary.features.filter(f => on.includes(f) || f === name);
   if (next.length) actions.set("features", next.join(","));
 }
 

@@ -3,6 +3,10 @@
 
 export const PAGE_DEFAULT_EPOCHS = "1000000";   // the page's "never stop" (LiveSession.defaults)
 
+/** The settings' vocabulary, from the server (`GET /api/settings`, LiveSession+Vocabulary.swift):
+ *  the lists the menus offer and the page's limits, filled in before anything is drawn. */
+export const vocabulary = { settings: [], datasets: [], features: [], activations: [], limits: { depth: 8, width: 32 } };
+
 export const state = {
   /** Settings in force, as the server last confirmed them; the URL mirrors them. */
   settings: {},

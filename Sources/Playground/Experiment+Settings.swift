@@ -187,42 +187,14 @@ extension Experiment {
         }
     }
 
-    /// The settings as `--key value` pairs that rebuild this experiment from the default.
+    /// The settings as `--key value` pairs that rebuild this experiment from the default: every
+    /// setting whose value (`value(of:)`, as `set` reads it back) differs from the default's,
+    /// in the order `set` applies them.
     public var commandLineArguments: [String] {
-        var args: [String] = []
         let d = Experiment()
-        func add(_ k: String, _ v: String) { args += ["--\(k)", v] }
-        if data.dataset == "csv" { add("data", data.file ?? "") } else if data.dataset != d.data.dataset { add("dataset", data.dataset) }
-        if data.points != d.data.points { add("points", "\(data.points)") }
-        if data.noise != d.data.noise { add("noise", "\(data.noise)") }
-        if data.trainRatio != d.data.trainRatio { add("ratio", "\(data.trainRatio)") }
-        if data.classes != d.data.classes { add("classes", "\(data.classes)") }
-        if data.seed != d.data.seed { add("data-seed", "\(data.seed)") }
-        if features != d.features { add("features", features.map(\.rawValue).joined(separator: ",")) }
-        if network.hidden != d.network.hidden { add("layers", network.hidden.isEmpty ? "none" : network.hidden.map(String.init).joined(separator: ",")) }
-        if network.activations != d.network.activations { add("activation", network.activations.map(\.rawValue).joined(separator: ",")) }
-        if network.head != d.network.head { add("head", network.head?.rawValue ?? "auto") }
-        if network.initializer.kind != d.network.initializer.kind { add("init", network.initializer.kind.rawValue) }
-        if network.initializer.scale != d.network.initializer.scale { add("init-scale", "\(network.initializer.scale)") }
-        if training.epochs != d.training.epochs { add("epochs", "\(training.epochs)") }
-        if training.batchSize != d.training.batchSize { add("batch-size", "\(training.batchSize)") }
-        if training.order == .stored { add("order", "stored") }
-        let lr = training.learningRate
-        if lr.initial != d.training.learningRate.initial { add("lr", "\(lr.initial)") }
-        switch lr.kind {
-        case .constant: break
-        case .piecewise: add("lr-schedule", "piecewise:" + lr.changes.map { "\($0.epoch)=\($0.rate)" }.joined(separator: ","))
-        case .exponential: add("lr-schedule", "exponential:\(lr.decay)")
-        case .cosine: add("lr-schedule", "cosine:\(lr.final)" + (lr.epochs == training.epochs ? "" : ":\(lr.epochs)"))
+        return Experiment.settingKeys.flatMap { key, _ -> [String] in
+            guard let v = value(of: key), v != d.value(of: key) else { return [] }
+            return ["--\(key)", v]
         }
-        if training.optimizer.kind != .sgd { add("optimizer", training.optimizer.kind.rawValue) }
-        if training.optimizer.momentum != 0.9 { add("momentum", "\(training.optimizer.momentum)") }
-        if training.regularization.kind != .none {
-            add("regularization", training.regularization.kind.rawValue)
-            add("reg-rate", "\(training.regularization.rate)")
-            if training.regularization.style != .gradient { add("reg-style", training.regularization.style.rawValue) }
-        }
-        if seed != d.seed { add("seed", "\(seed)") }
-        return args
     }
 }

@@ -9,7 +9,7 @@ extension Experiment {
     public func value(of key: String) -> String? {
         switch key {
         case "dataset": data.dataset
-        case "data": data.file
+        case "data": data.dataset == "csv" ? data.file : nil
         case "points": "\(data.points)"
         case "noise": "\(data.noise)"
         case "ratio": "\(data.trainRatio)"

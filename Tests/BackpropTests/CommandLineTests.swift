@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Backprop
+import Playground
 
 /// The `backprop` executable end to end: exit codes, messages, files written.
 @Suite(.serialized) struct CommandLineTests {
@@ -242,6 +243,17 @@ import Backprop
         let text = r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for shown in ["(4…1000000; default: 500)", "(default: moons)", "(0…1000000000; default: 10000)", "(default: tanh)", "(default: 3.0)"] {
             #expect(text.contains(shown), "\(shown) missing from help")
+        }
+    }
+
+    /// The options are declared one by one (ArgumentParser needs a property each): every
+    /// setting must have its option, and every option must be a setting.
+    @Test func everySettingIsAnOptionOfTrainAndSweep() async throws {
+        for command in ["train", "sweep"] {
+            let r = try await run(["help", command])
+            for (key, _) in Experiment.settingKeys {
+                #expect(r.stdout.contains("--\(key) "), "--\(key) missing from backprop help \(command)")
+            }
         }
     }
 

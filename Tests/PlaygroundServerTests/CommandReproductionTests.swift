@@ -25,14 +25,28 @@ import Playground
         return e
     }
 
-    @Test(arguments: [
+    /// Every setting the page may send, each away from the page's default at least once, and
+    /// every kind of schedule and optimiser.
+    static let cases: [[String: String]] = [
         ["dataset": "spiral", "layers": "6,6", "activation": "relu", "lr": "0.03"],
         ["dataset": "blobs", "classes": "4", "layers": "5", "activation": "gelu", "optimizer": "adam", "lr": "0.01", "head": "softmax"],
         ["dataset": "xor", "features": "x1,x2,x1*x2", "regularization": "l1", "reg-rate": "0.003", "lr-schedule": "piecewise:20=0.01"],
         // A cosine wave spans the page's stop epoch, not the 39 epochs the command trains.
         ["dataset": "circle", "lr": "0.3", "lr-schedule": "cosine:0.01", "epochs": "60"],
-        ["dataset": "gauss", "lr": "0.1", "optimizer": "momentum", "lr-schedule": "exponential:0.99"],
-    ])
+        ["dataset": "gauss", "lr": "0.1", "optimizer": "momentum", "momentum": "0.5", "lr-schedule": "exponential:0.99"],
+        ["dataset": "moons", "points": "300", "noise": "0.1", "ratio": "0.6", "data-seed": "7", "head": "sigmoid", "init": "glorot_uniform"],
+        ["init": "normal", "init-scale": "0.5", "batch-size": "7", "order": "shuffled", "seed": "5", "optimizer": "nesterov"],
+        ["regularization": "l2", "reg-rate": "0.01", "reg-style": "gradient", "layers": "3,3,3", "activation": "sigmoid,tanh,relu"],
+        ["dataset": "plane", "head": "identity", "features": "x1,x2,sin(x1),x1^2"],
+    ]
+
+    @Test func theCasesCoverEverySettingThePageSends() {
+        let pageSettings = Set(LiveSession.keyOrder).intersection(Experiment.settingKeys.map(\.key))
+        let covered = Set(Self.cases.flatMap(\.keys))
+        #expect(pageSettings.subtracting(covered).isEmpty, "not covered: \(pageSettings.subtracting(covered).sorted())")
+    }
+
+    @Test(arguments: cases)
     func theCommandReproducesThePagesWeights(settings: [String: String]) throws {
         let s = settings
         let live = LiveSession(limits: .standard)

@@ -193,7 +193,7 @@ struct SweepCommand: ParsableCommand {
         let file = dir.url.appendingPathComponent("sweep.sbatch")
         try writeAtomically(Data(script.text(for: dir).utf8), to: file)
         let already = try dir.finished().runs.count
-        say("wrote \(dir.trials.count) trials (\(already) finished) and \(file.path): \(dir.plan.tasks) array tasks of up to \(dir.plan.trialsPerTask) trials")
+        say("wrote \(dir.trials.count) trials (\(already) finished) and \(file.path): \(dir.plan.tasks) array tasks of \(dir.plan.trialsPerTask == 1 ? "1 trial each" : "up to \(dir.plan.trialsPerTask) trials")")
         guard submit else {
             say("submit it with: sbatch \(shellQuoted(file.path)); afterwards: backprop sweep --collect \(shellQuoted(path))")
             return

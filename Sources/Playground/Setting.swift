@@ -124,7 +124,8 @@ extension Experiment {
         },
         Setting("head", aliases: ["loss"], "output and loss: sigmoid (BCE), softmax (CE), tanh (playground's squared error), identity (regression); auto by task",
                 choices: ["sigmoid", "softmax", "tanh", "identity", "auto"],
-                read: { $0.network.head?.rawValue ?? "auto" }) { e, v throws(BackpropError) in
+                // The short names of the choices ("tanh" for tanh_mse), as people and the page type them.
+                read: { $0.network.head.map { String($0.rawValue.prefix { $0 != "_" }) } ?? "auto" }) { e, v throws(BackpropError) in
             if v == "auto" { e.network.head = nil; return }
             guard let h = OutputHead(name: v) else { throw .invalidSetting("unknown head \(quoted(v)); choose sigmoid, softmax, tanh, identity or auto") }
             e.network.head = h

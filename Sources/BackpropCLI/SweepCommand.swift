@@ -62,13 +62,10 @@ struct SweepCommand: ParsableCommand {
         guard task == nil else { throw BackpropError.invalidSetting("--task goes with --run DIR") }
         let sweep = try makeSweep()
         if let slurm { return try writeSlurm(sweep, to: slurm) }
-        let slurmOnly: [(String, Bool)] = [("--submit", submit), ("--trials-per-task", trialsPerTask != nil), ("--throttle", throttle != nil),
-                                           ("--partition", partition != nil), ("--account", account != nil),
-                                           ("--sbatch-option", !sbatchOptions.isEmpty), ("--backprop", executable != nil)]
-        if let given = slurmOnly.first(where: \.1) { throw BackpropError.invalidSetting("\(given.0) goes with --slurm DIR") }
+        if let given = slurmOptionsGiven.first { throw BackpropError.invalidSetting("\(given) goes with --slurm DIR") }
         let threads = try threadCount()
         if let out { return try runInDirectory(sweep, out, threads: threads) }
-        let total = try sweep.experiments().count * sweep.seeds
+        let total = sweep.settings.count * sweep.seeds
         note("sweep: \(total) runs on \(min(threads, total)) threads")
         let started = Date()
         let result = try sweep.run(threads: threads) { done, total in progress(done, total) }
@@ -95,17 +92,22 @@ struct SweepCommand: ParsableCommand {
         return sweep
     }
 
+    /// The options that only `--slurm` uses, as given.
+    var slurmOptionsGiven: [String] {
+        [("--submit", submit), ("--trials-per-task", trialsPerTask != nil), ("--throttle", throttle != nil),
+         ("--partition", partition != nil), ("--account", account != nil),
+         ("--sbatch-option", !sbatchOptions.isEmpty), ("--backprop", executable != nil)].filter(\.1).map(\.0)
+    }
+
     /// --collect and --run read the sweep from its directory; a setting given beside them would be ignored, so it is refused.
     func refuseSettings(_ mode: String) throws {
         var given = options.pairs.filter { $0.1 != nil }.map { "--\($0.0)" }
         if options.config != nil { given.append("--config") }
         let own: [(String, Bool)] = [("--vary", !vary.isEmpty), ("--seeds", seeds != nil), ("--first-seed", firstSeed != nil),
                                      ("--criterion", criterion != nil), ("--check-every", checkEvery != nil), ("--out", out != nil),
-                                     ("--slurm", slurm != nil), ("--submit", submit), ("--trials-per-task", trialsPerTask != nil),
-                                     ("--throttle", throttle != nil), ("--partition", partition != nil), ("--account", account != nil),
-                                     ("--sbatch-option", !sbatchOptions.isEmpty), ("--backprop", executable != nil),
+                                     ("--slurm", slurm != nil),
                                      ("--collect", mode != "--collect" && collect != nil), ("--run", mode != "--run" && runDirectory != nil)]
-        given += own.filter(\.1).map(\.0)
+        given += own.filter(\.1).map(\.0) + slurmOptionsGiven
         if mode == "--collect" && task != nil { given.append("--task") }
         if mode == "--collect" && threads != nil { given.append("--threads") }
         if let first = given.first {

@@ -85,21 +85,6 @@ func summary(train: Metrics, test: Metrics, testCount: Int) -> String {
     return parts.joined(separator: ", ")
 }
 
-/// Fails early, before a sweep, when its output directory cannot be created or written.
-func checkWritable(_ path: String) throws {
-    guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw BackpropError.invalidSetting("--out needs a directory name (it is empty)") }
-    let url = URL(fileURLWithPath: path)
-    var isDir: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-        guard isDir.boolValue else { throw BackpropError.invalidSetting("--out \(quoted(path)) is a file, not a directory") }
-        guard FileManager.default.isWritableFile(atPath: path) else { throw BackpropError.invalidSetting("--out \(quoted(path)) is not writable") }
-    } else {
-        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-            throw BackpropError.invalidSetting("cannot create --out \(quoted(path)): \(error.localizedDescription)")
-        }
-    }
-}
-
 /// Turns Ctrl-C (SIGINT) and SIGTERM — what `kill`, `timeout` and Slurm send — into one call
 /// of `handler`, instead of killing the process: training stops after its current step and
 /// the run still writes what it trained.

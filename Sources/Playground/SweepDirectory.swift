@@ -78,7 +78,7 @@ public struct SweepDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: planURL.path) else {
             throw .invalidSetting("\(quoted(path)) is not a sweep directory (it has no plan.json); make one with backprop sweep … --out DIR or --slurm DIR")
         }
-        let plan = try SweepDirectory.plan(from: try Limits.standard.readFile(planURL.path, what: "the sweep's plan"), file: planURL.path)
+        let plan = try SweepDirectory.readPlan(planURL)
         let trials: [Sweep.Trial]
         do { trials = try plan.sweep.trials(limits: limits) } catch { throw .invalidSetting("\(planURL.path): \(error.message)") }
         guard trials.count == plan.trials, plan.trialsPerTask >= 1, plan.trialsPerTask <= max(1, trials.count) else {

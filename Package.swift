@@ -32,7 +32,11 @@ let package = Package(
     ],
     targets: [
         // The engine. Foundation only: no package dependency may reach this module.
-        .target(name: "Backprop"),
+        .target(name: "Backprop", dependencies: ["CKernels"]),
+        // The engine's hot loops compiled for AVX2+FMA and AVX-512 in one build, chosen at
+        // start-up (Sources/Backprop/KernelPath.swift); no flags, so the package stays usable
+        // as a dependency.
+        .target(name: "CKernels"),
         // Generators (scikit-learn's and the playground's), CSV, splits, feature crosses.
         .target(name: "Datasets", dependencies: ["Backprop"]),
         // PNG and SVG of heat maps, points, curves and network diagrams; knows no networks.

@@ -72,8 +72,8 @@ final class Evaluator<T: Scalar> {
     static var chunk: Int { 512 }
     let workspace: Workspace<T>
 
-    init(architecture: Architecture) {
-        workspace = Workspace(architecture: architecture, capacity: Evaluator.chunk)
+    init(architecture: Architecture, kernels: KernelPath = .selected) {
+        workspace = Workspace(architecture: architecture, capacity: Evaluator.chunk, kernels: kernels)
     }
 
     /// Runs the network over `x` in chunks: each chunk is gathered, sent forward

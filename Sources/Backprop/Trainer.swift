@@ -57,11 +57,15 @@ public final class Trainer<T: Scalar> {
     private var penaltyScratch: [T]
     /// Whether the workspace holds the whole training set in stored order.
     private var fullBatchLoaded = false
-    private lazy var evaluator = Evaluator<T>(architecture: current.architecture)
+    private lazy var evaluator = Evaluator<T>(architecture: current.architecture, kernels: kernels)
+    /// The instructions this trainer's loops run with (`KernelPath.selected` unless given).
+    public let kernels: KernelPath
 
     /// `epoch` is where counting starts: a trainer that takes over a network
-    /// trained elsewhere continues its schedule from there.
-    public init(network: Network<T>, data: Dataset<T>, settings: TrainingSettings, epoch: Int = 0) throws(BackpropError) {
+    /// trained elsewhere continues its schedule from there. `kernels` chooses the instruction
+    /// set (a path this CPU cannot run falls back to the baseline).
+    public init(network: Network<T>, data: Dataset<T>, settings: TrainingSettings, epoch: Int = 0,
+                kernels: KernelPath = .selected) throws(BackpropError) {
         guard data.count > 0 else { throw .invalidData("the training set is empty") }
         try data.validate(for: network.architecture)
         try settings.validate(trainingCount: data.count)
@@ -70,7 +74,8 @@ public final class Trainer<T: Scalar> {
         self.settings = settings
         batchSize = settings.batchSize == 0 ? data.count : min(settings.batchSize, data.count)
         try Limits.standard.checkBuffers(network.architecture, samples: batchSize)
-        workspace = Workspace(architecture: network.architecture, capacity: batchSize)
+        workspace = Workspace(architecture: network.architecture, capacity: batchSize, kernels: kernels)
+        self.kernels = workspace.kernels.path
         random = RandomSource(seed: settings.seed)
         order = Array(0..<data.count)
         optimizerState = Array(repeating: 0, count: settings.optimizer.stateSlots * network.layout.count)

@@ -37,8 +37,11 @@ final class Workspace<T: Scalar> {
     let headScratch: UnsafeMutablePointer<T>
     /// Gradient of the mean loss, laid out like the parameters.
     let gradient: UnsafeMutablePointer<T>
+    /// The loops every pass runs, for the kernel path this workspace was made with.
+    let kernels: DispatchedKernels<T>
 
-    init(architecture: Architecture, capacity: Int) {
+    init(architecture: Architecture, capacity: Int, kernels path: KernelPath = .selected) {
+        kernels = DispatchedKernels(path)
         let layout = ParameterLayout(sizes: architecture.sizes)
         self.layout = layout
         head = architecture.head
@@ -146,11 +149,11 @@ final class Workspace<T: Scalar> {
         var input = UnsafePointer(x)
         for l in 0..<layout.layerCount {
             let inW = layout.fanIn(l), outW = layout.fanOut(l)
-            Kernels.panel(rows: outW, depth: inW, cols: columns,
+            kernels.panel(rows: outW, depth: inW, cols: columns,
                           a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
                           b: input, ldb: ld, bias: p + layout.biasOffsets[l], c: z[l], ldc: ld)
             if l < layout.layerCount - 1 {
-                Kernels.activate(activations[l], z[l], a[l], rows: outW, cols: columns, ld: ld)
+                kernels.activate(activations[l], z[l], a[l], rows: outW, cols: columns, ld: ld)
             }
             input = UnsafePointer(a[l])
         }
@@ -188,7 +191,7 @@ final class Workspace<T: Scalar> {
             onDelta?(l, UnsafePointer(delta))
             let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
             let gw = gradient + layout.weightOffsets[l]
-            Kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])
+            kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])
             if Self.wantsRows(inputs: inW) {
                 var rows = UnsafePointer(transposed)
                 if l == 0, let inputRows {
@@ -196,19 +199,19 @@ final class Workspace<T: Scalar> {
                 } else {
                     Kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
                 }
-                Kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
+                kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
                               b: rows, ldb: inW, bias: nil, c: gw, ldc: inW)
             } else {
-                Kernels.weightGradientBySamples(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW, gw: gw)
+                kernels.weightGradientBySamples(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW, gw: gw)
             }
             if l > 0 && outW == 1 {
-                Kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld,
+                kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld,
                                            outer: (p + layout.weightOffsets[l], UnsafePointer(delta)))
                 swap(&delta, &spare)
             } else if l > 0 {
-                Kernels.panel(rows: inW, depth: outW, cols: columns, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,
+                kernels.panel(rows: inW, depth: outW, cols: columns, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,
                               b: delta, ldb: ld, bias: nil, c: spare, ldc: ld)
-                Kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)
+                kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)
                 swap(&delta, &spare)
             }
         }

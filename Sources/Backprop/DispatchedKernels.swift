@@ -1,0 +1,105 @@
+import CKernels
+
+/// The kernels a workspace calls: the C set of its `KernelPath` for Float or Double, or the
+/// Swift reference (`Kernels`) for the baseline and for the activations only Swift has.
+///
+/// Resolved once per workspace, so a training step pays one indirect call per kernel and no
+/// look-up; within a specialised `Workspace<Float>` the Double branch folds away.
+struct DispatchedKernels<T: Scalar> {
+    let path: KernelPath
+    private let f32: bp_kernels_f32?
+    private let f64: bp_kernels_f64?
+
+    init(_ path: KernelPath) {
+        let usable = path.isSupported ? path : .baseline
+        self.path = usable
+        f32 = T.self == Float.self ? bp_kernels_f32_for(usable.code)?.pointee : nil
+        f64 = T.self == Double.self ? bp_kernels_f64_for(usable.code)?.pointee : nil
+    }
+
+    /// The C code of the activations the C kernels handle.
+    private static func code(_ activation: Activation) -> Int32? {
+        switch activation {
+        case .relu: Int32(BP_RELU)
+        case .tanh: Int32(BP_TANH)
+        case .sigmoid: Int32(BP_SIGMOID)
+        case .linear: Int32(BP_LINEAR)
+        default: nil
+        }
+    }
+
+    @inline(__always) private func cast<U>(_ p: UnsafePointer<T>) -> UnsafePointer<U> {
+        UnsafeRawPointer(p).assumingMemoryBound(to: U.self)
+    }
+    @inline(__always) private func cast<U>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<U> {
+        UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
+    }
+    @inline(__always) private func cast<U>(_ p: UnsafePointer<T>?) -> UnsafePointer<U>? {
+        p.map { UnsafeRawPointer($0).assumingMemoryBound(to: U.self) }
+    }
+
+    /// `Kernels.panel`.
+    @inline(__always)
+    func panel(rows: Int, depth: Int, cols: Int, a: UnsafePointer<T>, rowStride: Int, depthStride: Int,
+               b: UnsafePointer<T>, ldb: Int, bias: UnsafePointer<T>?, c: UnsafeMutablePointer<T>, ldc: Int) {
+        if let k = f32?.panel {
+            k(rows, depth, cols, cast(a), rowStride, depthStride, cast(b), ldb, cast(bias), cast(c), ldc)
+        } else if let k = f64?.panel {
+            k(rows, depth, cols, cast(a), rowStride, depthStride, cast(b), ldb, cast(bias), cast(c), ldc)
+        } else {
+            Kernels.panel(rows: rows, depth: depth, cols: cols, a: a, rowStride: rowStride, depthStride: depthStride,
+                          b: b, ldb: ldb, bias: bias, c: c, ldc: ldc)
+        }
+    }
+
+    /// `Kernels.weightGradientBySamples`.
+    @inline(__always)
+    func weightGradientBySamples(delta: UnsafePointer<T>, x: UnsafePointer<T>, ld: Int, cols: Int,
+                                 inW: Int, outW: Int, gw: UnsafeMutablePointer<T>) {
+        if let k = f32?.weight_gradient {
+            k(cast(delta), cast(x), ld, cols, inW, outW, cast(gw))
+        } else if let k = f64?.weight_gradient {
+            k(cast(delta), cast(x), ld, cols, inW, outW, cast(gw))
+        } else {
+            Kernels.weightGradientBySamples(delta: delta, x: x, ld: ld, cols: cols, inW: inW, outW: outW, gw: gw)
+        }
+    }
+
+    /// `Kernels.biasGradient`.
+    @inline(__always)
+    func biasGradient(delta: UnsafePointer<T>, ld: Int, cols: Int, outW: Int, gb: UnsafeMutablePointer<T>) {
+        if let k = f32?.bias_gradient {
+            k(cast(delta), ld, cols, outW, cast(gb))
+        } else if let k = f64?.bias_gradient {
+            k(cast(delta), ld, cols, outW, cast(gb))
+        } else {
+            Kernels.biasGradient(delta: delta, ld: ld, cols: cols, outW: outW, gb: gb)
+        }
+    }
+
+    /// `Kernels.activate`.
+    @inline(__always)
+    func activate(_ activation: Activation, _ z: UnsafePointer<T>, _ a: UnsafeMutablePointer<T>, rows: Int, cols: Int, ld: Int) {
+        if let kind = Self.code(activation), let k = f32?.activate {
+            k(kind, cast(z), cast(a), rows, cols, ld)
+        } else if let kind = Self.code(activation), let k = f64?.activate {
+            k(kind, cast(z), cast(a), rows, cols, ld)
+        } else {
+            Kernels.activate(activation, z, a, rows: rows, cols: cols, ld: ld)
+        }
+    }
+
+    /// `Kernels.multiplyDerivative`.
+    @inline(__always)
+    func multiplyDerivative(_ activation: Activation, _ z: UnsafePointer<T>, _ a: UnsafePointer<T>,
+                            _ g: UnsafeMutablePointer<T>, rows: Int, cols: Int, ld: Int,
+                            outer: (weights: UnsafePointer<T>, delta: UnsafePointer<T>)? = nil) {
+        if let kind = Self.code(activation), let k = f32?.multiply_derivative {
+            k(kind, cast(z), cast(a), cast(g), rows, cols, ld, cast(outer?.weights), cast(outer?.delta))
+        } else if let kind = Self.code(activation), let k = f64?.multiply_derivative {
+            k(kind, cast(z), cast(a), cast(g), rows, cols, ld, cast(outer?.weights), cast(outer?.delta))
+        } else {
+            Kernels.multiplyDerivative(activation, z, a, g, rows: rows, cols: cols, ld: ld, outer: outer)
+        }
+    }
+}

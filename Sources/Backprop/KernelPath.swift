@@ -1,0 +1,74 @@
+import CKernels
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Which instructions the engine's hot loops run with, chosen once at start-up.
+///
+/// Why a choice at run time: a package cannot build its users' binaries for their CPU
+/// (`-target-cpu` needs `unsafeFlags`, which make a package unusable as a dependency), so a
+/// default `swift build -c release` targets the x86-64 baseline, SSE2, and ran 2.5–6× slower
+/// than the same loops built for this machine's CPU (measured 2026-12-01, `backprop-bench`,
+/// AMD EPYC). The loops that take the time — the matrix products of a dense layer, the narrow
+/// weight gradient, the bias gradient, ReLU/tanh/sigmoid and their derivatives — are therefore
+/// also compiled in C (target `CKernels`) for AVX2 with FMA and for AVX-512, each function
+/// carrying its own `target` attribute, and the engine calls the best set the CPU has.
+/// The Swift loops in `Kernels` stay the readable reference and are the `baseline` path.
+///
+/// `BACKPROP_KERNELS=baseline|avx2|avx512` forces a path (tests, benchmarks, a bug report).
+/// A path this CPU cannot run is never taken: the best one it can is used instead and
+/// `KernelPath.notice` says so.
+public enum KernelPath: String, CaseIterable, Sendable, Comparable {
+    /// The Swift loops as the default build compiles them (SSE2 on x86-64, NEON on arm64).
+    case baseline
+    /// AVX2 and fused multiply-add (x86-64 since Haswell and Zen 1).
+    case avx2
+    /// AVX-512 F/VL/DQ/BW with FMA (Skylake-SP and later Xeons, Zen 4).
+    case avx512
+
+    var code: Int32 {
+        switch self {
+        case .baseline: Int32(BP_ISA_BASELINE)
+        case .avx2: Int32(BP_ISA_AVX2)
+        case .avx512: Int32(BP_ISA_AVX512)
+        }
+    }
+
+    public static func < (a: KernelPath, b: KernelPath) -> Bool { a.code < b.code }
+
+    /// Whether this CPU, and this build, can run the path (only x86-64 builds have the C kernels).
+    public var isSupported: Bool {
+        self == .baseline || (bp_isa_supported(code) != 0 && bp_kernels_f32_for(code) != nil)
+    }
+
+    /// The paths this machine can run, baseline first.
+    public static let supported: [KernelPath] = allCases.filter(\.isSupported)
+
+    /// The path the engine uses unless a trainer is given another: `BACKPROP_KERNELS` when it
+    /// names a path this CPU runs, otherwise the best it has.
+    public static let selected: KernelPath = choose(requested: environmentRequest).path
+
+    /// Why `selected` is not what `BACKPROP_KERNELS` asked for, if it is not (one line).
+    public static let notice: String? = choose(requested: environmentRequest).notice
+
+    private static var environmentRequest: String? {
+        guard let value = getenv("BACKPROP_KERNELS") else { return nil }
+        return String(cString: value)
+    }
+
+    /// The path for a request (the value of `BACKPROP_KERNELS`, nil or empty for "the best").
+    static func choose(requested: String?) -> (path: KernelPath, notice: String?) {
+        let best = supported.max() ?? .baseline
+        guard let requested, !requested.isEmpty else { return (best, nil) }
+        guard let path = KernelPath(rawValue: requested.lowercased()) else {
+            let names = allCases.map(\.rawValue).joined(separator: ", ")
+            return (best, "BACKPROP_KERNELS=\(requested) is not one of \(names); using \(best.rawValue)")
+        }
+        guard path.isSupported else {
+            return (best, "BACKPROP_KERNELS=\(requested): this CPU cannot run it; using \(best.rawValue)")
+        }
+        return (path, nil)
+    }
+}

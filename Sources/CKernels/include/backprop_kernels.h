@@ -1,0 +1,40 @@
+#pragma once
+// The hot loops of Backprop's engine compiled for more than one instruction set, and the choice
+// among them made once at start-up (dispatch.c). The Swift engine (Sources/Backprop/Kernels.swift)
+// stays the readable reference and the baseline path; these are the same loops with FMA and wider
+// registers, which a default build cannot use without -target-cpu (and a package cannot set that
+// for its users: unsafeFlags would make it unusable as a dependency).
+
+/// Activation codes the C kernels handle (the rest stay in Swift).
+enum { BP_RELU = 0, BP_TANH = 1, BP_SIGMOID = 2, BP_LINEAR = 3 };
+
+/// Instruction sets, in the order of preference.
+enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
+
+typedef struct {
+    void (*panel)(long rows, long depth, long cols, const float *a, long rowStride, long depthStride,
+                  const float *b, long ldb, const float *bias, float *c, long ldc);
+    void (*weight_gradient)(const float *delta, const float *x, long ld, long cols, long inW, long outW, float *gw);
+    void (*bias_gradient)(const float *delta, long ld, long cols, long outW, float *gb);
+    void (*activate)(int kind, const float *z, float *a, long rows, long cols, long ld);
+    void (*multiply_derivative)(int kind, const float *z, const float *a, float *g, long rows, long cols, long ld,
+                                const float *weights, const float *delta);
+} bp_kernels_f32;
+
+typedef struct {
+    void (*panel)(long rows, long depth, long cols, const double *a, long rowStride, long depthStride,
+                  const double *b, long ldb, const double *bias, double *c, long ldc);
+    void (*weight_gradient)(const double *delta, const double *x, long ld, long cols, long inW, long outW, double *gw);
+    void (*bias_gradient)(const double *delta, long ld, long cols, long outW, double *gb);
+    void (*activate)(int kind, const double *z, double *a, long rows, long cols, long ld);
+    void (*multiply_derivative)(int kind, const double *z, const double *a, double *g, long rows, long cols, long ld,
+                                const double *weights, const double *delta);
+} bp_kernels_f64;
+
+/// Whether this CPU (and its operating system, which must save the wider registers) runs `isa`.
+int bp_isa_supported(int isa);
+
+/// The kernels for `isa`, or null for the baseline (the Swift loops) or an instruction set this
+/// build has no kernels for (anything but x86-64). Check `bp_isa_supported` first.
+const bp_kernels_f32 *bp_kernels_f32_for(int isa);
+const bp_kernels_f64 *bp_kernels_f64_for(int isa);

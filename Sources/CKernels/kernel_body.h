@@ -1,0 +1,297 @@
+// The hot loops of a dense layer, written once and compiled once per instruction set.
+//
+// This file is a template: a kernels_<isa>.c file defines T (float or double), SUF (a name
+// suffix such as f32_avx2) and PANEL_WIDE, wraps the #include in a
+// `#pragma clang attribute push(__attribute__((target(...))))` region, and includes it once per
+// element type. Every function here then carries that target, so one source gives an AVX2+FMA
+// and an AVX-512 build of the same loops, and `dispatch.c` picks one at start-up.
+//
+// The loops mirror the Swift reference (Sources/Backprop/Kernels.swift and VectorMath.swift)
+// statement for statement: the same tiles, the same order of sums, the same polynomials, with
+// every multiply-add fused (the Swift code's `madd` and `mulAdd` under its FMA trait). Read the
+// Swift file for why each loop is shaped as it is; this one says only what differs.
+
+#define CAT_(a, b) a##_##b
+#define CAT(a, b) CAT_(a, b)
+#define FN(name) CAT(name, SUF)
+
+typedef T CAT(V, SUF) __attribute__((vector_size(8 * sizeof(T))));
+typedef T CAT(V4, SUF) __attribute__((vector_size(4 * sizeof(T))));
+typedef T CAT(V2, SUF) __attribute__((vector_size(2 * sizeof(T))));
+#define V CAT(V, SUF)
+#define V4 CAT(V4, SUF)
+#define V2 CAT(V2, SUF)
+
+static inline __attribute__((always_inline)) V FN(load)(const T *p) { V v; __builtin_memcpy(&v, p, sizeof v); return v; }
+static inline __attribute__((always_inline)) void FN(store)(V v, T *p) { __builtin_memcpy(p, &v, sizeof v); }
+static inline __attribute__((always_inline)) V FN(splat)(T s) { return (V){} + s; }
+static inline __attribute__((always_inline)) void FN(madd)(V *s, V a, V b) { *s = __builtin_elementwise_fma(a, b, *s); }
+
+#define LOAD FN(load)
+#define STORE FN(store)
+#define SPLAT FN(splat)
+#define MADD FN(madd)
+
+/// Lane sums of four vectors by halving, as `Kernels.sum4`.
+static inline __attribute__((always_inline)) V4 FN(sum4)(V a, V b, V c, V d) {
+    V4 a4 = __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
+    V4 b4 = __builtin_shufflevector(b, b, 0, 1, 2, 3) + __builtin_shufflevector(b, b, 4, 5, 6, 7);
+    V4 c4 = __builtin_shufflevector(c, c, 0, 1, 2, 3) + __builtin_shufflevector(c, c, 4, 5, 6, 7);
+    V4 d4 = __builtin_shufflevector(d, d, 0, 1, 2, 3) + __builtin_shufflevector(d, d, 4, 5, 6, 7);
+    V ab = __builtin_shufflevector(a4, b4, 0, 1, 2, 3, 4, 5, 6, 7);
+    V cd = __builtin_shufflevector(c4, d4, 0, 1, 2, 3, 4, 5, 6, 7);
+    V4 ab2 = __builtin_shufflevector(ab, ab, 0, 2, 4, 6) + __builtin_shufflevector(ab, ab, 1, 3, 5, 7);
+    V4 cd2 = __builtin_shufflevector(cd, cd, 0, 2, 4, 6) + __builtin_shufflevector(cd, cd, 1, 3, 5, 7);
+    V abcd = __builtin_shufflevector(ab2, cd2, 0, 1, 2, 3, 4, 5, 6, 7);
+    return __builtin_shufflevector(abcd, abcd, 0, 2, 4, 6) + __builtin_shufflevector(abcd, abcd, 1, 3, 5, 7);
+}
+
+/// The lane sum of one vector by halving, as `Kernels.sum1`.
+static inline __attribute__((always_inline)) T FN(sum1)(V v) {
+    V4 h = __builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7);
+    V2 q = __builtin_shufflevector(h, h, 0, 1) + __builtin_shufflevector(h, h, 2, 3);
+    return q[0] + q[1];
+}
+
+static inline __attribute__((always_inline)) T FN(dot)(const T *a, const T *b, long count) {
+    V a0 = {}, a1 = {}, a2 = {}, a3 = {};
+    long i = 0;
+    for (; i + 32 <= count; i += 32) {
+        MADD(&a0, LOAD(a + i), LOAD(b + i)); MADD(&a1, LOAD(a + i + 8), LOAD(b + i + 8));
+        MADD(&a2, LOAD(a + i + 16), LOAD(b + i + 16)); MADD(&a3, LOAD(a + i + 24), LOAD(b + i + 24));
+    }
+    for (; i < count; i += 8) MADD(&a0, LOAD(a + i), LOAD(b + i));
+    return FN(sum1)((a0 + a1) + (a2 + a3));
+}
+
+static inline __attribute__((always_inline)) T FN(sum)(const T *p, long count) {
+    V a0 = {}, a1 = {}, a2 = {}, a3 = {};
+    long i = 0;
+    for (; i + 32 <= count; i += 32) { a0 += LOAD(p + i); a1 += LOAD(p + i + 8); a2 += LOAD(p + i + 16); a3 += LOAD(p + i + 24); }
+    for (; i + 8 <= count; i += 8) a0 += LOAD(p + i);
+    T total = FN(sum1)((a0 + a1) + (a2 + a3));
+    for (; i < count; i++) total += p[i];
+    return total;
+}
+
+/// `Kernels.panel`: C[r, 0..<cols] = Σ_k A(r, k) · B[k, 0..<cols] (+ bias[r]), cols a multiple of 8.
+void FN(bp_panel)(long rows, long depth, long cols, const T *a, long rowStride, long depthStride,
+                  const T *b, long ldb, const T *bias, T *c, long ldc) {
+    long r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        const T *a0 = a + r * rowStride, *a1 = a0 + rowStride, *a2 = a1 + rowStride, *a3 = a2 + rowStride;
+        V b0 = SPLAT(bias ? bias[r] : 0), b1 = SPLAT(bias ? bias[r + 1] : 0);
+        V b2 = SPLAT(bias ? bias[r + 2] : 0), b3 = SPLAT(bias ? bias[r + 3] : 0);
+        T *c0 = c + r * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+        long j = 0;
+        for (; PANEL_WIDE && j + 16 <= cols; j += 16) {
+            V s00 = {}, s01 = {}, s10 = {}, s11 = {}, s20 = {}, s21 = {}, s30 = {}, s31 = {};
+            const T *bk = b + j;
+            long ak = 0;
+            for (long k = 0; k < depth; k++, bk += ldb, ak += depthStride) {
+                V lo = LOAD(bk), hi = LOAD(bk + 8);
+                V w0 = SPLAT(a0[ak]), w1 = SPLAT(a1[ak]), w2 = SPLAT(a2[ak]), w3 = SPLAT(a3[ak]);
+                MADD(&s00, w0, lo); MADD(&s01, w0, hi); MADD(&s10, w1, lo); MADD(&s11, w1, hi);
+                MADD(&s20, w2, lo); MADD(&s21, w2, hi); MADD(&s30, w3, lo); MADD(&s31, w3, hi);
+            }
+            STORE(s00 + b0, c0 + j); STORE(s01 + b0, c0 + j + 8);
+            STORE(s10 + b1, c1 + j); STORE(s11 + b1, c1 + j + 8);
+            STORE(s20 + b2, c2 + j); STORE(s21 + b2, c2 + j + 8);
+            STORE(s30 + b3, c3 + j); STORE(s31 + b3, c3 + j + 8);
+        }
+        for (; j < cols; j += 8) {
+            V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+            const T *bk = b + j;
+            long ak = 0;
+            for (long k = 0; k < depth; k++, bk += ldb, ak += depthStride) {
+                V v = LOAD(bk);
+                MADD(&s0, SPLAT(a0[ak]), v); MADD(&s1, SPLAT(a1[ak]), v);
+                MADD(&s2, SPLAT(a2[ak]), v); MADD(&s3, SPLAT(a3[ak]), v);
+            }
+            STORE(s0 + b0, c0 + j); STORE(s1 + b1, c1 + j); STORE(s2 + b2, c2 + j); STORE(s3 + b3, c3 + j);
+        }
+    }
+    for (; r + 2 <= rows; r += 2) {
+        const T *a0 = a + r * rowStride, *a1 = a0 + rowStride;
+        V b0 = SPLAT(bias ? bias[r] : 0), b1 = SPLAT(bias ? bias[r + 1] : 0);
+        T *c0 = c + r * ldc, *c1 = c0 + ldc;
+        long j = 0;
+        for (; PANEL_WIDE && j + 32 <= cols; j += 32) {
+            V s00 = {}, s01 = {}, s02 = {}, s03 = {}, s10 = {}, s11 = {}, s12 = {}, s13 = {};
+            const T *bk = b + j;
+            long ak = 0;
+            for (long k = 0; k < depth; k++, bk += ldb, ak += depthStride) {
+                V v0 = LOAD(bk), v1 = LOAD(bk + 8), v2 = LOAD(bk + 16), v3 = LOAD(bk + 24);
+                V w0 = SPLAT(a0[ak]), w1 = SPLAT(a1[ak]);
+                MADD(&s00, w0, v0); MADD(&s01, w0, v1); MADD(&s02, w0, v2); MADD(&s03, w0, v3);
+                MADD(&s10, w1, v0); MADD(&s11, w1, v1); MADD(&s12, w1, v2); MADD(&s13, w1, v3);
+            }
+            STORE(s00 + b0, c0 + j); STORE(s01 + b0, c0 + j + 8); STORE(s02 + b0, c0 + j + 16); STORE(s03 + b0, c0 + j + 24);
+            STORE(s10 + b1, c1 + j); STORE(s11 + b1, c1 + j + 8); STORE(s12 + b1, c1 + j + 16); STORE(s13 + b1, c1 + j + 24);
+        }
+        for (; j + 16 <= cols; j += 16) {
+            V s00 = {}, s01 = {}, s10 = {}, s11 = {};
+            const T *bk = b + j;
+            long ak = 0;
+            for (long k = 0; k < depth; k++, bk += ldb, ak += depthStride) {
+                V v0 = LOAD(bk), v1 = LOAD(bk + 8);
+                V w0 = SPLAT(a0[ak]), w1 = SPLAT(a1[ak]);
+                MADD(&s00, w0, v0); MADD(&s01, w0, v1); MADD(&s10, w1, v0); MADD(&s11, w1, v1);
+            }
+            STORE(s00 + b0, c0 + j); STORE(s01 + b0, c0 + j + 8);
+            STORE(s10 + b1, c1 + j); STORE(s11 + b1, c1 + j + 8);
+        }
+        if (j < cols) {
+            V s0 = {}, s1 = {};
+            const T *bk = b + j;
+            long ak = 0;
+            for (long k = 0; k < depth; k++, bk += ldb, ak += depthStride) {
+                V v = LOAD(bk);
+                MADD(&s0, SPLAT(a0[ak]), v); MADD(&s1, SPLAT(a1[ak]), v);
+            }
+            STORE(s0 + b0, c0 + j); STORE(s1 + b1, c1 + j);
+        }
+    }
+    if (r < rows) {
+        const T *ar = a + r * rowStride;
+        T *cr = c + r * ldc;
+        V br = SPLAT(bias ? bias[r] : 0);
+        long j = 0;
+        for (; j + 32 <= cols; j += 32) {
+            V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+            const T *bk = b + j;
+            long ak = 0;
+            for (long k = 0; k < depth; k++, bk += ldb, ak += depthStride) {
+                V w = SPLAT(ar[ak]);
+                MADD(&s0, w, LOAD(bk)); MADD(&s1, w, LOAD(bk + 8)); MADD(&s2, w, LOAD(bk + 16)); MADD(&s3, w, LOAD(bk + 24));
+            }
+            STORE(s0 + br, cr + j); STORE(s1 + br, cr + j + 8); STORE(s2 + br, cr + j + 16); STORE(s3 + br, cr + j + 24);
+        }
+        for (; j < cols; j += 8) {
+            V s = {};
+            const T *bk = b + j;
+            long ak = 0;
+            for (long k = 0; k < depth; k++, bk += ldb, ak += depthStride) MADD(&s, SPLAT(ar[ak]), LOAD(bk));
+            STORE(s + br, cr + j);
+        }
+    }
+}
+
+/// `Kernels.weightGradientBySamples`: gW[o, i] = Σ_s δ[o, s] · x[i, s] for narrow inputs.
+void FN(bp_weight_gradient)(const T *delta, const T *x, long ld, long cols, long inW, long outW, T *gw) {
+    long o = 0;
+    for (; o + 4 <= outW; o += 4) {
+        const T *d0 = delta + o * ld, *d1 = d0 + ld, *d2 = d1 + ld, *d3 = d2 + ld;
+        T *g0 = gw + o * inW, *g1 = g0 + inW, *g2 = g1 + inW, *g3 = g2 + inW;
+        long i = 0;
+        for (; i + 2 <= inW; i += 2) {
+            const T *x0 = x + i * ld, *x1 = x0 + ld;
+            V s00 = {}, s01 = {}, s10 = {}, s11 = {}, s20 = {}, s21 = {}, s30 = {}, s31 = {};
+            for (long s = 0; s < cols; s += 8) {
+                V u = LOAD(x0 + s), v = LOAD(x1 + s);
+                V e0 = LOAD(d0 + s), e1 = LOAD(d1 + s), e2 = LOAD(d2 + s), e3 = LOAD(d3 + s);
+                MADD(&s00, e0, u); MADD(&s01, e0, v); MADD(&s10, e1, u); MADD(&s11, e1, v);
+                MADD(&s20, e2, u); MADD(&s21, e2, v); MADD(&s30, e3, u); MADD(&s31, e3, v);
+            }
+            V4 top = FN(sum4)(s00, s01, s10, s11), bottom = FN(sum4)(s20, s21, s30, s31);
+            g0[i] = top[0]; g0[i + 1] = top[1]; g1[i] = top[2]; g1[i + 1] = top[3];
+            g2[i] = bottom[0]; g2[i + 1] = bottom[1]; g3[i] = bottom[2]; g3[i + 1] = bottom[3];
+        }
+        if (i < inW) {
+            const T *x0 = x + i * ld;
+            V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+            for (long s = 0; s < cols; s += 8) {
+                V u = LOAD(x0 + s);
+                MADD(&s0, LOAD(d0 + s), u); MADD(&s1, LOAD(d1 + s), u);
+                MADD(&s2, LOAD(d2 + s), u); MADD(&s3, LOAD(d3 + s), u);
+            }
+            V4 sums = FN(sum4)(s0, s1, s2, s3);
+            g0[i] = sums[0]; g1[i] = sums[1]; g2[i] = sums[2]; g3[i] = sums[3];
+        }
+    }
+    for (; o < outW; o++) {
+        const T *d = delta + o * ld;
+        T *g = gw + o * inW;
+        long i = 0;
+        for (; i + 4 <= inW; i += 4) {
+            const T *x0 = x + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
+            V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+            for (long s = 0; s < cols; s += 8) {
+                V dv = LOAD(d + s);
+                MADD(&s0, dv, LOAD(x0 + s)); MADD(&s1, dv, LOAD(x1 + s));
+                MADD(&s2, dv, LOAD(x2 + s)); MADD(&s3, dv, LOAD(x3 + s));
+            }
+            V4 sums = FN(sum4)(s0, s1, s2, s3);
+            g[i] = sums[0]; g[i + 1] = sums[1]; g[i + 2] = sums[2]; g[i + 3] = sums[3];
+        }
+        if (i + 2 <= inW) {
+            const T *x0 = x + i * ld, *x1 = x0 + ld;
+            V s0 = {}, s1 = {}, t0 = {}, t1 = {};
+            long s = 0;
+            for (; s + 16 <= cols; s += 16) {
+                V dv = LOAD(d + s), dw = LOAD(d + s + 8);
+                MADD(&s0, dv, LOAD(x0 + s)); MADD(&s1, dv, LOAD(x1 + s));
+                MADD(&t0, dw, LOAD(x0 + s + 8)); MADD(&t1, dw, LOAD(x1 + s + 8));
+            }
+            if (s < cols) { V dv = LOAD(d + s); MADD(&s0, dv, LOAD(x0 + s)); MADD(&s1, dv, LOAD(x1 + s)); }
+            g[i] = FN(sum1)(s0 + t0); g[i + 1] = FN(sum1)(s1 + t1);
+            i += 2;
+        }
+        if (i < inW) g[i] = FN(dot)(d, x + i * ld, cols);
+    }
+}
+
+/// `Kernels.biasGradient`: gb[o] = Σ_s δ[o, s].
+void FN(bp_bias_gradient)(const T *delta, long ld, long cols, long outW, T *gb) {
+    long o = 0;
+    for (; o + 4 <= outW; o += 4) {
+        const T *d0 = delta + o * ld, *d1 = d0 + ld, *d2 = d1 + ld, *d3 = d2 + ld;
+        V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+        for (long s = 0; s < cols; s += 8) { s0 += LOAD(d0 + s); s1 += LOAD(d1 + s); s2 += LOAD(d2 + s); s3 += LOAD(d3 + s); }
+        V4 sums = FN(sum4)(s0, s1, s2, s3);
+        gb[o] = sums[0]; gb[o + 1] = sums[1]; gb[o + 2] = sums[2]; gb[o + 3] = sums[3];
+    }
+    for (; o < outW; o++) gb[o] = FN(sum)(delta + o * ld, cols);
+}
+
+#undef V
+#undef V4
+#undef V2
+#undef LOAD
+#undef STORE
+#undef SPLAT
+#undef MADD
+
+/// `Kernels.activate` for ReLU, tanh, the sigmoid and the identity (the others stay in Swift).
+void FN(bp_activate)(int kind, const T *z, T *a, long rows, long cols, long ld) {
+    long loops = cols == ld ? 1 : rows, length = cols == ld ? rows * cols : cols;
+    for (long r = 0; r < loops; r++) {
+        const T *zr = z + r * ld;
+        T *ar = a + r * ld;
+        switch (kind) {
+        case BP_RELU: for (long j = 0; j < length; j++) { T v = zr[j]; ar[j] = v > 0 ? v : 0; } break;
+        case BP_TANH: for (long j = 0; j < length; j++) ar[j] = CAT(vtanh, TS)(zr[j]); break;
+        case BP_SIGMOID: for (long j = 0; j < length; j++) ar[j] = CAT(vsigmoid, TS)(zr[j]); break;
+        default: __builtin_memmove(ar, zr, (size_t)length * sizeof(T)); break;
+        }
+    }
+}
+
+/// `Kernels.multiplyDerivative`: g ⊙= φ'(z), or with `weights`, g[r, :] = (w[r] · δ[0, :]) ⊙ φ'.
+void FN(bp_multiply_derivative)(int kind, const T *z, const T *a, T *g, long rows, long cols, long ld,
+                                const T *weights, const T *delta) {
+    int outer = weights != 0;
+    long loops = cols == ld && !outer ? 1 : rows, length = cols == ld && !outer ? rows * cols : cols;
+    for (long r = 0; r < loops; r++) {
+        const T *zr = z + r * ld, *ar = a + r * ld;
+        T *gr = g + r * ld;
+        T w = outer ? weights[r] : 1;
+        const T *src = outer ? delta : gr;
+        switch (kind) {
+        case BP_RELU: for (long j = 0; j < length; j++) gr[j] = zr[j] > 0 ? w * src[j] : 0; break;
+        case BP_TANH: for (long j = 0; j < length; j++) gr[j] = w * src[j] * (1 - ar[j] * ar[j]); break;
+        case BP_SIGMOID: for (long j = 0; j < length; j++) gr[j] = w * src[j] * (ar[j] * (1 - ar[j])); break;
+        default: if (outer) { for (long j = 0; j < length; j++) gr[j] = w * src[j]; } break;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+// The kernels for avx2 (clang target "avx2,fma").
+// Sixteen registers: a 4 × 16 tile of Double would need all of them for its accumulators, so Double
+// takes 4 × 8 tiles, as the Swift reference does.
+#if defined(__x86_64__)
+#define ISA avx2
+#define TARGET "avx2,fma"
+#define WIDE64 0
+#include "kernels_for_isa.h"
+
+const bp_kernels_f32 bp_kernels_f32_avx2 = TABLE(f32);
+const bp_kernels_f64 bp_kernels_f64_avx2 = TABLE(f64);
+#endif

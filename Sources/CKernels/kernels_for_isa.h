@@ -1,0 +1,43 @@
+// Instantiates the kernels for one instruction set: the including file defines ISA (a name
+// suffix), TARGET (a clang target string) and WIDE64 (whether Double may use the 4 × 16 tile),
+// and this file compiles vector_math.h and kernel_body.h for Float and Double with every
+// function carrying that target, then lists them in the two tables dispatch.c hands out.
+#include "backprop_kernels.h"
+#include <stdint.h>
+#include <stddef.h>
+
+#define NAME_(a, b) a##_##b
+#define NAME(a, b) NAME_(a, b)
+#define KNAME_(f, t, i) f##_##t##_##i
+#define KNAME(f, t, i) KNAME_(f, t, i)
+
+// The helpers taking 8-lane vectors are always inlined, so the calling convention that clang
+// warns about for 512-bit vectors without AVX-512 never applies.
+#pragma clang diagnostic ignored "-Wpsabi"
+#pragma clang fp contract(off)   // fuse exactly where the source says fma, nowhere else
+#pragma clang attribute push(__attribute__((target(TARGET))), apply_to = function)
+#include "vector_math.h"
+
+#define T float
+#define TS f32
+#define SUF NAME(f32, ISA)
+#define PANEL_WIDE 1
+#include "kernel_body.h"
+#undef T
+#undef TS
+#undef SUF
+#undef PANEL_WIDE
+
+#define T double
+#define TS f64
+#define SUF NAME(f64, ISA)
+#define PANEL_WIDE WIDE64
+#include "kernel_body.h"
+#undef T
+#undef TS
+#undef SUF
+#undef PANEL_WIDE
+#pragma clang attribute pop
+
+#define TABLE(t) { KNAME(bp_panel, t, ISA), KNAME(bp_weight_gradient, t, ISA), KNAME(bp_bias_gradient, t, ISA), \
+                   KNAME(bp_activate, t, ISA), KNAME(bp_multiply_derivative, t, ISA) }

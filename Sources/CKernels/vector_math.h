@@ -1,0 +1,84 @@
+// tanh, the sigmoid and exp as straight-line polynomials the loop vectoriser turns into 8- or
+// 16-lane code: the same forms and coefficients as Sources/Backprop/VectorMath.swift (read it for
+// why each is shaped so), with its `mulAdd` as a fused multiply-add. Included inside a target
+// region by each kernels_<isa>.c, so every copy is compiled for that instruction set.
+
+static inline float bits_to_f32(int32_t b) { float f; __builtin_memcpy(&f, &b, 4); return f; }
+static inline int32_t f32_to_bits(float f) { int32_t b; __builtin_memcpy(&b, &f, 4); return b; }
+static inline double bits_to_f64(int64_t b) { double f; __builtin_memcpy(&f, &b, 8); return f; }
+static inline int64_t f64_to_bits(double f) { int64_t b; __builtin_memcpy(&b, &f, 8); return b; }
+
+/// Swift's `min(x, y)` and `max(x, y)`: NaN in x falls through, as it does there.
+static inline float min_f32(float x, float y) { return y < x ? y : x; }
+static inline float max_f32(float x, float y) { return y >= x ? y : x; }
+static inline double min_f64(double x, double y) { return y < x ? y : x; }
+static inline double max_f64(double x, double y) { return y >= x ? y : x; }
+
+static inline float vtanh_f32(float x) {
+    float a = min_f32(__builtin_fabsf(x), 9), s = a * a;
+    float p = 1.3354748473748401e-08f;
+    p = __builtin_fmaf(p, s, 2.060915359249852e-05f); p = __builtin_fmaf(p, s, 0.003495592835057611f);
+    p = __builtin_fmaf(p, s, 0.13381029734643626f); p = __builtin_fmaf(p, s, 0.99999997948264f);
+    float q = 7.776596401554148e-07f;
+    q = __builtin_fmaf(q, s, 0.00032856422505210054f); q = __builtin_fmaf(q, s, 0.02587700050949247f);
+    q = __builtin_fmaf(q, s, 0.46714345336335417f); q = __builtin_fmaf(q, s, 1);
+    return __builtin_copysignf(a >= 9 ? 1 : a * (p / q), x);
+}
+
+static inline float vexp_f32(float x) {
+    x = max_f32(min_f32(x, 88), -87);
+    const float magic = 12582912.0f;
+    float t = x * 1.44269504088896341f + magic;
+    float n = t - magic;
+    float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = __builtin_fmaf(p, r, 1.3981999507e-3f);
+    p = __builtin_fmaf(p, r, 8.3334519073e-3f);
+    p = __builtin_fmaf(p, r, 4.1665795894e-2f);
+    p = __builtin_fmaf(p, r, 1.6666665459e-1f);
+    p = __builtin_fmaf(p, r, 5.0000001201e-1f);
+    int32_t k = f32_to_bits(t) - f32_to_bits(magic);
+    float q = __builtin_fmaf(p * r, r, r);
+    return (q + 1) * bits_to_f32((k + 127) << 23);
+}
+
+static inline float vsigmoid_f32(float z) {
+    float u = vexp_f32(-__builtin_fabsf(z)), r = 1 / (1 + u);
+    return z < 0 ? u * r : r;
+}
+
+/// x = n·ln2 + r, |r| ≤ ln2/2, and 2ⁿ (`Double.ln2Reduced`).
+static inline double ln2_reduced_f64(double x, double *scale) {
+    const double magic = 6755399441055744.0;
+    double t = __builtin_fma(x, 1.4426950408889634074, magic);
+    double n = t - magic;
+    *scale = bits_to_f64(((f64_to_bits(t) - f64_to_bits(magic)) + 1023) << 52);
+    return __builtin_fma(n, -1.90821492927058770002e-10, __builtin_fma(n, -6.93147180369123816490e-01, x));
+}
+
+static inline double vtanh_f64(double x) {
+    double a = min_f64(__builtin_fabs(x), 20), scale;
+    double r = ln2_reduced_f64(a + a, &scale), rr = r * r;
+    double p = r * __builtin_fma(__builtin_fma(1.26177193074810590878e-4, rr, 3.02994407707441961300e-2), rr, 9.99999999999999999910e-1);
+    double q = __builtin_fma(__builtin_fma(__builtin_fma(3.00198505138664455042e-6, rr, 2.52448340349684104192e-3), rr,
+                                           2.27265548208155028766e-1), rr, 2.00000000000000000009e0);
+    double below = scale - 1, above = scale + 1;
+    return __builtin_copysign(__builtin_fma(below, q, above * p) / __builtin_fma(above, q, below * p), x);
+}
+
+static inline double vexp_f64(double x) {
+    double scale, r = ln2_reduced_f64(max_f64(min_f64(x, 709), -708), &scale);
+    double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    double e01 = __builtin_fma(r, 0.5, 1), e23 = __builtin_fma(r, 1.0 / 24, 1.0 / 6), e45 = __builtin_fma(r, 1.0 / 720, 1.0 / 120);
+    double e67 = __builtin_fma(r, 1.0 / 40320, 1.0 / 5040), e89 = __builtin_fma(r, 1.0 / 3628800, 1.0 / 362880);
+    double e1011 = __builtin_fma(r, 1.0 / 479001600, 1.0 / 39916800), e12 = 1.0 / 6227020800;
+    double low = __builtin_fma(r4, __builtin_fma(r2, e67, e45), __builtin_fma(r2, e23, e01));
+    double high = __builtin_fma(r4, e12, __builtin_fma(r2, e1011, e89));
+    double q = __builtin_fma(r8, high, low) * r;
+    return (q + 1) * scale;
+}
+
+static inline double vsigmoid_f64(double z) {
+    double u = vexp_f64(-__builtin_fabs(z)), r = 1 / (1 + u);
+    return z < 0 ? u * r : r;
+}

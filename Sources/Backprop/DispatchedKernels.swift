@@ -102,4 +102,26 @@ struct DispatchedKernels<T: Scalar> {
             Kernels.multiplyDerivative(activation, z, a, g, rows: rows, cols: cols, ld: ld, outer: outer)
         }
     }
+
+    /// One row of a sigmoid, tanh or identity head (`OutputHead.evaluate`) in C; false when
+    /// this path has no C kernels, and the Swift loop runs instead.
+    @inline(__always)
+    func headRow(_ head: OutputHead, z: UnsafePointer<T>, y: UnsafePointer<T>, tw: Int, o: UnsafeMutablePointer<T>,
+                 d: UnsafeMutablePointer<T>, losses: UnsafeMutablePointer<T>, columns: Int, scale: T, withLoss: Bool) -> Bool {
+        let code: Int32
+        switch head {
+        case .sigmoidCrossEntropy: code = Int32(BP_HEAD_SIGMOID_CROSS_ENTROPY)
+        case .tanhSquaredError: code = Int32(BP_HEAD_TANH_SQUARED_ERROR)
+        case .identitySquaredError: code = Int32(BP_HEAD_IDENTITY_SQUARED_ERROR)
+        case .softmaxCrossEntropy: return false
+        }
+        if let k = f32?.head_row, let scale = scale as? Float {
+            k(code, cast(z), cast(y), tw, cast(o), cast(d), cast(losses), columns, scale, withLoss ? 1 : 0)
+        } else if let k = f64?.head_row, let scale = scale as? Double {
+            k(code, cast(z), cast(y), tw, cast(o), cast(d), cast(losses), columns, scale, withLoss ? 1 : 0)
+        } else {
+            return false
+        }
+        return true
+    }
 }

@@ -53,7 +53,7 @@ extension OutputHead {
     func evaluate<T: Scalar>(
         logits z: UnsafePointer<T>, outputs: UnsafeMutablePointer<T>, delta: UnsafeMutablePointer<T>?,
         targets y: UnsafePointer<T>, targetWidth tw: Int, units k: Int, count n: Int, columns: Int, ld: Int,
-        scratch: UnsafeMutablePointer<T>, withLoss: Bool = true
+        scratch: UnsafeMutablePointer<T>, withLoss: Bool = true, kernels: DispatchedKernels<T>
     ) -> T {
         let scale = 1 / T(n)
         let losses = scratch
@@ -65,7 +65,11 @@ extension OutputHead {
             for j in 0..<k {
                 let zj = z + j * ld, oj = outputs + j * ld, dj = signals + j * (delta == nil ? 0 : ld), yj = y + j
                 // One loop per head, each a straight line the compiler vectorises; targets are read with stride tw.
+                // The C kernels of this CPU's path run the same loops when there are any.
+                let done = kernels.headRow(self, z: zj, y: yj, tw: tw, o: oj, d: dj, losses: losses,
+                                           columns: columns, scale: scale, withLoss: withLoss)
                 switch self {
+                case _ where done: break
                 case .sigmoidCrossEntropy where withLoss:
                     // −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y z; δ = σ(z) − y.
                     for s in 0..<columns {

@@ -167,7 +167,8 @@ final class Workspace<T: Scalar> {
         let L = layout.layerCount - 1
         return head.evaluate(logits: z[L], outputs: a[L], delta: withDelta ? deltaA : nil,
                              targets: y, targetWidth: targetWidth, units: layout.sizes.last!,
-                             count: count, columns: columns, ld: ld, scratch: headScratch, withLoss: withLoss)
+                             count: count, columns: columns, ld: ld, scratch: headScratch, withLoss: withLoss,
+                             kernels: kernels)
     }
 
     /// One training pass over the loaded samples: forward, head with error signal, backward.

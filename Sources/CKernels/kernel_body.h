@@ -288,10 +288,41 @@ void FN(bp_multiply_derivative)(int kind, const T *z, const T *a, T *g, long row
         T w = outer ? weights[r] : 1;
         const T *src = outer ? delta : gr;
         switch (kind) {
-        case BP_RELU: for (long j = 0; j < length; j++) gr[j] = zr[j] > 0 ? w * src[j] : 0; break;
+        // The product is formed before the select: a load under a condition kept this loop scalar.
+        case BP_RELU: for (long j = 0; j < length; j++) { T v = w * src[j]; gr[j] = zr[j] > 0 ? v : 0; } break;
         case BP_TANH: for (long j = 0; j < length; j++) gr[j] = w * src[j] * (1 - ar[j] * ar[j]); break;
         case BP_SIGMOID: for (long j = 0; j < length; j++) gr[j] = w * src[j] * (ar[j] * (1 - ar[j])); break;
         default: if (outer) { for (long j = 0; j < length; j++) gr[j] = w * src[j]; } break;
         }
+    }
+}
+
+/// One row of a one-unit-per-target head (`OutputHead.evaluate`): link output o, error signal d of
+/// the mean loss (`scale` = 1/n) and, when `with_loss`, each sample's loss. Targets are read with
+/// stride `tw`. The Swift loop stays the reference (and runs softmax).
+void FN(bp_head_row)(int head, const T *z, const T *y, long tw, T *o, T *d, T *losses, long columns, T scale, int with_loss) {
+    switch (head) {
+    case BP_HEAD_SIGMOID_CROSS_ENTROPY:
+        if (with_loss) {
+            for (long s = 0; s < columns; s++) {
+                T v = z[s], t = y[s * tw], p = CAT(vsigmoid, TS)(v);
+                o[s] = p; losses[s] = CAT(vsigmoid_loss, TS)(v, t); d[s] = (p - t) * scale;
+            }
+        } else {
+            for (long s = 0; s < columns; s++) { T p = CAT(vsigmoid, TS)(z[s]); o[s] = p; d[s] = (p - y[s * tw]) * scale; }
+        }
+        break;
+    case BP_HEAD_TANH_SQUARED_ERROR:
+        for (long s = 0; s < columns; s++) {
+            T v = CAT(vtanh, TS)(z[s]), e = v - y[s * tw];
+            o[s] = v; losses[s] = e * e / 2; d[s] = e * (1 - v * v) * scale;
+        }
+        break;
+    default:
+        for (long s = 0; s < columns; s++) {
+            T v = z[s], e = v - y[s * tw];
+            o[s] = v; losses[s] = e * e / 2; d[s] = e * scale;
+        }
+        break;
     }
 }

@@ -82,3 +82,25 @@ static inline double vsigmoid_f64(double z) {
     double u = vexp_f64(-__builtin_fabs(z)), r = 1 / (1 + u);
     return z < 0 ? u * r : r;
 }
+
+static inline float vlog1p_unit_f32(float u) {
+    float s = u / (u + 2), s2 = s * s;
+    float p = 1.0f / 15;
+    p = __builtin_fmaf(p, s2, 1.0f / 13); p = __builtin_fmaf(p, s2, 1.0f / 11); p = __builtin_fmaf(p, s2, 1.0f / 9);
+    p = __builtin_fmaf(p, s2, 1.0f / 7); p = __builtin_fmaf(p, s2, 1.0f / 5); p = __builtin_fmaf(p, s2, 1.0f / 3);
+    return 2 * (s + s * s2 * p);
+}
+
+static inline double vlog1p_unit_f64(double u) {
+    double s = u / (u + 2), s2 = s * s;
+    double p = 1.0 / 35;
+    p = __builtin_fma(p, s2, 1.0 / 33); p = __builtin_fma(p, s2, 1.0 / 31); p = __builtin_fma(p, s2, 1.0 / 29); p = __builtin_fma(p, s2, 1.0 / 27);
+    p = __builtin_fma(p, s2, 1.0 / 25); p = __builtin_fma(p, s2, 1.0 / 23); p = __builtin_fma(p, s2, 1.0 / 21); p = __builtin_fma(p, s2, 1.0 / 19);
+    p = __builtin_fma(p, s2, 1.0 / 17); p = __builtin_fma(p, s2, 1.0 / 15); p = __builtin_fma(p, s2, 1.0 / 13); p = __builtin_fma(p, s2, 1.0 / 11);
+    p = __builtin_fma(p, s2, 1.0 / 9); p = __builtin_fma(p, s2, 1.0 / 7); p = __builtin_fma(p, s2, 1.0 / 5); p = __builtin_fma(p, s2, 1.0 / 3);
+    return 2 * (s + s * s2 * p);
+}
+
+/// softplus(z) − y·z, the binary cross-entropy of a sigmoid unit from its logit.
+static inline float vsigmoid_loss_f32(float z, float y) { return max_f32(z, 0) + vlog1p_unit_f32(vexp_f32(-__builtin_fabsf(z))) - y * z; }
+static inline double vsigmoid_loss_f64(double z, double y) { return max_f64(z, 0) + vlog1p_unit_f64(vexp_f64(-__builtin_fabs(z))) - y * z; }

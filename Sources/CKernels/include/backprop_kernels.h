@@ -8,6 +8,9 @@
 /// Activation codes the C kernels handle (the rest stay in Swift).
 enum { BP_RELU = 0, BP_TANH = 1, BP_SIGMOID = 2, BP_LINEAR = 3 };
 
+/// The heads the C kernels handle (softmax stays in Swift).
+enum { BP_HEAD_SIGMOID_CROSS_ENTROPY = 0, BP_HEAD_TANH_SQUARED_ERROR = 1, BP_HEAD_IDENTITY_SQUARED_ERROR = 2 };
+
 /// Instruction sets, in the order of preference.
 enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
 
@@ -19,6 +22,7 @@ typedef struct {
     void (*activate)(int kind, const float *z, float *a, long rows, long cols, long ld);
     void (*multiply_derivative)(int kind, const float *z, const float *a, float *g, long rows, long cols, long ld,
                                 const float *weights, const float *delta);
+    void (*head_row)(int head, const float *z, const float *y, long tw, float *o, float *d, float *losses, long columns, float scale, int with_loss);
 } bp_kernels_f32;
 
 typedef struct {
@@ -29,6 +33,7 @@ typedef struct {
     void (*activate)(int kind, const double *z, double *a, long rows, long cols, long ld);
     void (*multiply_derivative)(int kind, const double *z, const double *a, double *g, long rows, long cols, long ld,
                                 const double *weights, const double *delta);
+    void (*head_row)(int head, const double *z, const double *y, long tw, double *o, double *d, double *losses, long columns, double scale, int with_loss);
 } bp_kernels_f64;
 
 /// Whether this CPU (and its operating system, which must save the wider registers) runs `isa`.

@@ -21,6 +21,13 @@ typedef T CAT(V2, SUF) __attribute__((vector_size(2 * sizeof(T))));
 #define V CAT(V, SUF)
 #define V4 CAT(V4, SUF)
 #define V2 CAT(V2, SUF)
+/// The integer vector of V's lane width: what a comparison of two V gives (−1 or 0 per lane).
+#if defined(BP_DOUBLE)
+typedef long long CAT(VI, SUF) __attribute__((vector_size(8 * sizeof(T))));
+#else
+typedef int CAT(VI, SUF) __attribute__((vector_size(8 * sizeof(T))));
+#endif
+#define VI CAT(VI, SUF)
 
 static inline __attribute__((always_inline)) V FN(load)(const T *p) { V v; __builtin_memcpy(&v, p, sizeof v); return v; }
 static inline __attribute__((always_inline)) void FN(store)(V v, T *p) { __builtin_memcpy(p, &v, sizeof v); }
@@ -267,22 +274,18 @@ void FN(bp_bias_gradient)(const T *delta, long ld, long cols, long outW, T *gb) 
     for (; o < outW; o++) gb[o] = FN(sum)(delta + o * ld, cols);
 }
 
-#undef V
-#undef V4
-#undef V2
-#undef LOAD
-#undef STORE
-#undef SPLAT
-#undef MADD
 
 /// `Kernels.activate` for ReLU, tanh, the sigmoid and the identity (the others stay in Swift).
 void FN(bp_activate)(int kind, const T *z, T *a, long rows, long cols, long ld) {
     long loops = cols == ld ? 1 : rows, length = cols == ld ? rows * cols : cols;
+    const V zero = {};
     for (long r = 0; r < loops; r++) {
         const T *zr = z + r * ld;
         T *ar = a + r * ld;
         switch (kind) {
-        case BP_RELU: for (long j = 0; j < length; j++) { T v = zr[j]; ar[j] = v > 0 ? v : 0; } break;
+        case BP_RELU:
+            for (long j = 0; j < length; j += 8) { V v = LOAD(zr + j); STORE((V)((VI)v & (v > zero)), ar + j); }
+            break;
         case BP_TANH: for (long j = 0; j < length; j++) ar[j] = CAT(vtanh, TS)(zr[j]); break;
         case BP_SIGMOID: for (long j = 0; j < length; j++) ar[j] = CAT(vsigmoid, TS)(zr[j]); break;
         default: __builtin_memmove(ar, zr, (size_t)length * sizeof(T)); break;
@@ -291,21 +294,36 @@ void FN(bp_activate)(int kind, const T *z, T *a, long rows, long cols, long ld) 
 }
 
 /// `Kernels.multiplyDerivative`: g ⊙= φ'(z), or with `weights`, g[r, :] = (w[r] · δ[0, :]) ⊙ φ'.
+/// Written on 8-lane vectors (rows are a multiple of 8 long): as plain loops the vectoriser
+/// unrolled them fourfold and ran rows under 256 values one at a time — all of W2's, 16 samples
+/// × 6 units. ReLU's select is a mask: lanes with z ≤ 0 become +0, as in the Swift loop.
 void FN(bp_multiply_derivative)(int kind, const T *z, const T *a, T *g, long rows, long cols, long ld,
                                 const T *weights, const T *delta) {
     int outer = weights != 0;
     long loops = cols == ld && !outer ? 1 : rows, length = cols == ld && !outer ? rows * cols : cols;
+    const V zero = {}, one = SPLAT(1);
     for (long r = 0; r < loops; r++) {
         const T *zr = z + r * ld, *ar = a + r * ld;
         T *gr = g + r * ld;
-        T w = outer ? weights[r] : 1;
+        V w = SPLAT(outer ? weights[r] : 1);
         const T *src = outer ? delta : gr;
         switch (kind) {
-        // The product is formed before the select: a load under a condition kept this loop scalar.
-        case BP_RELU: for (long j = 0; j < length; j++) { T v = w * src[j]; gr[j] = zr[j] > 0 ? v : 0; } break;
-        case BP_TANH: for (long j = 0; j < length; j++) gr[j] = w * src[j] * (1 - ar[j] * ar[j]); break;
-        case BP_SIGMOID: for (long j = 0; j < length; j++) gr[j] = w * src[j] * (ar[j] * (1 - ar[j])); break;
-        default: if (outer) { for (long j = 0; j < length; j++) gr[j] = w * src[j]; } break;
+        case BP_RELU:
+            for (long j = 0; j < length; j += 8) {
+                V v = w * LOAD(src + j);
+                VI keep = LOAD(zr + j) > zero;
+                STORE((V)((VI)v & keep), gr + j);
+            }
+            break;
+        case BP_TANH:
+            for (long j = 0; j < length; j += 8) { V av = LOAD(ar + j); STORE(w * LOAD(src + j) * (one - av * av), gr + j); }
+            break;
+        case BP_SIGMOID:
+            for (long j = 0; j < length; j += 8) { V av = LOAD(ar + j); STORE(w * LOAD(src + j) * (av * (one - av)), gr + j); }
+            break;
+        default:
+            if (outer) { for (long j = 0; j < length; j += 8) STORE(w * LOAD(src + j), gr + j); }
+            break;
         }
     }
 }
@@ -339,3 +357,12 @@ void FN(bp_head_row)(int head, const T *z, const T *y, long tw, T *o, T *d, T *l
         break;
     }
 }
+
+#undef V
+#undef V4
+#undef V2
+#undef LOAD
+#undef STORE
+#undef SPLAT
+#undef MADD
+#undef VI

@@ -29,11 +29,13 @@
 #undef PANEL_WIDE
 
 #define T double
+#define BP_DOUBLE
 #define TS f64
 #define SUF NAME(f64, ISA)
 #define PANEL_WIDE WIDE64
 #include "kernel_body.h"
 #undef T
+#undef BP_DOUBLE
 #undef TS
 #undef SUF
 #undef PANEL_WIDE

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+/// Every kernel path this CPU runs computes what the Swift reference (the baseline path)
+/// computes: the same loss and gradient for every activation and head the C kernels take, at
+/// batch sizes and widths that reach every tile and remainder of the loops. They differ only by
+/// rounding, since the C kernels fuse each multiply-add. The golden trajectories run on every
+/// path too (GoldenTests); `.ci/run` also runs the engine's suites with `BACKPROP_KERNELS` set
+/// to each path.
+@Suite struct KernelPathTests {
+    @Test func aForcedPathIsTakenWhenThisCPURunsIt() {
+        let best = KernelPath.supported.max() ?? .baseline
+        #expect(KernelPath.supported.first == .baseline)
+        if let asked = ProcessInfo.processInfo.environment["BACKPROP_KERNELS"], !asked.isEmpty {
+            if let path = KernelPath(rawValue: asked.lowercased()), path.isSupported {
+                #expect(KernelPath.selected == path)
+                #expect(KernelPath.notice == nil)
+            } else {
+                #expect(KernelPath.selected == best)
+                #expect(KernelPath.notice != nil)
+            }
+        } else {
+            #expect(KernelPath.selected == best)
+        }
+    }
+
+    @Test func requestsAreReadAsPeopleWriteThem() {
+        let best = KernelPath.supported.max() ?? .baseline
+        #expect(KernelPath.choose(requested: nil) == (best, nil))
+        #expect(KernelPath.choose(requested: "") == (best, nil))
+        #expect(KernelPath.choose(requested: "BASELINE") == (.baseline, nil))
+        let bogus = KernelPath.choose(requested: "sse9")
+        #expect(bogus.path == best)
+        #expect(bogus.notice == "BACKPROP_KERNELS=sse9 is not one of baseline, avx2, avx512; using \(best.rawValue)")
+        for path in KernelPath.allCases where !path.isSupported {
+            #expect(KernelPath.choose(requested: path.rawValue).path == best)
+            #expect(KernelPath.choose(requested: path.rawValue).notice?.contains("cannot run") == true)
+        }
+    }
+
+    /// A trainer asked for a path gets it (or the baseline where the CPU has not got it).
+    @Test func aTrainerRunsThePathItIsGiven() throws {
+        let arch = Architecture(sizes: [2, 3, 1], activation: .tanh, head: .sigmoidCrossEntropy)
+        let net = try Network<Float>(arch, initializer: .glorotUniform, seed: 1)
+        let data = try Dataset<Float>(x: Matrix(rows: 2, columns: 2, elements: [0, 1, 1, 0])!, labels: [0, 1])
+        for path in KernelPath.allCases {
+            let trainer = try Trainer(network: net, data: data, settings: TrainingSettings(epochs: 1, learningRate: .constant(0.1)),
+                                      kernels: path)
+            #expect(trainer.kernels == (path.isSupported ? path : .baseline))
+        }
+    }
+
+    static let cases: [(sizes: [Int], activation: Activation, head: OutputHead)] = [
+        ([2, 10, 1], .tanh, .sigmoidCrossEntropy),            // W1's shape: the fused Wᵀδ ⊙ φ' of a one-output layer
+        ([2, 6, 6, 6, 1], .relu, .tanhSquaredError),          // W2's narrow layers and the playground's head
+        ([3, 5, 7, 2], .sigmoid, .identitySquaredError),      // 1–3 rows left over in every tile
+        ([16, 17, 3], .linear, .softmaxCrossEntropy),         // a wide input (transposed weight gradient)
+        ([64, 40, 10], .relu, .softmaxCrossEntropy),          // W3's kind of layer, 4 × 16 tiles
+        ([24, 9, 4], .elu, .sigmoidCrossEntropy),             // an activation only Swift has, between C kernels
+    ]
+
+    @Test(arguments: [1, 7, 8, 10, 33, 64])
+    func everyPathGivesTheReferenceGradientInDouble(batch: Int) throws {
+        for c in Self.cases {
+            let reference = try lossAndGradient(Double.self, c, batch: batch, path: .baseline)
+            for path in KernelPath.supported where path != .baseline {
+                let (loss, gradient) = try lossAndGradient(Double.self, c, batch: batch, path: path)
+                let scale = max(reference.gradient.map(\.magnitude).max() ?? 0, 1e-300)
+                let worst = zip(gradient, reference.gradient).map { ($0 - $1).magnitude }.max() ?? 0
+                #expect(worst <= 1e-13 * scale, "\(path) \(c.sizes) \(c.activation) batch \(batch): gradient off by \(worst) of \(scale)")
+                #expect((loss - reference.loss).magnitude <= 1e-13 * max(reference.loss.magnitude, 1),
+                        "\(path) \(c.sizes) batch \(batch): loss \(loss) against \(reference.loss)")
+            }
+        }
+    }
+
+    @Test(arguments: [1, 10, 33])
+    func everyPathGivesTheReferenceGradientInFloat(batch: Int) throws {
+        for c in Self.cases {
+            let reference = try lossAndGradient(Float.self, c, batch: batch, path: .baseline)
+            for path in KernelPath.supported where path != .baseline {
+                let (loss, gradient) = try lossAndGradient(Float.self, c, batch: batch, path: path)
+                let scale = max(reference.gradient.map(\.magnitude).max() ?? 0, 1e-30)
+                let worst = zip(gradient, reference.gradient).map { ($0 - $1).magnitude }.max() ?? 0
+                #expect(worst <= 1e-4 * scale, "\(path) \(c.sizes) \(c.activation) batch \(batch): gradient off by \(worst) of \(scale)")
+                #expect((loss - reference.loss).magnitude <= 1e-5 * max(reference.loss.magnitude, 1))
+            }
+        }
+    }
+
+    /// The loss and gradient of one batch, through a workspace on `path`.
+    func lossAndGradient<T: Scalar>(_: T.Type, _ c: (sizes: [Int], activation: Activation, head: OutputHead),
+                                    batch: Int, path: KernelPath) throws -> (loss: T, gradient: [T]) {
+        var r = RandomSource(seed: UInt64(batch * 31 + c.sizes.reduce(0, +)))
+        let inputs = c.sizes[0], outputs = c.sizes.last ?? 1
+        let x = Matrix<T>(rows: batch, columns: inputs, elements: (0..<(batch * inputs)).map { _ in T(r.uniform(-2, 2)) })!
+        let targets: [T] = (0..<batch).flatMap { _ -> [T] in
+            switch c.head {
+            case .softmaxCrossEntropy: [T(r.int(below: outputs))]
+            case .sigmoidCrossEntropy: (0..<outputs).map { _ in T(r.int(below: 2)) }
+            case .tanhSquaredError: (0..<outputs).map { _ in r.int(below: 2) == 0 ? -1 : 1 }
+            case .identitySquaredError: (0..<outputs).map { _ in T(r.uniform(-1, 1)) }
+            }
+        }
+        let width = c.head == .softmaxCrossEntropy ? 1 : outputs
+        let data = try Dataset(x: x, y: Matrix(rows: batch, columns: width, elements: targets)!)
+        let arch = Architecture(sizes: c.sizes, activation: c.activation, head: c.head)
+        let net = try Network<T>(arch, initializer: .glorotUniform, seed: 5)
+        let ws = Workspace<T>(architecture: arch, capacity: batch, kernels: path)
+        #expect(ws.kernels.path == path)
+        ws.gather(data, rowsFrom: 0, count: batch)
+        let loss = net.parameters.withUnsafeBufferPointer { ws.lossAndGradient($0.baseAddress!, withLoss: true) }
+        return (loss, Array(UnsafeBufferPointer(start: ws.gradient, count: net.layout.count)))
+    }
+}

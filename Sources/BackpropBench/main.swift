@@ -34,6 +34,8 @@ if ProcessInfo.processInfo.environment["BACKPROP_BENCH_PRELOADED"] == nil, FileM
 struct Row: Encodable {
     /// `--label`: which build this is (the peer script runs the default and the native build).
     var impl = argument("--label", "backprop")
+    /// The kernel path the rows ran on (KernelPath: BACKPROP_KERNELS, else the best this CPU has).
+    var kernels = KernelPath.selected.rawValue
     var workload: String
     var dtype: String
     var threads = 1
@@ -131,6 +133,7 @@ do {
     exit(2)
 }
 print("")
+print("kernels: \(KernelPath.selected.rawValue) (this CPU runs \(KernelPath.supported.map(\.rawValue).joined(separator: ", ")); BACKPROP_KERNELS forces one)")
 print("workload dtype    median_s   min_s      max_s      us/step   max|Δθ| vs numpy  test loss  mallocs/step")
 for r in rows {
     let diff = r.max_param_diff_vs_numpy_f64.map { String(format: "%.2e", $0) } ?? "n/a (chaotic)"

@@ -13,6 +13,8 @@ struct BackpropCommand: AsyncParsableCommand {
 
     /// Bad input exits with status 2 and one line on standard error; help exits 0.
     static func main() async {
+        // A BACKPROP_KERNELS this CPU cannot honour is said once; training goes on with the best path.
+        if let notice = KernelPath.notice { FileHandle.standardError.write(Data("warning: \(notice)\n".utf8)) }
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {

@@ -1,5 +1,7 @@
 """Turns results.jsonl (Backprop's and the peers' JSON lines) into a table of median
-seconds and ratios peer / Backprop, per workload and dtype, with versions and machine."""
+seconds and ratios peer / Backprop's default build, per workload and dtype, then the machine's
+single-core matrix-multiply peak (numpy's 1024³ sgemm/dgemm, peak.py) and each Backprop row's
+fraction of the FLOP bound, with versions and machine."""
 import json
 import platform
 import statistics
@@ -10,7 +12,10 @@ from collections import defaultdict
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
 times = defaultdict(list)
 extra = {}
+peaks = {}
 for r in rows:
+    if r.get("workload") == "peak" and r.get("impl") == "numpy":
+        peaks[r["dtype"]] = max(peaks.get(r["dtype"], 0), r["gflops_best"])
     if r.get("workload") in ("failed", None) or "times_s" not in r:
         continue
     ours = r["impl"].startswith("backprop")
@@ -20,8 +25,8 @@ for r in rows:
     if ours:
         extra[(r["workload"], r["dtype"], r["impl"])] = r
 
-# Ratios are taken against the native build (-target-cpu native) when it was run, else the default build.
-BASE = "backprop-native" if any(k[2] == "backprop-native" for k in times) else "backprop"
+# Ratios are taken against the default build: what `swift build -c release` gives every user.
+BASE = "backprop"
 impls = sorted({k[2] for k in times}, key=lambda n: (n != BASE, not n.startswith("backprop"), n))
 print(f"\nMedian seconds over all timed repetitions (one thread, pinned); ratio = time ÷ {BASE}'s time (>1: {BASE} faster)\n")
 print("| workload | dtype | " + " | ".join(impls) + " |")
@@ -47,7 +52,23 @@ print("\nBackprop: max |Δθ| from numpy's float64 result, mallocs per step afte
 for (w, dt, impl), r in sorted(extra.items()):
     d = r.get("max_param_diff_vs_numpy_f64")
     print(f"  {impl} {w} {dt}: max|Δθ| {'%.2e' % d if d is not None else 'n/a (W2 is chaotic after 2000 epochs)'}, "
-          f"test loss {r['test_loss']:.4f}, mallocs/step {r.get('mallocs_per_step')}")
+          f"test loss {r['test_loss']:.4f}, mallocs/step {r.get('mallocs_per_step')}, kernels {r.get('kernels', '?')}")
+# FLOPs of the matrix products a training run does: per sample, the forward product and the
+# weight gradient (2·in·out each for every layer) and the input gradient of every layer but the first.
+SHAPES = {"w1": ([2, 10, 1], 350, 10_000), "w2": ([2, 6, 6, 6, 6, 6, 6, 1], 250, 5000), "w3": ([64, 128, 10], 1437, 50)}
+def flops(w):
+    sizes, samples, epochs = SHAPES[w]
+    macs = [a * b for a, b in zip(sizes, sizes[1:])]
+    return (4 * sum(macs) + 2 * sum(macs[1:])) * samples * epochs
+if peaks:
+    print("\nSingle-core matrix-multiply peak (numpy/OpenBLAS, 1024³, best of 7): "
+          + ", ".join(f"{dt} {g:.1f} GFLOP/s" for dt, g in sorted(peaks.items())))
+    print("Fraction of the FLOP bound (the matrix products' FLOPs at that peak ÷ the median time):")
+    for (w, dt, impl), r in sorted(extra.items()):
+        t = statistics.median(times[(w, dt, impl)])
+        if dt in peaks:
+            bound = flops(w) / (peaks[dt] * 1e9)
+            print(f"  {impl} {w} {dt}: {flops(w) / 1e9:.2f} GFLOP, bound {bound:.4f} s, {100 * bound / t:.0f} % of peak")
 versions = {}
 for r in rows:
     for k in ("numpy", "jax", "jaxlib", "sklearn", "torch", "python"):

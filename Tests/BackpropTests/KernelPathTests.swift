@@ -89,6 +89,22 @@ import Testing
         }
     }
 
+    /// AVX2 and AVX-512 run the same sums in the same order (only the register width differs),
+    /// so a run does not change when it moves between the two kinds of machine: bit for bit.
+    @Test func avx2AndAVX512AgreeBitForBit() throws {
+        guard KernelPath.avx512.isSupported else { return }
+        for c in Self.cases {
+            for batch in [1, 10, 33] {
+                let a = try lossAndGradient(Double.self, c, batch: batch, path: .avx2)
+                let b = try lossAndGradient(Double.self, c, batch: batch, path: .avx512)
+                #expect(a.loss == b.loss && a.gradient == b.gradient, "\(c.sizes) batch \(batch)")
+                let f = try lossAndGradient(Float.self, c, batch: batch, path: .avx2)
+                let g = try lossAndGradient(Float.self, c, batch: batch, path: .avx512)
+                #expect(f.loss == g.loss && f.gradient == g.gradient, "\(c.sizes) batch \(batch) (Float)")
+            }
+        }
+    }
+
     /// The loss and gradient of one batch, through a workspace on `path`.
     func lossAndGradient<T: Scalar>(_: T.Type, _ c: (sizes: [Int], activation: Activation, head: OutputHead),
                                     batch: Int, path: KernelPath) throws -> (loss: T, gradient: [T]) {

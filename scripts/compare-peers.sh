@@ -8,7 +8,8 @@
 #
 # Needs ../shared/peers (or SHARED=path/to/shared) and PyPI. Everything it installs or writes
 # lives in .build-peers/ (git-ignored): a copy of the peers, a virtual environment, results.jsonl.
-# Prints a table of median seconds and ratios (peer ÷ Backprop), library versions and the machine.
+# Prints a table of median seconds and ratios (peer ÷ Backprop's default build), the single-core
+# sgemm/dgemm peak and each Backprop row's fraction of its FLOP bound, library versions and the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
@@ -48,6 +49,11 @@ unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OMP_WAIT_POLICY
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 BENCH_THREADS=1
 export XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 PIN="taskset -c 0"
+
+# The machine's single-core matrix-multiply peak (numpy/OpenBLAS 1024³ sgemm and dgemm): the table
+# gives each Backprop row's fraction of the FLOP bound at it.
+echo "+ peak.py (numpy 1024³, float32 and float64)" >&2
+$PIN "$PY" "$SCRATCH/peers/peak.py" --threads 1 --libs numpy --sizes 1024 >&2
 
 peer() { # script workload dtype [variant]
   local v=${4:+--variant $4}

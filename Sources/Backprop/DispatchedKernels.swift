@@ -124,4 +124,42 @@ struct DispatchedKernels<T: Scalar> {
         }
         return true
     }
+
+    /// Whether this path has the C kernels (and with them the one-sample kernels).
+    var isCompiled: Bool { f32 != nil || f64 != nil }
+
+    /// One sample's y = A·x (+ bias), strided x and y (`bp_matvec`); only when `isCompiled`.
+    @inline(__always)
+    func matvec(rows: Int, depth: Int, a: UnsafePointer<T>, rowStride: Int, depthStride: Int,
+                x: UnsafePointer<T>, incx: Int, bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>, incy: Int) {
+        if let k = f32?.matvec {
+            k(rows, depth, cast(a), rowStride, depthStride, cast(x), incx, cast(bias), cast(y), incy)
+        } else if let k = f64?.matvec {
+            k(rows, depth, cast(a), rowStride, depthStride, cast(x), incx, cast(bias), cast(y), incy)
+        }
+    }
+
+    /// One sample's weight and bias gradients, gW = δ·xᵀ and gb = δ (`bp_outer`); only when `isCompiled`.
+    @inline(__always)
+    func outer(outW: Int, inW: Int, delta: UnsafePointer<T>, incd: Int, x: UnsafePointer<T>, incx: Int,
+               gw: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>) {
+        if let k = f32?.outer {
+            k(outW, inW, cast(delta), incd, cast(x), incx, cast(gw), cast(gb))
+        } else if let k = f64?.outer {
+            k(outW, inW, cast(delta), incd, cast(x), incx, cast(gw), cast(gb))
+        }
+    }
+
+    /// w −= η·g in C; false (nothing done) when this path has no C kernels.
+    @inline(__always)
+    func sgd(parameters w: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>, count: Int, learningRate eta: T) -> Bool {
+        if let k = f32?.sgd, let eta = eta as? Float {
+            k(cast(w), cast(g), count, eta)
+        } else if let k = f64?.sgd, let eta = eta as? Double {
+            k(cast(w), cast(g), count, eta)
+        } else {
+            return false
+        }
+        return true
+    }
 }

@@ -164,8 +164,12 @@ public final class Trainer<T: Scalar> {
                         for k in o ..< o + layout.fanIn(l) * layout.fanOut(l) { scratch[k] = reg.derivative(p[k]) }
                     }
                 }
-                optimizerState.withUnsafeMutableBufferPointer { s in
-                    opt.apply(parameters: p, gradient: g, count: layout.count, state: s.baseAddress ?? p, learningRate: eta, step: t)
+                // Plain SGD through the C kernels when this path has them (the same roundings; at
+                // batch 1 the update of every parameter is a step's largest loop).
+                if opt.kind != .sgd || !workspace.kernels.sgd(parameters: p, gradient: g, count: layout.count, learningRate: eta) {
+                    optimizerState.withUnsafeMutableBufferPointer { s in
+                        opt.apply(parameters: p, gradient: g, count: layout.count, state: s.baseAddress ?? p, learningRate: eta, step: t)
+                    }
                 }
                 if playground {
                     dead.withUnsafeMutableBufferPointer { dead in

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Buffers for one forward and backward pass over up to `capacity` samples,
 /// allocated once. The training step runs entirely in them: no allocation,
 /// no reference counting of arrays, no copy-on-write checks.
@@ -39,9 +41,16 @@ final class Workspace<T: Scalar> {
     let gradient: UnsafeMutablePointer<T>
     /// The loops every pass runs, for the kernel path this workspace was made with.
     let kernels: DispatchedKernels<T>
+    /// Whether a batch of one sample takes the one-sample kernels (matrix-vector products and an
+    /// outer product, `bp_matvec`/`bp_outer`) instead of the padded batch's 8 columns, which made
+    /// every product 8× the work: a C path, and no layer wider than they take. In that pass only
+    /// column 0 is meaningful — the padding columns of z, a and the error signals are left as
+    /// they fall, and nothing reads them (every kernel of the pass reads column 0 only).
+    let oneSample: Bool
 
     init(architecture: Architecture, capacity: Int, kernels path: KernelPath = .selected) {
         kernels = DispatchedKernels(path)
+        oneSample = kernels.isCompiled && (architecture.sizes.max() ?? 0) <= Int(BP_ONE_SAMPLE_WIDTH)
         let layout = ParameterLayout(sizes: architecture.sizes)
         self.layout = layout
         head = architecture.head
@@ -149,9 +158,14 @@ final class Workspace<T: Scalar> {
         var input = UnsafePointer(x)
         for l in 0..<layout.layerCount {
             let inW = layout.fanIn(l), outW = layout.fanOut(l)
-            kernels.panel(rows: outW, depth: inW, cols: columns,
-                          a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
-                          b: input, ldb: ld, bias: p + layout.biasOffsets[l], c: z[l], ldc: ld)
+            if oneSample && count == 1 {
+                kernels.matvec(rows: outW, depth: inW, a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
+                               x: input, incx: ld, bias: p + layout.biasOffsets[l], y: z[l], incy: ld)
+            } else {
+                kernels.panel(rows: outW, depth: inW, cols: columns,
+                              a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
+                              b: input, ldb: ld, bias: p + layout.biasOffsets[l], c: z[l], ldc: ld)
+            }
             if l < layout.layerCount - 1 {
                 kernels.activate(activations[l], z[l], a[l], rows: outW, cols: columns, ld: ld)
             }
@@ -192,22 +206,33 @@ final class Workspace<T: Scalar> {
             onDelta?(l, UnsafePointer(delta))
             let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
             let gw = gradient + layout.weightOffsets[l]
-            kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])
-            if Self.wantsRows(inputs: inW) {
-                var rows = UnsafePointer(transposed)
-                if l == 0, let inputRows {
-                    rows = UnsafePointer(inputRows)
-                } else {
-                    Kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
-                }
-                kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
-                              b: rows, ldb: inW, bias: nil, c: gw, ldc: inW)
+            let single = oneSample && count == 1
+            if single {
+                kernels.outer(outW: outW, inW: inW, delta: delta, incd: ld, x: input, incx: ld,
+                              gw: gw, gb: gradient + layout.biasOffsets[l])
             } else {
-                kernels.weightGradientBySamples(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW, gw: gw)
+                kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])
+                if Self.wantsRows(inputs: inW) {
+                    var rows = UnsafePointer(transposed)
+                    if l == 0, let inputRows {
+                        rows = UnsafePointer(inputRows)
+                    } else {
+                        Kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
+                    }
+                    kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
+                                  b: rows, ldb: inW, bias: nil, c: gw, ldc: inW)
+                } else {
+                    kernels.weightGradientBySamples(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW, gw: gw)
+                }
             }
             if l > 0 && outW == 1 {
                 kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld,
                                            outer: (p + layout.weightOffsets[l], UnsafePointer(delta)))
+                swap(&delta, &spare)
+            } else if l > 0 && single {
+                kernels.matvec(rows: inW, depth: outW, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,
+                               x: delta, incx: ld, bias: nil, y: spare, incy: ld)
+                kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)
                 swap(&delta, &spare)
             } else if l > 0 {
                 kernels.panel(rows: inW, depth: outW, cols: columns, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,

@@ -6,6 +6,7 @@ import MallocInterposerSwift
 ///
 ///     swift run -c release backprop-bench [--workload w1,w2,w3] [--dtype float32,float64] [--reps 5] [--label NAME]
 ///     swift run -c release backprop-bench --scaling DIR [--peak-gflops 97]
+///     swift run -c release backprop-bench --point 128x1      # one point of the curves, eight times
 ///
 /// Prints one JSON line per workload and precision (median / min / max seconds
 /// of the training loop alone, the largest difference of the final parameters
@@ -99,6 +100,25 @@ func run<T: Scalar>(_ w: Workload, as _: T.Type, reps: Int) throws -> Row {
 
 extension Network where T == Double {
     func evaluateLoss(_ d: Dataset<Double>) -> Double { (try? evaluate(d).loss) ?? .nan }
+}
+
+// One point of the scaling curves, measured eight times (for a profiler): `--point 128x1`.
+if CommandLine.arguments.contains("--point") {
+    let parts = argument("--point", "128x1").split(separator: "x").compactMap { Int($0) }
+    guard parts.count == 2, parts.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
+        FileHandle.standardError.write(Data("backprop-bench: --point WIDTHxBATCH, e.g. 128x1\n".utf8))
+        exit(2)
+    }
+    do {
+        for _ in 0..<8 {
+            let p = try Scaling.measure(width: parts[0], batch: parts[1], peak: 97e9)
+            print(String(format: "width %d batch %d: %.3f µs/sample", p.width, p.batch, p.secondsPerSample * 1e6))
+        }
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("backprop-bench: \(error)\n".utf8))
+        exit(2)
+    }
 }
 
 if CommandLine.arguments.contains("--scaling") {

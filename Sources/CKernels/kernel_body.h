@@ -358,6 +358,98 @@ void FN(bp_head_row)(int head, const T *z, const T *y, long tw, T *o, T *d, T *l
     }
 }
 
+/// One sample (a batch of 1, the playground's smallest): y[r·incy] = Σ_k A(r, k)·x[k·incx] + bias[r]
+/// for r < rows, without the padded batch's 8 columns — every product of the padded path does
+/// 8× the work for one sample. x and y are copied through local rows (at most BP_ONE_SAMPLE_WIDTH
+/// values; the engine takes this path only for layers no wider). Two shapes:
+/// - A read along its rows (depthStride 1, the forward W·x): four rows at a time as dot products
+///   along k, their lane sums reduced together;
+/// - A read down its columns (rowStride 1, the input gradient Wᵀ·δ): y as vectors, each k adding
+///   x[k] times a contiguous row of W.
+void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depthStride,
+                   const T *x, long incx, const T *bias, T *y, long incy) {
+    T xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    T ys[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    for (long k = 0; k < depth; k++) xs[k] = x[k * incx];
+    long depth8 = depth & ~7L;
+    if (depthStride == 1) {
+        long r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            const T *a0 = a + r * rowStride, *a1 = a0 + rowStride, *a2 = a1 + rowStride, *a3 = a2 + rowStride;
+            V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+            for (long k = 0; k < depth8; k += 8) {
+                V v = LOAD(xs + k);
+                MADD(&s0, LOAD(a0 + k), v); MADD(&s1, LOAD(a1 + k), v); MADD(&s2, LOAD(a2 + k), v); MADD(&s3, LOAD(a3 + k), v);
+            }
+            V4 sums = FN(sum4)(s0, s1, s2, s3);
+            T t0 = sums[0], t1 = sums[1], t2 = sums[2], t3 = sums[3];
+            for (long k = depth8; k < depth; k++) {
+                t0 = __builtin_elementwise_fma(a0[k], xs[k], t0); t1 = __builtin_elementwise_fma(a1[k], xs[k], t1);
+                t2 = __builtin_elementwise_fma(a2[k], xs[k], t2); t3 = __builtin_elementwise_fma(a3[k], xs[k], t3);
+            }
+            ys[r] = t0; ys[r + 1] = t1; ys[r + 2] = t2; ys[r + 3] = t3;
+        }
+        for (; r < rows; r++) {
+            const T *ar = a + r * rowStride;
+            V s = {};
+            for (long k = 0; k < depth8; k += 8) MADD(&s, LOAD(ar + k), LOAD(xs + k));
+            T t = FN(sum1)(s);
+            for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
+            ys[r] = t;
+        }
+    } else if (rowStride == 1) {
+        long r = 0;
+        for (; r + 32 <= rows; r += 32) {
+            V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+            const T *ak = a + r;
+            for (long k = 0; k < depth; k++, ak += depthStride) {
+                V w = SPLAT(xs[k]);
+                MADD(&s0, LOAD(ak), w); MADD(&s1, LOAD(ak + 8), w); MADD(&s2, LOAD(ak + 16), w); MADD(&s3, LOAD(ak + 24), w);
+            }
+            STORE(s0, ys + r); STORE(s1, ys + r + 8); STORE(s2, ys + r + 16); STORE(s3, ys + r + 24);
+        }
+        for (; r + 8 <= rows; r += 8) {
+            V s0 = {};
+            const T *ak = a + r;
+            for (long k = 0; k < depth; k++, ak += depthStride) MADD(&s0, LOAD(ak), SPLAT(xs[k]));
+            STORE(s0, ys + r);
+        }
+        for (; r < rows; r++) {
+            T t = 0;
+            for (long k = 0; k < depth; k++) t = __builtin_elementwise_fma(a[r + k * depthStride], xs[k], t);
+            ys[r] = t;
+        }
+    } else {
+        for (long r = 0; r < rows; r++) {
+            T t = 0;
+            for (long k = 0; k < depth; k++) t = __builtin_elementwise_fma(a[r * rowStride + k * depthStride], xs[k], t);
+            ys[r] = t;
+        }
+    }
+    for (long r = 0; r < rows; r++) y[r * incy] = bias ? ys[r] + bias[r] : ys[r];
+}
+
+/// One sample's weight and bias gradients: gW[o, i] = δ[o]·x[i] (an outer product, along the
+/// contiguous rows of gW) and gb[o] = δ[o]. δ and x are strided (`incd`, `incx`).
+void FN(bp_outer)(long outW, long inW, const T *delta, long incd, const T *x, long incx, T *gw, T *gb) {
+    T xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    for (long i = 0; i < inW; i++) xs[i] = x[i * incx];
+    long in8 = inW & ~7L;
+    for (long o = 0; o < outW; o++) {
+        T d = delta[o * incd];
+        V dv = SPLAT(d);
+        T *g = gw + o * inW;
+        for (long i = 0; i < in8; i += 8) STORE(dv * LOAD(xs + i), g + i);
+        for (long i = in8; i < inW; i++) g[i] = d * xs[i];
+        gb[o] = d;
+    }
+}
+
+/// Plain SGD, w −= η·g, as `Optimizer.apply` does it (not fused: the same roundings).
+void FN(bp_sgd)(T *w, const T *g, long count, T eta) {
+    for (long i = 0; i < count; i++) w[i] -= eta * g[i];
+}
+
 #undef V
 #undef V4
 #undef V2

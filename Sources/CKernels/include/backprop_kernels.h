@@ -11,6 +11,9 @@ enum { BP_RELU = 0, BP_TANH = 1, BP_SIGMOID = 2, BP_LINEAR = 3 };
 /// The heads the C kernels handle (softmax stays in Swift).
 enum { BP_HEAD_SIGMOID_CROSS_ENTROPY = 0, BP_HEAD_TANH_SQUARED_ERROR = 1, BP_HEAD_IDENTITY_SQUARED_ERROR = 2 };
 
+/// The widest layer the one-sample kernels take (their rows live on the stack).
+#define BP_ONE_SAMPLE_WIDTH 4096
+
 /// Instruction sets, in the order of preference.
 enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
 
@@ -23,6 +26,10 @@ typedef struct {
     void (*multiply_derivative)(int kind, const float *z, const float *a, float *g, long rows, long cols, long ld,
                                 const float *weights, const float *delta);
     void (*head_row)(int head, const float *z, const float *y, long tw, float *o, float *d, float *losses, long columns, float scale, int with_loss);
+    void (*matvec)(long rows, long depth, const float *a, long rowStride, long depthStride,
+                   const float *x, long incx, const float *bias, float *y, long incy);
+    void (*outer)(long outW, long inW, const float *delta, long incd, const float *x, long incx, float *gw, float *gb);
+    void (*sgd)(float *w, const float *g, long count, float eta);
 } bp_kernels_f32;
 
 typedef struct {
@@ -34,6 +41,10 @@ typedef struct {
     void (*multiply_derivative)(int kind, const double *z, const double *a, double *g, long rows, long cols, long ld,
                                 const double *weights, const double *delta);
     void (*head_row)(int head, const double *z, const double *y, long tw, double *o, double *d, double *losses, long columns, double scale, int with_loss);
+    void (*matvec)(long rows, long depth, const double *a, long rowStride, long depthStride,
+                   const double *x, long incx, const double *bias, double *y, long incy);
+    void (*outer)(long outW, long inW, const double *delta, long incd, const double *x, long incx, double *gw, double *gb);
+    void (*sgd)(double *w, const double *g, long count, double eta);
 } bp_kernels_f64;
 
 /// Whether this CPU (and its operating system, which must save the wider registers) runs `isa`.

@@ -162,4 +162,16 @@ struct DispatchedKernels<T: Scalar> {
         }
         return true
     }
+
+    /// `Kernels.transpose`.
+    @inline(__always)
+    func transpose(_ src: UnsafePointer<T>, rows: Int, cols: Int, lds: Int, into dst: UnsafeMutablePointer<T>, ldd: Int) {
+        if let k = f32?.transpose {
+            k(cast(src), rows, cols, lds, cast(dst), ldd)
+        } else if let k = f64?.transpose {
+            k(cast(src), rows, cols, lds, cast(dst), ldd)
+        } else {
+            Kernels.transpose(src, rows: rows, cols: cols, lds: lds, into: dst, ldd: ldd)
+        }
+    }
 }

@@ -123,7 +123,7 @@ final class Workspace<T: Scalar> {
         (y + n * tw).update(repeating: 0, count: (columns - n) * tw)
         if let inputRows {
             (inputRows + n * inW).update(repeating: 0, count: (columns - n) * inW)
-            Kernels.transpose(inputRows, rows: columns, cols: inW, lds: inW, into: x, ldd: ld)
+            kernels.transpose(inputRows, rows: columns, cols: inW, lds: inW, into: x, ldd: ld)
         } else {
             for k in n..<columns { for i in 0..<inW { x[i * ld + k] = 0 } }
         }
@@ -150,7 +150,7 @@ final class Workspace<T: Scalar> {
     /// Copies the loaded samples' values of a `width`-unit sample-wide buffer
     /// (a layer's `z` or `a`) into `dst` as one row per sample.
     func copyRows(of buffer: UnsafePointer<T>, width: Int, into dst: UnsafeMutablePointer<T>) {
-        Kernels.transpose(buffer, rows: width, cols: count, lds: ld, into: dst, ldd: width)
+        kernels.transpose(buffer, rows: width, cols: count, lds: ld, into: dst, ldd: width)
     }
 
     /// Forward pass over the loaded samples; leaves logits in `z.last`.
@@ -217,7 +217,7 @@ final class Workspace<T: Scalar> {
                     if l == 0, let inputRows {
                         rows = UnsafePointer(inputRows)
                     } else {
-                        Kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
+                        kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
                     }
                     kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
                                   b: rows, ldb: inW, bias: nil, c: gw, ldc: inW)

@@ -24,6 +24,10 @@ static inline __attribute__((always_inline)) void madd16(V16 *s, V16 a, V16 b) {
 static void bp_panel16_f32_avx512(long rows, long depth, long cols, const float *a, long rowStride, long depthStride,
                                   const float *b, long ldb, const float *bias, float *c, long ldc) {
     long rows4 = rows & ~3L, cols32 = cols & ~31L;
+    if (cols32 == 0 || rows4 == 0) {   // W2's 16-sample batches: the 8-lane panel in one call
+        bp_panel_f32_avx512(rows, depth, cols, a, rowStride, depthStride, b, ldb, bias, c, ldc);
+        return;
+    }
     for (long r = 0; r < rows4; r += 4) {
         const float *a0 = a + r * rowStride, *a1 = a0 + rowStride, *a2 = a1 + rowStride, *a3 = a2 + rowStride;
         V16 b0 = splat16(bias ? bias[r] : 0), b1 = splat16(bias ? bias[r + 1] : 0);
@@ -45,7 +49,7 @@ static void bp_panel16_f32_avx512(long rows, long depth, long cols, const float 
             store16(s30 + b3, c3 + j); store16(s31 + b3, c3 + j + 16);
         }
     }
-    if (cols32 < cols && rows4 > 0)
+    if (cols32 < cols)
         bp_panel_f32_avx512(rows4, depth, cols - cols32, a, rowStride, depthStride, b + cols32, ldb,
                             bias, c + cols32, ldc);
     if (rows4 < rows)
@@ -63,7 +67,7 @@ static void bp_panel16_dispatch_f32_avx512(long rows, long depth, long cols, con
 const bp_kernels_f32 bp_kernels_f32_avx512 = {
     bp_panel16_dispatch_f32_avx512, bp_weight_gradient_f32_avx512, bp_bias_gradient_f32_avx512,
     bp_activate_f32_avx512, bp_multiply_derivative_f32_avx512, bp_head_row_f32_avx512,
-    bp_matvec_f32_avx512, bp_outer_f32_avx512, bp_sgd_f32_avx512,
+    bp_matvec_f32_avx512, bp_outer_f32_avx512, bp_sgd_f32_avx512, bp_transpose_f32_avx512,
 };
 const bp_kernels_f64 bp_kernels_f64_avx512 = TABLE(f64);
 #endif

@@ -105,6 +105,29 @@ import Testing
         }
     }
 
+    /// The transposes move values and nothing else: every path equals the Swift loop exactly, at
+    /// every shape around the 8 × 8 blocks.
+    @Test func transposesAreExactOnEveryPath() {
+        for path in KernelPath.supported {
+            let kernels = DispatchedKernels<Double>(path), floats = DispatchedKernels<Float>(path)
+            for rows in [1, 7, 8, 9, 16, 19] {
+                for cols in [1, 5, 8, 13, 24] {
+                    let lds = cols + 3, ldd = rows + 5
+                    let src = (0..<(rows * lds)).map { Double($0) + 0.5 }
+                    var expected = [Double](repeating: -1, count: cols * ldd), got = expected
+                    Kernels.transpose(src, rows: rows, cols: cols, lds: lds, into: &expected, ldd: ldd)
+                    kernels.transpose(src, rows: rows, cols: cols, lds: lds, into: &got, ldd: ldd)
+                    #expect(got == expected, "\(path) \(rows) × \(cols)")
+                    let fsrc = src.map { Float($0) }
+                    var fexpected = [Float](repeating: -1, count: cols * ldd), fgot = fexpected
+                    Kernels.transpose(fsrc, rows: rows, cols: cols, lds: lds, into: &fexpected, ldd: ldd)
+                    floats.transpose(fsrc, rows: rows, cols: cols, lds: lds, into: &fgot, ldd: ldd)
+                    #expect(fgot == fexpected, "\(path) \(rows) × \(cols) (Float)")
+                }
+            }
+        }
+    }
+
     /// The loss and gradient of one batch, through a workspace on `path`.
     func lossAndGradient<T: Scalar>(_: T.Type, _ c: (sizes: [Int], activation: Activation, head: OutputHead),
                                     batch: Int, path: KernelPath) throws -> (loss: T, gradient: [T]) {

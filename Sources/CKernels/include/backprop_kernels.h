@@ -30,6 +30,7 @@ typedef struct {
                    const float *x, long incx, const float *bias, float *y, long incy);
     void (*outer)(long outW, long inW, const float *delta, long incd, const float *x, long incx, float *gw, float *gb);
     void (*sgd)(float *w, const float *g, long count, float eta);
+    void (*transpose)(const float *src, long rows, long cols, long lds, float *dst, long ldd);
 } bp_kernels_f32;
 
 typedef struct {
@@ -45,6 +46,7 @@ typedef struct {
                    const double *x, long incx, const double *bias, double *y, long incy);
     void (*outer)(long outW, long inW, const double *delta, long incd, const double *x, long incx, double *gw, double *gb);
     void (*sgd)(double *w, const double *g, long count, double eta);
+    void (*transpose)(const double *src, long rows, long cols, long lds, double *dst, long ldd);
 } bp_kernels_f64;
 
 /// Whether this CPU (and its operating system, which must save the wider registers) runs `isa`.

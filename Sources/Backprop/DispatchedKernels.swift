@@ -52,15 +52,16 @@ struct DispatchedKernels<T: Scalar> {
         }
     }
 
-    /// `Kernels.weightGradientBySamples`.
+    /// `Kernels.weightGradientBySamples` and `Kernels.biasGradient`: in C one pass over δ for both.
     @inline(__always)
-    func weightGradientBySamples(delta: UnsafePointer<T>, x: UnsafePointer<T>, ld: Int, cols: Int,
-                                 inW: Int, outW: Int, gw: UnsafeMutablePointer<T>) {
+    func weightAndBiasGradient(delta: UnsafePointer<T>, x: UnsafePointer<T>, ld: Int, cols: Int,
+                               inW: Int, outW: Int, gw: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>) {
         if let k = f32?.weight_gradient {
-            k(cast(delta), cast(x), ld, cols, inW, outW, cast(gw))
+            k(cast(delta), cast(x), ld, cols, inW, outW, cast(gw), cast(gb))
         } else if let k = f64?.weight_gradient {
-            k(cast(delta), cast(x), ld, cols, inW, outW, cast(gw))
+            k(cast(delta), cast(x), ld, cols, inW, outW, cast(gw), cast(gb))
         } else {
+            Kernels.biasGradient(delta: delta, ld: ld, cols: cols, outW: outW, gb: gb)
             Kernels.weightGradientBySamples(delta: delta, x: x, ld: ld, cols: cols, inW: inW, outW: outW, gw: gw)
         }
     }

@@ -210,20 +210,19 @@ final class Workspace<T: Scalar> {
             if single {
                 kernels.outer(outW: outW, inW: inW, delta: delta, incd: ld, x: input, incx: ld,
                               gw: gw, gb: gradient + layout.biasOffsets[l])
-            } else {
+            } else if Self.wantsRows(inputs: inW) {
                 kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])
-                if Self.wantsRows(inputs: inW) {
-                    var rows = UnsafePointer(transposed)
-                    if l == 0, let inputRows {
-                        rows = UnsafePointer(inputRows)
-                    } else {
-                        kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
-                    }
-                    kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
-                                  b: rows, ldb: inW, bias: nil, c: gw, ldc: inW)
+                var rows = UnsafePointer(transposed)
+                if l == 0, let inputRows {
+                    rows = UnsafePointer(inputRows)
                 } else {
-                    kernels.weightGradientBySamples(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW, gw: gw)
+                    kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
                 }
+                kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
+                              b: rows, ldb: inW, bias: nil, c: gw, ldc: inW)
+            } else {
+                kernels.weightAndBiasGradient(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW,
+                                              gw: gw, gb: gradient + layout.biasOffsets[l])
             }
             if l > 0 && outW == 1 {
                 kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld,

@@ -197,38 +197,61 @@ void FN(bp_panel)(long rows, long depth, long cols, const T *a, long rowStride, 
     else FN(panel)(rows, depth, cols, a, rowStride, depthStride, b, ldb, bias, c, ldc);
 }
 
-/// `Kernels.weightGradientBySamples`: gW[o, i] = Σ_s δ[o, s] · x[i, s] for narrow inputs.
-void FN(bp_weight_gradient)(const T *delta, const T *x, long ld, long cols, long inW, long outW, T *gw) {
+/// Four outputs × two inputs of the narrow weight gradient (`Kernels.weightGradientBySamples`),
+/// and with `with_bias` the four outputs' bias gradients from the same loads of δ (a second pass
+/// over δ was a tenth of W2's step). Always inlined with a constant `with_bias`.
+static inline __attribute__((always_inline))
+void FN(gradient4x2)(const T *d0, const T *d1, const T *d2, const T *d3, const T *x0, const T *x1, long cols,
+                     T *g0, T *g1, T *g2, T *g3, long i, int with_bias, T *gb) {
+    V s00 = {}, s01 = {}, s10 = {}, s11 = {}, s20 = {}, s21 = {}, s30 = {}, s31 = {};
+    V b0 = {}, b1 = {}, b2 = {}, b3 = {};
+    for (long s = 0; s < cols; s += 8) {
+        V u = LOAD(x0 + s), v = LOAD(x1 + s);
+        V e0 = LOAD(d0 + s), e1 = LOAD(d1 + s), e2 = LOAD(d2 + s), e3 = LOAD(d3 + s);
+        MADD(&s00, e0, u); MADD(&s01, e0, v); MADD(&s10, e1, u); MADD(&s11, e1, v);
+        MADD(&s20, e2, u); MADD(&s21, e2, v); MADD(&s30, e3, u); MADD(&s31, e3, v);
+        if (with_bias) { b0 += e0; b1 += e1; b2 += e2; b3 += e3; }
+    }
+    V4 top = FN(sum4)(s00, s01, s10, s11), bottom = FN(sum4)(s20, s21, s30, s31);
+    g0[i] = top[0]; g0[i + 1] = top[1]; g1[i] = top[2]; g1[i + 1] = top[3];
+    g2[i] = bottom[0]; g2[i + 1] = bottom[1]; g3[i] = bottom[2]; g3[i + 1] = bottom[3];
+    if (with_bias) { V4 b = FN(sum4)(b0, b1, b2, b3); gb[0] = b[0]; gb[1] = b[1]; gb[2] = b[2]; gb[3] = b[3]; }
+}
+
+/// Four outputs × one input (the odd input left over), with the bias gradients as above.
+static inline __attribute__((always_inline))
+void FN(gradient4x1)(const T *d0, const T *d1, const T *d2, const T *d3, const T *x0, long cols,
+                     T *g0, T *g1, T *g2, T *g3, long i, int with_bias, T *gb) {
+    V s0 = {}, s1 = {}, s2 = {}, s3 = {}, b0 = {}, b1 = {}, b2 = {}, b3 = {};
+    for (long s = 0; s < cols; s += 8) {
+        V u = LOAD(x0 + s), e0 = LOAD(d0 + s), e1 = LOAD(d1 + s), e2 = LOAD(d2 + s), e3 = LOAD(d3 + s);
+        MADD(&s0, e0, u); MADD(&s1, e1, u); MADD(&s2, e2, u); MADD(&s3, e3, u);
+        if (with_bias) { b0 += e0; b1 += e1; b2 += e2; b3 += e3; }
+    }
+    V4 sums = FN(sum4)(s0, s1, s2, s3);
+    g0[i] = sums[0]; g1[i] = sums[1]; g2[i] = sums[2]; g3[i] = sums[3];
+    if (with_bias) { V4 b = FN(sum4)(b0, b1, b2, b3); gb[0] = b[0]; gb[1] = b[1]; gb[2] = b[2]; gb[3] = b[3]; }
+}
+
+/// `Kernels.weightGradientBySamples` and `Kernels.biasGradient` in one pass: gW[o, i] =
+/// Σ_s δ[o, s] · x[i, s] for narrow inputs, gb[o] = Σ_s δ[o, s] — the bias sums in the same
+/// lanes and order as `biasGradient`'s, so the result is the same.
+void FN(bp_weight_gradient)(const T *delta, const T *x, long ld, long cols, long inW, long outW, T *gw, T *gb) {
     long o = 0;
     for (; o + 4 <= outW; o += 4) {
         const T *d0 = delta + o * ld, *d1 = d0 + ld, *d2 = d1 + ld, *d3 = d2 + ld;
         T *g0 = gw + o * inW, *g1 = g0 + inW, *g2 = g1 + inW, *g3 = g2 + inW;
         long i = 0;
-        for (; i + 2 <= inW; i += 2) {
-            const T *x0 = x + i * ld, *x1 = x0 + ld;
-            V s00 = {}, s01 = {}, s10 = {}, s11 = {}, s20 = {}, s21 = {}, s30 = {}, s31 = {};
-            for (long s = 0; s < cols; s += 8) {
-                V u = LOAD(x0 + s), v = LOAD(x1 + s);
-                V e0 = LOAD(d0 + s), e1 = LOAD(d1 + s), e2 = LOAD(d2 + s), e3 = LOAD(d3 + s);
-                MADD(&s00, e0, u); MADD(&s01, e0, v); MADD(&s10, e1, u); MADD(&s11, e1, v);
-                MADD(&s20, e2, u); MADD(&s21, e2, v); MADD(&s30, e3, u); MADD(&s31, e3, v);
-            }
-            V4 top = FN(sum4)(s00, s01, s10, s11), bottom = FN(sum4)(s20, s21, s30, s31);
-            g0[i] = top[0]; g0[i + 1] = top[1]; g1[i] = top[2]; g1[i + 1] = top[3];
-            g2[i] = bottom[0]; g2[i + 1] = bottom[1]; g3[i] = bottom[2]; g3[i + 1] = bottom[3];
-        }
-        if (i < inW) {
-            const T *x0 = x + i * ld;
-            V s0 = {}, s1 = {}, s2 = {}, s3 = {};
-            for (long s = 0; s < cols; s += 8) {
-                V u = LOAD(x0 + s);
-                MADD(&s0, LOAD(d0 + s), u); MADD(&s1, LOAD(d1 + s), u);
-                MADD(&s2, LOAD(d2 + s), u); MADD(&s3, LOAD(d3 + s), u);
-            }
-            V4 sums = FN(sum4)(s0, s1, s2, s3);
-            g0[i] = sums[0]; g1[i] = sums[1]; g2[i] = sums[2]; g3[i] = sums[3];
+        if (inW >= 2) {
+            FN(gradient4x2)(d0, d1, d2, d3, x, x + ld, cols, g0, g1, g2, g3, 0, 1, gb + o);
+            for (i = 2; i + 2 <= inW; i += 2)
+                FN(gradient4x2)(d0, d1, d2, d3, x + i * ld, x + (i + 1) * ld, cols, g0, g1, g2, g3, i, 0, gb + o);
+            if (i < inW) FN(gradient4x1)(d0, d1, d2, d3, x + i * ld, cols, g0, g1, g2, g3, i, 0, gb + o);
+        } else {
+            FN(gradient4x1)(d0, d1, d2, d3, x, cols, g0, g1, g2, g3, 0, 1, gb + o);
         }
     }
+    for (long r = o; r < outW; r++) gb[r] = FN(sum)(delta + r * ld, cols);
     for (; o < outW; o++) {
         const T *d = delta + o * ld;
         T *g = gw + o * inW;

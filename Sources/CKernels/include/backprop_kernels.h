@@ -20,7 +20,8 @@ enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
 typedef struct {
     void (*panel)(long rows, long depth, long cols, const float *a, long rowStride, long depthStride,
                   const float *b, long ldb, const float *bias, float *c, long ldc);
-    void (*weight_gradient)(const float *delta, const float *x, long ld, long cols, long inW, long outW, float *gw);
+    /// The narrow weight gradient and the bias gradient in one pass.
+    void (*weight_gradient)(const float *delta, const float *x, long ld, long cols, long inW, long outW, float *gw, float *gb);
     void (*bias_gradient)(const float *delta, long ld, long cols, long outW, float *gb);
     void (*activate)(int kind, const float *z, float *a, long rows, long cols, long ld);
     void (*multiply_derivative)(int kind, const float *z, const float *a, float *g, long rows, long cols, long ld,
@@ -36,7 +37,8 @@ typedef struct {
 typedef struct {
     void (*panel)(long rows, long depth, long cols, const double *a, long rowStride, long depthStride,
                   const double *b, long ldb, const double *bias, double *c, long ldc);
-    void (*weight_gradient)(const double *delta, const double *x, long ld, long cols, long inW, long outW, double *gw);
+    /// The narrow weight gradient and the bias gradient in one pass.
+    void (*weight_gradient)(const double *delta, const double *x, long ld, long cols, long inW, long outW, double *gw, double *gb);
     void (*bias_gradient)(const double *delta, long ld, long cols, long outW, double *gb);
     void (*activate)(int kind, const double *z, double *a, long rows, long cols, long ld);
     void (*multiply_derivative)(int kind, const double *z, const double *a, double *g, long rows, long cols, long ld,

@@ -40,6 +40,9 @@ static inline __attribute__((always_inline)) void FN(madd)(V *s, V a, V b) { *s 
 #define STORE FN(store)
 #define SPLAT FN(splat)
 #define MADD FN(madd)
+/// The one-sample kernels' short strided loops stay scalar: vectorised, they became gathers,
+/// which cost more than the few values they move (a third of the spiral's batch-1 step).
+#define SCALAR _Pragma("clang loop vectorize(disable) interleave(disable)")
 
 /// Lane sums of four vectors by halving, as `Kernels.sum4`.
 static inline __attribute__((always_inline)) V4 FN(sum4)(V a, V b, V c, V d) {
@@ -393,7 +396,7 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
                    const T *x, long incx, const T *bias, T *y, long incy) {
     T xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
     T ys[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    for (long k = 0; k < depth; k++) xs[k] = x[k * incx];
+    SCALAR for (long k = 0; k < depth; k++) xs[k] = x[k * incx];
     long depth8 = depth & ~7L;
     if (depthStride == 1) {
         long r = 0;
@@ -405,19 +408,21 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
                 MADD(&s0, LOAD(a0 + k), v); MADD(&s1, LOAD(a1 + k), v); MADD(&s2, LOAD(a2 + k), v); MADD(&s3, LOAD(a3 + k), v);
             }
             V4 sums = FN(sum4)(s0, s1, s2, s3);
-            T t0 = sums[0], t1 = sums[1], t2 = sums[2], t3 = sums[3];
-            for (long k = depth8; k < depth; k++) {
-                t0 = __builtin_elementwise_fma(a0[k], xs[k], t0); t1 = __builtin_elementwise_fma(a1[k], xs[k], t1);
-                t2 = __builtin_elementwise_fma(a2[k], xs[k], t2); t3 = __builtin_elementwise_fma(a3[k], xs[k], t3);
+            // The rest of each row as its own chain: written as four chains side by side, the
+            // compiler packed them into one vector of gathered loads (rows are apart in memory).
+            const T *ar[4] = {a0, a1, a2, a3};
+            for (int q = 0; q < 4; q++) {
+                T t = sums[q];
+                SCALAR for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[q][k], xs[k], t);
+                ys[r + q] = t;
             }
-            ys[r] = t0; ys[r + 1] = t1; ys[r + 2] = t2; ys[r + 3] = t3;
         }
         for (; r < rows; r++) {
             const T *ar = a + r * rowStride;
             V s = {};
             for (long k = 0; k < depth8; k += 8) MADD(&s, LOAD(ar + k), LOAD(xs + k));
             T t = FN(sum1)(s);
-            for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
+            SCALAR for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
             ys[r] = t;
         }
     } else if (rowStride == 1) {
@@ -437,9 +442,19 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
             for (long k = 0; k < depth; k++, ak += depthStride) MADD(&s0, LOAD(ak), SPLAT(xs[k]));
             STORE(s0, ys + r);
         }
+        // Rows left over (all of them in a layer narrower than 8, W2's 6): four chains at a time.
+        for (; r + 4 <= rows; r += 4) {
+            T t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+            const T *ak = a + r;
+            SCALAR for (long k = 0; k < depth; k++, ak += depthStride) {
+                t0 = __builtin_elementwise_fma(ak[0], xs[k], t0); t1 = __builtin_elementwise_fma(ak[1], xs[k], t1);
+                t2 = __builtin_elementwise_fma(ak[2], xs[k], t2); t3 = __builtin_elementwise_fma(ak[3], xs[k], t3);
+            }
+            ys[r] = t0; ys[r + 1] = t1; ys[r + 2] = t2; ys[r + 3] = t3;
+        }
         for (; r < rows; r++) {
             T t = 0;
-            for (long k = 0; k < depth; k++) t = __builtin_elementwise_fma(a[r + k * depthStride], xs[k], t);
+            SCALAR for (long k = 0; k < depth; k++) t = __builtin_elementwise_fma(a[r + k * depthStride], xs[k], t);
             ys[r] = t;
         }
     } else {
@@ -449,21 +464,21 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
             ys[r] = t;
         }
     }
-    for (long r = 0; r < rows; r++) y[r * incy] = bias ? ys[r] + bias[r] : ys[r];
+    SCALAR for (long r = 0; r < rows; r++) y[r * incy] = bias ? ys[r] + bias[r] : ys[r];
 }
 
 /// One sample's weight and bias gradients: gW[o, i] = δ[o]·x[i] (an outer product, along the
 /// contiguous rows of gW) and gb[o] = δ[o]. δ and x are strided (`incd`, `incx`).
 void FN(bp_outer)(long outW, long inW, const T *delta, long incd, const T *x, long incx, T *gw, T *gb) {
     T xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    for (long i = 0; i < inW; i++) xs[i] = x[i * incx];
+    SCALAR for (long i = 0; i < inW; i++) xs[i] = x[i * incx];
     long in8 = inW & ~7L;
     for (long o = 0; o < outW; o++) {
         T d = delta[o * incd];
         V dv = SPLAT(d);
         T *g = gw + o * inW;
         for (long i = 0; i < in8; i += 8) STORE(dv * LOAD(xs + i), g + i);
-        for (long i = in8; i < inW; i++) g[i] = d * xs[i];
+        SCALAR for (long i = in8; i < inW; i++) g[i] = d * xs[i];
         gb[o] = d;
     }
 }
@@ -515,4 +530,5 @@ void FN(bp_transpose)(const T *src, long rows, long cols, long lds, T *dst, long
 #undef STORE
 #undef SPLAT
 #undef MADD
+#undef SCALAR
 #undef VI

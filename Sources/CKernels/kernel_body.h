@@ -87,9 +87,8 @@ static inline __attribute__((always_inline)) T FN(sum)(const T *p, long count) {
 }
 
 /// `Kernels.panel`: C[r, 0..<cols] = Σ_k A(r, k) · B[k, 0..<cols] (+ bias[r]), cols a multiple of 8.
-static inline __attribute__((always_inline))
-void FN(panel)(long rows, long depth, long cols, const T *a, long rowStride, long depthStride,
-               const T *b, long ldb, const T *bias, T *c, long ldc) {
+void FN(bp_panel)(long rows, long depth, long cols, const T *a, long rowStride, long depthStride,
+                  const T *b, long ldb, const T *bias, T *c, long ldc) {
     long r = 0;
     for (; r + 4 <= rows; r += 4) {
         const T *a0 = a + r * rowStride, *a1 = a0 + rowStride, *a2 = a1 + rowStride, *a3 = a2 + rowStride;
@@ -188,16 +187,6 @@ void FN(panel)(long rows, long depth, long cols, const T *a, long rowStride, lon
             STORE(s + br, cr + j);
         }
     }
-}
-
-/// The panel with A read along its rows (the forward pass, the wide weight gradient) compiled
-/// apart from the strided case (the input gradient, Wᵀ·δ): with the depth stride a constant 1 the
-/// weights are walked by one pointer, which took W3's forward pass from 1.23× the Swift code
-/// built for this CPU (which inlines it with the stride known) to par.
-void FN(bp_panel)(long rows, long depth, long cols, const T *a, long rowStride, long depthStride,
-                  const T *b, long ldb, const T *bias, T *c, long ldc) {
-    if (depthStride == 1) FN(panel)(rows, depth, cols, a, rowStride, 1, b, ldb, bias, c, ldc);
-    else FN(panel)(rows, depth, cols, a, rowStride, depthStride, b, ldb, bias, c, ldc);
 }
 
 /// Four outputs × two inputs of the narrow weight gradient (`Kernels.weightGradientBySamples`),

@@ -57,15 +57,10 @@ static void bp_panel16_f32_avx512(long rows, long depth, long cols, const float 
                             bias ? bias + rows4 : 0, c + rows4 * ldc, ldc);
 }
 
-/// The unit-stride case compiled apart, as the 8-lane panel does (`bp_panel`).
-static void bp_panel16_dispatch_f32_avx512(long rows, long depth, long cols, const float *a, long rowStride, long depthStride,
-                                           const float *b, long ldb, const float *bias, float *c, long ldc) {
-    bp_panel16_f32_avx512(rows, depth, cols, a, rowStride, depthStride, b, ldb, bias, c, ldc);
-}
 #pragma clang attribute pop
 
 const bp_kernels_f32 bp_kernels_f32_avx512 = {
-    bp_panel16_dispatch_f32_avx512, bp_weight_gradient_f32_avx512, bp_bias_gradient_f32_avx512,
+    bp_panel16_f32_avx512, bp_weight_gradient_f32_avx512, bp_bias_gradient_f32_avx512,
     bp_activate_f32_avx512, bp_multiply_derivative_f32_avx512, bp_head_row_f32_avx512,
     bp_matvec_f32_avx512, bp_outer_f32_avx512, bp_sgd_f32_avx512, bp_transpose_f32_avx512,
 };

@@ -387,7 +387,15 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
     T ys[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
     SCALAR for (long k = 0; k < depth; k++) xs[k] = x[k * incx];
     long depth8 = depth & ~7L;
-    if (depthStride == 1) {
+    if (depthStride == 1 && depth8 == 0) {
+        // Shallower than a vector (the playground's layers of 2–7): one chain per row, no lane sums.
+        for (long r = 0; r < rows; r++) {
+            const T *ar = a + r * rowStride;
+            T t = 0;
+            SCALAR for (long k = 0; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
+            ys[r] = t;
+        }
+    } else if (depthStride == 1) {
         long r = 0;
         for (; r + 4 <= rows; r += 4) {
             const T *a0 = a + r * rowStride, *a1 = a0 + rowStride, *a2 = a1 + rowStride, *a3 = a2 + rowStride;

@@ -140,14 +140,15 @@ struct DispatchedKernels<T: Scalar> {
         }
     }
 
-    /// One sample's weight and bias gradients, gW = δ·xᵀ and gb = δ (`bp_outer`); only when `isCompiled`.
+    /// One sample's weight and bias gradients, gW = δ·xᵀ and gb = δ, or added to them with
+    /// `accumulate` (`bp_outer`); only when `isCompiled`.
     @inline(__always)
     func outer(outW: Int, inW: Int, delta: UnsafePointer<T>, incd: Int, x: UnsafePointer<T>, incx: Int,
-               gw: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>) {
+               gw: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>, accumulate: Bool) {
         if let k = f32?.outer {
-            k(outW, inW, cast(delta), incd, cast(x), incx, cast(gw), cast(gb))
+            k(outW, inW, cast(delta), incd, cast(x), incx, cast(gw), cast(gb), accumulate ? 1 : 0)
         } else if let k = f64?.outer {
-            k(outW, inW, cast(delta), incd, cast(x), incx, cast(gw), cast(gb))
+            k(outW, inW, cast(delta), incd, cast(x), incx, cast(gw), cast(gb), accumulate ? 1 : 0)
         }
     }
 

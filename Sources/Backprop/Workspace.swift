@@ -41,16 +41,27 @@ final class Workspace<T: Scalar> {
     let gradient: UnsafeMutablePointer<T>
     /// The loops every pass runs, for the kernel path this workspace was made with.
     let kernels: DispatchedKernels<T>
-    /// Whether a batch of one sample takes the one-sample kernels (matrix-vector products and an
-    /// outer product, `bp_matvec`/`bp_outer`) instead of the padded batch's 8 columns, which made
-    /// every product 8× the work: a C path, and no layer wider than they take. In that pass only
-    /// column 0 is meaningful — the padding columns of z, a and the error signals are left as
-    /// they fall, and nothing reads them (every kernel of the pass reads column 0 only).
-    let oneSample: Bool
+    /// Whether this workspace can take its batches sample by sample with the one-sample kernels
+    /// (matrix-vector products and outer products, `bp_matvec`/`bp_outer`) instead of in the
+    /// padded batch's 8 columns, which made a batch of one 8× the work: a C path, and no layer
+    /// wider than those kernels take. See `bySample` for when it does.
+    let sampleKernels: Bool
+    /// Whether the loaded batch runs sample by sample (set by `load`). In that pass only the
+    /// loaded columns are meaningful — the padding columns of z, a and the error signals are left
+    /// as they fall, and nothing reads them (every kernel of the pass reads the loaded columns only).
+    ///
+    /// One sample always does. Two or three do when the network is large enough that a pass per
+    /// sample costs less than the padded batch's per-layer overheads, measured (Float, AVX-512,
+    /// µs per sample, sample by sample against padded): 64-16-10 (1,210 parameters) at batch 2
+    /// 0.33 against 0.40 and at batch 3 0.28 against 0.26; 64-32-10 (2,410) at batch 3 0.37
+    /// against 0.40; 64-128-10 at batch 2 1.1 against 1.9, at 4 1.04 against 0.99; the
+    /// playground's 2-6×6-1 (198) is faster padded at 2 and 3 (0.78 and 0.54 s against 0.96 and
+    /// 0.85 for 6,000 epochs of the spiral). Hence: 2 samples from 1,000 parameters, 3 from 2,000.
+    private(set) var bySample = false
 
     init(architecture: Architecture, capacity: Int, kernels path: KernelPath = .selected) {
         kernels = DispatchedKernels(path)
-        oneSample = kernels.isCompiled && (architecture.sizes.max() ?? 0) <= Int(BP_ONE_SAMPLE_WIDTH)
+        sampleKernels = kernels.isCompiled && (architecture.sizes.max() ?? 0) <= Int(BP_ONE_SAMPLE_WIDTH)
         let layout = ParameterLayout(sizes: architecture.sizes)
         self.layout = layout
         head = architecture.head
@@ -108,6 +119,7 @@ final class Workspace<T: Scalar> {
         let inW = layout.sizes[0], tw = targetWidth
         count = n
         columns = (n + 7) & ~7
+        bySample = sampleKernels && (n == 1 || (n <= 3 && layout.count >= 1000 * (n - 1)))
         for k in 0..<n {
             let r = rows?[k] ?? start + k
             let src = inputs + r &* inW
@@ -158,9 +170,11 @@ final class Workspace<T: Scalar> {
         var input = UnsafePointer(x)
         for l in 0..<layout.layerCount {
             let inW = layout.fanIn(l), outW = layout.fanOut(l)
-            if oneSample && count == 1 {
-                kernels.matvec(rows: outW, depth: inW, a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
-                               x: input, incx: ld, bias: p + layout.biasOffsets[l], y: z[l], incy: ld)
+            if bySample {
+                for j in 0..<count {
+                    kernels.matvec(rows: outW, depth: inW, a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
+                                   x: input + j, incx: ld, bias: p + layout.biasOffsets[l], y: z[l] + j, incy: ld)
+                }
             } else {
                 kernels.panel(rows: outW, depth: inW, cols: columns,
                               a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
@@ -206,10 +220,11 @@ final class Workspace<T: Scalar> {
             onDelta?(l, UnsafePointer(delta))
             let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
             let gw = gradient + layout.weightOffsets[l]
-            let single = oneSample && count == 1
-            if single {
-                kernels.outer(outW: outW, inW: inW, delta: delta, incd: ld, x: input, incx: ld,
-                              gw: gw, gb: gradient + layout.biasOffsets[l])
+            if bySample {
+                for j in 0..<count {
+                    kernels.outer(outW: outW, inW: inW, delta: delta + j, incd: ld, x: input + j, incx: ld,
+                                  gw: gw, gb: gradient + layout.biasOffsets[l], accumulate: j > 0)
+                }
             } else if Self.wantsRows(inputs: inW) {
                 kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])
                 var rows = UnsafePointer(transposed)
@@ -228,9 +243,11 @@ final class Workspace<T: Scalar> {
                 kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld,
                                            outer: (p + layout.weightOffsets[l], UnsafePointer(delta)))
                 swap(&delta, &spare)
-            } else if l > 0 && single {
-                kernels.matvec(rows: inW, depth: outW, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,
-                               x: delta, incx: ld, bias: nil, y: spare, incy: ld)
+            } else if l > 0 && bySample {
+                for j in 0..<count {
+                    kernels.matvec(rows: inW, depth: outW, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,
+                                   x: delta + j, incx: ld, bias: nil, y: spare + j, incy: ld)
+                }
                 kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)
                 swap(&delta, &spare)
             } else if l > 0 {

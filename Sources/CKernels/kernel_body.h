@@ -465,8 +465,9 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
 }
 
 /// One sample's weight and bias gradients: gW[o, i] = δ[o]·x[i] (an outer product, along the
-/// contiguous rows of gW) and gb[o] = δ[o]. δ and x are strided (`incd`, `incx`).
-void FN(bp_outer)(long outW, long inW, const T *delta, long incd, const T *x, long incx, T *gw, T *gb) {
+/// contiguous rows of gW) and gb[o] = δ[o], or with `accumulate` added to what is there (the
+/// second and third sample of a small batch). δ and x are strided (`incd`, `incx`).
+void FN(bp_outer)(long outW, long inW, const T *delta, long incd, const T *x, long incx, T *gw, T *gb, int accumulate) {
     T xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
     SCALAR for (long i = 0; i < inW; i++) xs[i] = x[i * incx];
     long in8 = inW & ~7L;
@@ -474,9 +475,15 @@ void FN(bp_outer)(long outW, long inW, const T *delta, long incd, const T *x, lo
         T d = delta[o * incd];
         V dv = SPLAT(d);
         T *g = gw + o * inW;
-        for (long i = 0; i < in8; i += 8) STORE(dv * LOAD(xs + i), g + i);
-        SCALAR for (long i = in8; i < inW; i++) g[i] = d * xs[i];
-        gb[o] = d;
+        if (accumulate) {
+            for (long i = 0; i < in8; i += 8) STORE(LOAD(g + i) + dv * LOAD(xs + i), g + i);
+            SCALAR for (long i = in8; i < inW; i++) g[i] += d * xs[i];
+            gb[o] += d;
+        } else {
+            for (long i = 0; i < in8; i += 8) STORE(dv * LOAD(xs + i), g + i);
+            SCALAR for (long i = in8; i < inW; i++) g[i] = d * xs[i];
+            gb[o] = d;
+        }
     }
 }
 

@@ -56,11 +56,11 @@ import Testing
         ([2, 6, 6, 6, 1], .relu, .tanhSquaredError),          // W2's narrow layers and the playground's head
         ([3, 5, 7, 2], .sigmoid, .identitySquaredError),      // 1–3 rows left over in every tile
         ([16, 17, 3], .linear, .softmaxCrossEntropy),         // a wide input (transposed weight gradient)
-        ([64, 40, 10], .relu, .softmaxCrossEntropy),          // W3's kind of layer, 4 × 16 tiles
+        ([64, 40, 10], .relu, .softmaxCrossEntropy),          // W3's kind of layer, 4 × 16 tiles; batches of 2 and 3 sample by sample
         ([24, 9, 4], .elu, .sigmoidCrossEntropy),             // an activation only Swift has, between C kernels
     ]
 
-    @Test(arguments: [1, 7, 8, 10, 33, 64])
+    @Test(arguments: [1, 2, 3, 7, 8, 10, 33, 64])
     func everyPathGivesTheReferenceGradientInDouble(batch: Int) throws {
         for c in Self.cases {
             let reference = try lossAndGradient(Double.self, c, batch: batch, path: .baseline)
@@ -75,7 +75,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 10, 33])
+    @Test(arguments: [1, 3, 10, 33])
     func everyPathGivesTheReferenceGradientInFloat(batch: Int) throws {
         for c in Self.cases {
             let reference = try lossAndGradient(Float.self, c, batch: batch, path: .baseline)

@@ -29,7 +29,8 @@ typedef struct {
     void (*head_row)(int head, const float *z, const float *y, long tw, float *o, float *d, float *losses, long columns, float scale, int with_loss);
     void (*matvec)(long rows, long depth, const float *a, long rowStride, long depthStride,
                    const float *x, long incx, const float *bias, float *y, long incy);
-    void (*outer)(long outW, long inW, const float *delta, long incd, const float *x, long incx, float *gw, float *gb);
+    void (*outer)(long outW, long inW, const float *delta, long incd, const float *x, long incx, float *gw, float *gb,
+                  int accumulate);
     void (*sgd)(float *w, const float *g, long count, float eta);
     void (*transpose)(const float *src, long rows, long cols, long lds, float *dst, long ldd);
 } bp_kernels_f32;
@@ -46,7 +47,8 @@ typedef struct {
     void (*head_row)(int head, const double *z, const double *y, long tw, double *o, double *d, double *losses, long columns, double scale, int with_loss);
     void (*matvec)(long rows, long depth, const double *a, long rowStride, long depthStride,
                    const double *x, long incx, const double *bias, double *y, long incy);
-    void (*outer)(long outW, long inW, const double *delta, long incd, const double *x, long incx, double *gw, double *gb);
+    void (*outer)(long outW, long inW, const double *delta, long incd, const double *x, long incx, double *gw, double *gb,
+                  int accumulate);
     void (*sgd)(double *w, const double *g, long count, double eta);
     void (*transpose)(const double *src, long rows, long cols, long lds, double *dst, long ldd);
 } bp_kernels_f64;

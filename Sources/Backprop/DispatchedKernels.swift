@@ -116,10 +116,10 @@ struct DispatchedKernels<T: Scalar> {
         case .identitySquaredError: code = Int32(BP_HEAD_IDENTITY_SQUARED_ERROR)
         case .softmaxCrossEntropy: return false
         }
-        if let k = f32?.head_row, let scale = scale as? Float {
-            k(code, cast(z), cast(y), tw, cast(o), cast(d), cast(losses), columns, scale, withLoss ? 1 : 0)
-        } else if let k = f64?.head_row, let scale = scale as? Double {
-            k(code, cast(z), cast(y), tw, cast(o), cast(d), cast(losses), columns, scale, withLoss ? 1 : 0)
+        if let k = f32?.head_row {
+            k(code, cast(z), cast(y), tw, cast(o), cast(d), cast(losses), columns, Float(scale), withLoss ? 1 : 0)
+        } else if let k = f64?.head_row {
+            k(code, cast(z), cast(y), tw, cast(o), cast(d), cast(losses), columns, Double(scale), withLoss ? 1 : 0)
         } else {
             return false
         }
@@ -155,10 +155,10 @@ struct DispatchedKernels<T: Scalar> {
     /// w −= η·g in C; false (nothing done) when this path has no C kernels.
     @inline(__always)
     func sgd(parameters w: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>, count: Int, learningRate eta: T) -> Bool {
-        if let k = f32?.sgd, let eta = eta as? Float {
-            k(cast(w), cast(g), count, eta)
-        } else if let k = f64?.sgd, let eta = eta as? Double {
-            k(cast(w), cast(g), count, eta)
+        if let k = f32?.sgd {
+            k(cast(w), cast(g), count, Float(eta))   // exact: T is Float here
+        } else if let k = f64?.sgd {
+            k(cast(w), cast(g), count, Double(eta))
         } else {
             return false
         }

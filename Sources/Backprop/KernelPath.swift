@@ -48,10 +48,13 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
 
     /// The path the engine uses unless a trainer is given another: `BACKPROP_KERNELS` when it
     /// names a path this CPU runs, otherwise the best it has.
-    public static let selected: KernelPath = choose(requested: environmentRequest).path
+    public static var selected: KernelPath { choice.path }
 
     /// Why `selected` is not what `BACKPROP_KERNELS` asked for, if it is not (one line).
-    public static let notice: String? = choose(requested: environmentRequest).notice
+    public static var notice: String? { choice.notice }
+
+    /// `BACKPROP_KERNELS` read and decided once.
+    private static let choice = choose(requested: environmentRequest)
 
     private static var environmentRequest: String? {
         guard let value = getenv("BACKPROP_KERNELS") else { return nil }

@@ -59,7 +59,7 @@ public final class Trainer<T: Scalar> {
     private var fullBatchLoaded = false
     private lazy var evaluator = Evaluator<T>(architecture: current.architecture, kernels: kernels)
     /// The instructions this trainer's loops run with (`KernelPath.selected` unless given).
-    public let kernels: KernelPath
+    public var kernels: KernelPath { workspace.kernels.path }
 
     /// `epoch` is where counting starts: a trainer that takes over a network
     /// trained elsewhere continues its schedule from there. `kernels` chooses the instruction
@@ -75,7 +75,6 @@ public final class Trainer<T: Scalar> {
         batchSize = settings.batchSize == 0 ? data.count : min(settings.batchSize, data.count)
         try Limits.standard.checkBuffers(network.architecture, samples: batchSize)
         workspace = Workspace(architecture: network.architecture, capacity: batchSize, kernels: kernels)
-        self.kernels = workspace.kernels.path
         random = RandomSource(seed: settings.seed)
         order = Array(0..<data.count)
         optimizerState = Array(repeating: 0, count: settings.optimizer.stateSlots * network.layout.count)

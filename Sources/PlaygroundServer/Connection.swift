@@ -61,7 +61,7 @@ struct Connection: Sendable {
     static let trainingBudget = 0.02
 
     func serve(_ inbound: WebSocketInboundStream) async throws {
-        try await onSession { try $0.configure([:]) }
+        _ = try await onSession { try $0.configure([:]) }
         try await sendData()
         try await sendSnapshot()
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -62,29 +62,27 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 7, 8, 10, 33, 64])
     func everyPathGivesTheReferenceGradientInDouble(batch: Int) throws {
-        for c in Self.cases {
-            let reference = try lossAndGradient(Double.self, c, batch: batch, path: .baseline)
-            for path in KernelPath.supported where path != .baseline {
-                let (loss, gradient) = try lossAndGradient(Double.self, c, batch: batch, path: path)
-                let scale = max(reference.gradient.map(\.magnitude).max() ?? 0, 1e-300)
-                let worst = zip(gradient, reference.gradient).map { ($0 - $1).magnitude }.max() ?? 0
-                #expect(worst <= 1e-13 * scale, "\(path) \(c.sizes) \(c.activation) batch \(batch): gradient off by \(worst) of \(scale)")
-                #expect((loss - reference.loss).magnitude <= 1e-13 * max(reference.loss.magnitude, 1),
-                        "\(path) \(c.sizes) batch \(batch): loss \(loss) against \(reference.loss)")
-            }
-        }
+        try expectEveryPathMatchesTheReference(Double.self, batch: batch, gradientTolerance: 1e-13, lossTolerance: 1e-13)
     }
 
     @Test(arguments: [1, 3, 10, 33])
     func everyPathGivesTheReferenceGradientInFloat(batch: Int) throws {
+        try expectEveryPathMatchesTheReference(Float.self, batch: batch, gradientTolerance: 1e-4, lossTolerance: 1e-5)
+    }
+
+    /// For every case: each C path's gradient within `gradientTolerance` of the reference's largest
+    /// gradient value, its loss within `lossTolerance` (relative, or absolute below 1).
+    func expectEveryPathMatchesTheReference<T: Scalar>(_: T.Type, batch: Int, gradientTolerance: T, lossTolerance: T) throws {
         for c in Self.cases {
-            let reference = try lossAndGradient(Float.self, c, batch: batch, path: .baseline)
+            let reference = try lossAndGradient(T.self, c, batch: batch, path: .baseline)
             for path in KernelPath.supported where path != .baseline {
-                let (loss, gradient) = try lossAndGradient(Float.self, c, batch: batch, path: path)
-                let scale = max(reference.gradient.map(\.magnitude).max() ?? 0, 1e-30)
+                let (loss, gradient) = try lossAndGradient(T.self, c, batch: batch, path: path)
+                let scale = max(reference.gradient.map(\.magnitude).max() ?? 0, T.leastNormalMagnitude)
                 let worst = zip(gradient, reference.gradient).map { ($0 - $1).magnitude }.max() ?? 0
-                #expect(worst <= 1e-4 * scale, "\(path) \(c.sizes) \(c.activation) batch \(batch): gradient off by \(worst) of \(scale)")
-                #expect((loss - reference.loss).magnitude <= 1e-5 * max(reference.loss.magnitude, 1))
+                #expect(worst <= gradientTolerance * scale,
+                        "\(path) \(c.sizes) \(c.activation) batch \(batch): gradient off by \(worst) of \(scale)")
+                #expect((loss - reference.loss).magnitude <= lossTolerance * max(reference.loss.magnitude, 1),
+                        "\(path) \(c.sizes) batch \(batch): loss \(loss) against \(reference.loss)")
             }
         }
     }

@@ -18,13 +18,23 @@ struct DispatchedKernels<T: Scalar> {
     }
 
     /// The C code of the activations the C kernels handle.
-    private static func code(_ activation: Activation) -> Int32? {
+    static func code(_ activation: Activation) -> Int32? {
         switch activation {
         case .relu: Int32(BP_RELU)
         case .tanh: Int32(BP_TANH)
         case .sigmoid: Int32(BP_SIGMOID)
         case .linear: Int32(BP_LINEAR)
         default: nil
+        }
+    }
+
+    /// The C code of the heads the C kernels handle (softmax stays in Swift).
+    static func code(_ head: OutputHead) -> Int32? {
+        switch head {
+        case .sigmoidCrossEntropy: Int32(BP_HEAD_SIGMOID_CROSS_ENTROPY)
+        case .tanhSquaredError: Int32(BP_HEAD_TANH_SQUARED_ERROR)
+        case .identitySquaredError: Int32(BP_HEAD_IDENTITY_SQUARED_ERROR)
+        case .softmaxCrossEntropy: nil
         }
     }
 
@@ -109,13 +119,7 @@ struct DispatchedKernels<T: Scalar> {
     @inline(__always)
     func headRow(_ head: OutputHead, z: UnsafePointer<T>, y: UnsafePointer<T>, tw: Int, o: UnsafeMutablePointer<T>,
                  d: UnsafeMutablePointer<T>, losses: UnsafeMutablePointer<T>, columns: Int, scale: T, withLoss: Bool) -> Bool {
-        let code: Int32
-        switch head {
-        case .sigmoidCrossEntropy: code = Int32(BP_HEAD_SIGMOID_CROSS_ENTROPY)
-        case .tanhSquaredError: code = Int32(BP_HEAD_TANH_SQUARED_ERROR)
-        case .identitySquaredError: code = Int32(BP_HEAD_IDENTITY_SQUARED_ERROR)
-        case .softmaxCrossEntropy: return false
-        }
+        guard let code = Self.code(head) else { return false }
         if let k = f32?.head_row {
             k(code, cast(z), cast(y), tw, cast(o), cast(d), cast(losses), columns, Float(scale), withLoss ? 1 : 0)
         } else if let k = f64?.head_row {
@@ -163,6 +167,24 @@ struct DispatchedKernels<T: Scalar> {
             return false
         }
         return true
+    }
+
+    /// A whole training pass of a narrow network (`bp_narrow_pass`, through `NarrowPass`, which
+    /// exists only when `isCompiled`): the summed loss, the mean loss's gradient in `gradient`.
+    @inline(__always)
+    func narrowPass(layers: Int, sizes: UnsafePointer<Int>, weightOffsets: UnsafePointer<Int>, biasOffsets: UnsafePointer<Int>,
+                    kinds: UnsafePointer<Int32>, head: Int32, parameters p: UnsafePointer<T>, count parameters: Int,
+                    x: UnsafePointer<T>, ld: Int,
+                    y: UnsafePointer<T>, targetWidth: Int, samples count: Int, work: UnsafeMutablePointer<T>,
+                    gradient: UnsafeMutablePointer<T>, withLoss: Bool) -> T {
+        if let k = f32?.narrow_pass {
+            return T(k(layers, sizes, weightOffsets, biasOffsets, kinds, head, cast(p), parameters, cast(x), ld, cast(y), targetWidth,
+                       count, cast(work), cast(gradient), withLoss ? 1 : 0))
+        } else if let k = f64?.narrow_pass {
+            return T(k(layers, sizes, weightOffsets, biasOffsets, kinds, head, cast(p), parameters, cast(x), ld, cast(y), targetWidth,
+                       count, cast(work), cast(gradient), withLoss ? 1 : 0))
+        }
+        preconditionFailure("a narrow pass is only made on a path with C kernels")
     }
 
     /// `Kernels.transpose`.

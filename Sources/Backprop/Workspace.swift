@@ -58,6 +58,8 @@ final class Workspace<T: Scalar> {
     /// playground's 2-6×6-1 (198) is faster padded at 2 and 3 (0.78 and 0.54 s against 0.96 and
     /// 0.85 for 6,000 epochs of the spiral). Hence: 2 samples from 1,000 parameters, 3 from 2,000.
     private(set) var bySample = false
+    /// The whole pass in one C call, for networks no wider than 8 units (`NarrowPass`); nil otherwise.
+    let narrow: NarrowPass<T>?
 
     init(architecture: Architecture, capacity: Int, kernels path: KernelPath = .selected) {
         kernels = DispatchedKernels(path)
@@ -89,6 +91,7 @@ final class Workspace<T: Scalar> {
         inputRows = Self.wantsRows(inputs: layout.sizes[0]) ? buffer(ld * layout.sizes[0]) : nil
         headScratch = buffer(4 * ld)
         gradient = buffer(layout.count)
+        narrow = NarrowPass(layout: layout, activations: activations, head: head, capacity: self.capacity, kernels: kernels)
     }
 
     deinit {
@@ -203,6 +206,10 @@ final class Workspace<T: Scalar> {
     /// Leaves the gradient of the mean loss in `gradient`; returns the summed loss (0, not
     /// computed, unless `withLoss`). The one sequence the trainer and the gradient check share.
     func lossAndGradient(_ p: UnsafePointer<T>, withLoss: Bool) -> T {
+        if let narrow {
+            return narrow.run(kernels, parameters: p, x: x, ld: ld, y: y, targetWidth: targetWidth, count: count,
+                              gradient: gradient, withLoss: withLoss)
+        }
         forward(p)
         let loss = headLoss(withDelta: true, withLoss: withLoss)
         backward(p)

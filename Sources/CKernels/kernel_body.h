@@ -492,6 +492,26 @@ void FN(bp_sgd)(T *w, const T *g, long count, T eta) {
     for (long i = 0; i < count; i++) w[i] -= eta * g[i];
 }
 
+/// The 8 × 8 transpose of `r` into `c`, in registers: three rounds of shuffles.
+static inline __attribute__((always_inline)) void FN(transpose8)(const V r[8], V c[8]) {
+    V t0 = __builtin_shufflevector(r[0], r[1], 0, 8, 1, 9, 4, 12, 5, 13), t1 = __builtin_shufflevector(r[0], r[1], 2, 10, 3, 11, 6, 14, 7, 15);
+    V t2 = __builtin_shufflevector(r[2], r[3], 0, 8, 1, 9, 4, 12, 5, 13), t3 = __builtin_shufflevector(r[2], r[3], 2, 10, 3, 11, 6, 14, 7, 15);
+    V t4 = __builtin_shufflevector(r[4], r[5], 0, 8, 1, 9, 4, 12, 5, 13), t5 = __builtin_shufflevector(r[4], r[5], 2, 10, 3, 11, 6, 14, 7, 15);
+    V t6 = __builtin_shufflevector(r[6], r[7], 0, 8, 1, 9, 4, 12, 5, 13), t7 = __builtin_shufflevector(r[6], r[7], 2, 10, 3, 11, 6, 14, 7, 15);
+    V u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13), u1 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+    V u2 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13), u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+    V u4 = __builtin_shufflevector(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13), u5 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
+    V u6 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13), u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
+    c[0] = __builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11);
+    c[1] = __builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11);
+    c[2] = __builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11);
+    c[3] = __builtin_shufflevector(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11);
+    c[4] = __builtin_shufflevector(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15);
+    c[5] = __builtin_shufflevector(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15);
+    c[6] = __builtin_shufflevector(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15);
+    c[7] = __builtin_shufflevector(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
 /// dst[c·ldd + r] = src[r·lds + c] for r < rows, c < cols (`Kernels.transpose`), in 8 × 8 blocks
 /// through registers (three rounds of shuffles), the edges one value at a time. The scalar loop
 /// moved one value a cycle: W3's two transposes a step were a sixth of its time at batch 32.
@@ -500,25 +520,11 @@ void FN(bp_transpose)(const T *src, long rows, long cols, long lds, T *dst, long
     for (long r = 0; r < rows8; r += 8) {
         for (long c = 0; c < cols8; c += 8) {
             const T *s = src + r * lds + c;
-            V r0 = LOAD(s), r1 = LOAD(s + lds), r2 = LOAD(s + 2 * lds), r3 = LOAD(s + 3 * lds);
-            V r4 = LOAD(s + 4 * lds), r5 = LOAD(s + 5 * lds), r6 = LOAD(s + 6 * lds), r7 = LOAD(s + 7 * lds);
-            V t0 = __builtin_shufflevector(r0, r1, 0, 8, 1, 9, 4, 12, 5, 13), t1 = __builtin_shufflevector(r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);
-            V t2 = __builtin_shufflevector(r2, r3, 0, 8, 1, 9, 4, 12, 5, 13), t3 = __builtin_shufflevector(r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);
-            V t4 = __builtin_shufflevector(r4, r5, 0, 8, 1, 9, 4, 12, 5, 13), t5 = __builtin_shufflevector(r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);
-            V t6 = __builtin_shufflevector(r6, r7, 0, 8, 1, 9, 4, 12, 5, 13), t7 = __builtin_shufflevector(r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);
-            V u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13), u1 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
-            V u2 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13), u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
-            V u4 = __builtin_shufflevector(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13), u5 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
-            V u6 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13), u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
+            V in[8], out[8];
+            for (int k = 0; k < 8; k++) in[k] = LOAD(s + k * lds);
+            FN(transpose8)(in, out);
             T *d = dst + c * ldd + r;
-            STORE(__builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11), d);
-            STORE(__builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11), d + ldd);
-            STORE(__builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11), d + 2 * ldd);
-            STORE(__builtin_shufflevector(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11), d + 3 * ldd);
-            STORE(__builtin_shufflevector(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15), d + 4 * ldd);
-            STORE(__builtin_shufflevector(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15), d + 5 * ldd);
-            STORE(__builtin_shufflevector(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15), d + 6 * ldd);
-            STORE(__builtin_shufflevector(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15), d + 7 * ldd);
+            for (int k = 0; k < 8; k++) STORE(out[k], d + k * ldd);
         }
         for (long c = cols8; c < cols; c++)
             for (long k = r; k < r + 8; k++) dst[c * ldd + k] = src[k * lds + c];
@@ -526,6 +532,9 @@ void FN(bp_transpose)(const T *src, long rows, long cols, long lds, T *dst, long
     for (long r = rows8; r < rows; r++)
         for (long c = 0; c < cols; c++) dst[c * ldd + r] = src[r * lds + c];
 }
+
+// The whole pass of a narrow network, written with the helpers above.
+#include "narrow_pass.h"
 
 #undef V
 #undef V4

@@ -58,7 +58,26 @@ import Testing
         ([16, 17, 3], .linear, .softmaxCrossEntropy),         // a wide input (transposed weight gradient)
         ([64, 40, 10], .relu, .softmaxCrossEntropy),          // W3's kind of layer, 4 × 16 tiles; batches of 2 and 3 sample by sample
         ([24, 9, 4], .elu, .sigmoidCrossEntropy),             // an activation only Swift has, between C kernels
+        ([8, 8, 8], .tanh, .sigmoidCrossEntropy),             // the widest narrow pass: every lane a unit, 8 outputs
+        ([2, 1], .relu, .identitySquaredError),               // a narrow pass without a hidden layer
     ]
+
+    /// Networks no wider than 8 units take the whole pass in one C call (`NarrowPass`) on every
+    /// C path — so the cases above test it — and nothing else does.
+    @Test func narrowNetworksTakeTheNarrowPass() {
+        func narrow(_ sizes: [Int], _ activation: Activation, _ head: OutputHead, _ path: KernelPath) -> Bool {
+            Workspace<Float>(architecture: Architecture(sizes: sizes, activation: activation, head: head), capacity: 10, kernels: path)
+                .narrow != nil
+        }
+        for path in KernelPath.supported {
+            let compiled = path != .baseline
+            #expect(narrow([2, 6, 6, 6, 1], .relu, .tanhSquaredError, path) == compiled, "\(path)")
+            #expect(narrow([8, 8, 8], .sigmoid, .sigmoidCrossEntropy, path) == compiled, "\(path)")
+            #expect(!narrow([2, 9, 1], .relu, .tanhSquaredError, path), "\(path): 9 units")
+            #expect(!narrow([2, 6, 3], .relu, .softmaxCrossEntropy, path), "\(path): softmax")
+            #expect(!narrow([2, 6, 1], .elu, .sigmoidCrossEntropy, path), "\(path): ELU")
+        }
+    }
 
     @Test(arguments: [1, 2, 3, 7, 8, 10, 33, 64])
     func everyPathGivesTheReferenceGradientInDouble(batch: Int) throws {

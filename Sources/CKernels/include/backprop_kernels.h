@@ -14,6 +14,9 @@ enum { BP_HEAD_SIGMOID_CROSS_ENTROPY = 0, BP_HEAD_TANH_SQUARED_ERROR = 1, BP_HEA
 /// The widest layer the one-sample kernels take (their rows live on the stack).
 #define BP_ONE_SAMPLE_WIDTH 4096
 
+/// The widest layer (inputs and outputs included) `narrow_pass` takes: one vector lane per unit.
+#define BP_NARROW_WIDTH 8
+
 /// Instruction sets, in the order of preference.
 enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
 
@@ -37,6 +40,10 @@ enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
                   T *gw, T *gb, int accumulate);                                                    \
     void (*sgd)(T *w, const T *g, long count, T eta);                                              \
     void (*transpose)(const T *src, long rows, long cols, long lds, T *dst, long ldd);             \
+    /* A whole pass of a network at most BP_NARROW_WIDTH wide (narrow_pass.h). */                  \
+    T (*narrow_pass)(long layers, const long *sizes, const long *woff, const long *boff,          \
+                     const int *kinds, int head, const T *p, long count, const T *x, long ld,      \
+                     const T *y, long tw, long n, T *work, T *g, int with_loss);                                \
 }
 
 typedef BP_KERNEL_TABLE(float) bp_kernels_f32;

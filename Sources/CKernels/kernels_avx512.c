@@ -1,9 +1,11 @@
 // The kernels for avx512 (clang target "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma").
 // Thirty-two registers: Double keeps the 4 × 16 tile as well, its 8-lane vectors in 512-bit registers; Float's 8-lane vectors stay 256 bits wide.
+// The narrow pass takes samples four at a time (W2 Float 0.051 s against 0.053 two at a time).
 #if defined(__x86_64__)
 #define ISA avx512
 #define TARGET "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma"
 #define WIDE64 1
+#define NARROW_BLOCK 4
 #include "kernels_for_isa.h"
 
 typedef float V16 __attribute__((vector_size(64)));

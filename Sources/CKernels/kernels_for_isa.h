@@ -1,5 +1,6 @@
 // Instantiates the kernels for one instruction set: the including file defines ISA (a name
-// suffix), TARGET (a clang target string) and WIDE64 (whether Double may use the 4 × 16 tile),
+// suffix), TARGET (a clang target string), WIDE64 (whether Double may use the 4 × 16 tile) and
+// NARROW_BLOCK (how many samples the narrow pass takes side by side, 2 or 4),
 // and this file compiles vector_math.h and kernel_body.h for Float and Double with every
 // function carrying that target, then lists them in the two tables dispatch.c hands out.
 #include "backprop_kernels.h"

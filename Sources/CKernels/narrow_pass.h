@@ -29,6 +29,51 @@ static inline __attribute__((always_inline)) V FN(row_load)(const T *p, long cou
     return v;
 }
 
+/// e ⊙ φ'(z) for one sample's vector, with a = φ(z): bp_multiply_derivative's products exactly.
+static inline __attribute__((always_inline)) V FN(times_derivative)(int kind, V e, const T *z, const T *a) {
+    const V one = SPLAT(1);
+    switch (kind) {
+    case BP_RELU: return (V)((VI)e & (LOAD(z) > (V){}));
+    case BP_TANH: { const V av = LOAD(a); return e * (one - av * av); }
+    case BP_SIGMOID: { const V av = LOAD(a); return e * (av * (one - av)); }
+    default: return e;
+    }
+}
+
+/// The forward step of S samples (1, 2 or 4 side by side, so that their chains of fmas overlap):
+/// z = Σ_k a[k]·cols[k] + b, a chain over k from 0 as in the panel, then ReLU or the identity
+/// as bp_activate computes them (kind −1: none; tanh and the sigmoid go through bp_activate).
+static inline __attribute__((always_inline)) void FN(narrow_forward)(int S, const T *a, const V cols[8], long inW, V b,
+                                                                      int kind, T *z, T *act) {
+    V acc[4] = {};
+    _Pragma("clang loop unroll(full)") for (int k = 0; k < 8; k++)
+        if (k < inW) for (int q = 0; q < S; q++) MADD(&acc[q], SPLAT(a[q * 8 + k]), cols[k]);
+    for (int q = 0; q < S; q++) {
+        const V zv = acc[q] + b;
+        STORE(zv, z + q * 8);
+        if (kind == BP_RELU) STORE((V)((VI)zv & (zv > (V){})), act + q * 8);
+        else if (kind == BP_LINEAR) STORE(zv, act + q * 8);
+    }
+}
+
+/// The backward step of S samples (1, 2 or 4): gW[o, :] += δ[o]·a and gb += δ in sample order, and
+/// unless below is −1, the error signal of the layer below, (Σ_o δ[o]·W[o, :]) ⊙ φ'(z below).
+static inline __attribute__((always_inline)) void FN(narrow_backward)(int S, const T *d, const T *a, const V rows[8], long outW,
+                                                                       V gw[8], V *gb, int below, const T *zb, const T *ab, T *e) {
+    V av[4], ev[4] = {};
+    for (int q = 0; q < S; q++) { av[q] = LOAD(a + q * 8); *gb += LOAD(d + q * 8); }
+    _Pragma("clang loop unroll(full)") for (int o = 0; o < 8; o++) {
+        if (o < outW) {
+            for (int q = 0; q < S; q++) {
+                const V dv = SPLAT(d[q * 8 + o]);
+                MADD(&gw[o], dv, av[q]);
+                MADD(&ev[q], dv, rows[o]);
+            }
+        }
+    }
+    if (below >= 0) for (int q = 0; q < S; q++) STORE(FN(times_derivative)(below, ev[q], zb + q * 8, ab + q * 8), e + q * 8);
+}
+
 /// One training pass over n samples of a network of `layers` layers, every width (sizes[0…layers])
 /// at most 8, with `count` parameters at p: the gradient of the mean loss into g (laid out as
 /// the parameters, weights of layer l at woff[l] row-major out × in, biases at boff[l]), the
@@ -69,14 +114,13 @@ T FN(bp_narrow_pass)(long layers, const long *sizes, const long *woff, const lon
         FN(transpose8)(rows, cols);     // cols[k]: W's column k, lanes past outW zero
         const V b = FN(row_load)(p + boff[l], outW, end);
         const T *in = l == 0 ? in0 : A + (l - 1) * stride;
-        T *z = Z + l * stride;
-        for (long s = 0; s < n; s++) {
-            const T *a = in + s * 8;
-            V acc = {};
-            _Pragma("clang loop unroll(full)") for (int k = 0; k < 8; k++) if (k < inW) MADD(&acc, SPLAT(a[k]), cols[k]);
-            STORE(acc + b, z + s * 8);
-        }
-        if (l < layers - 1) FN(bp_activate)(kinds[l], z, A + l * stride, 1, stride, stride);
+        T *z = Z + l * stride, *act = A + l * stride;
+        const int kind = l < layers - 1 ? kinds[l] : -1;   // the output layer's link is the head's
+        long s = 0;
+        for (; NARROW_BLOCK == 4 && s + 4 <= n; s += 4) FN(narrow_forward)(4, in + s * 8, cols, inW, b, kind, z + s * 8, act + s * 8);
+        for (; s + 2 <= n; s += 2) FN(narrow_forward)(2, in + s * 8, cols, inW, b, kind, z + s * 8, act + s * 8);
+        if (s < n) FN(narrow_forward)(1, in + s * 8, cols, inW, b, kind, z + s * 8, act + s * 8);
+        if (kind == BP_TANH || kind == BP_SIGMOID) FN(bp_activate)(kind, z, act, 1, stride, stride);
     }
 
     // The head, one output row at a time, with the template's head kernel.
@@ -101,20 +145,14 @@ T FN(bp_narrow_pass)(long layers, const long *sizes, const long *woff, const lon
         _Pragma("clang loop unroll(full)") for (int o = 0; o < 8; o++) rows[o] = o < outW ? FN(row_load)(w + o * inW, inW, end) : (V){};
         const T *in = l == 0 ? in0 : A + (l - 1) * stride;
         V gw[8] = {}, gb = {};
-        for (long s = 0; s < n; s++) {
-            const T *d = D + s * 8;
-            const V a = LOAD(in + s * 8);
-            gb += LOAD(d);
-            V e = {};
-            _Pragma("clang loop unroll(full)") for (int o = 0; o < 8; o++) {
-                if (o < outW) {
-                    const V dv = SPLAT(d[o]);
-                    MADD(&gw[o], dv, a);
-                    MADD(&e, dv, rows[o]);
-                }
-            }
-            STORE(e, E + s * 8);
-        }
+        const int below = l > 0 ? kinds[l - 1] : -1;   // no error signal below the first layer
+        const T *zb = l > 0 ? Z + (l - 1) * stride : 0, *ab = l > 0 ? A + (l - 1) * stride : 0;
+        long s = 0;
+        for (; NARROW_BLOCK == 4 && s + 4 <= n; s += 4)
+            FN(narrow_backward)(4, D + s * 8, in + s * 8, rows, outW, gw, &gb, below, zb + s * 8, ab + s * 8, E + s * 8);
+        for (; s + 2 <= n; s += 2)
+            FN(narrow_backward)(2, D + s * 8, in + s * 8, rows, outW, gw, &gb, below, zb + s * 8, ab + s * 8, E + s * 8);
+        if (s < n) FN(narrow_backward)(1, D + s * 8, in + s * 8, rows, outW, gw, &gb, below, zb + s * 8, ab + s * 8, E + s * 8);
         // Out lane by lane (the lanes past inW are not the gradient's; as a loop to inW over a
         // local array, each row became a call of memcpy).
         T *gwl = g + woff[l];
@@ -124,10 +162,7 @@ T FN(bp_narrow_pass)(long layers, const long *sizes, const long *woff, const lon
                 g[boff[l] + o] = gb[o];
             }
         }
-        if (l > 0) {
-            FN(bp_multiply_derivative)(kinds[l - 1], Z + (l - 1) * stride, A + (l - 1) * stride, E, 1, stride, stride, 0, 0);
-            T *t = D; D = E; E = t;
-        }
+        if (l > 0) { T *t = D; D = E; E = t; }
     }
     return total;
 }

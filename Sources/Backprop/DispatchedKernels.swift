@@ -156,6 +156,18 @@ struct DispatchedKernels<T: Scalar> {
         }
     }
 
+    /// One layer's plain-SGD step for one sample, fused (`bp_sample_sgd`): with `e`, the input
+    /// gradient Wᵀδ from the weights before the step; then W −= η·δxᵀ, b −= η·δ. Only when `isCompiled`.
+    @inline(__always)
+    func sampleSGD(outW: Int, inW: Int, w: UnsafeMutablePointer<T>, b: UnsafeMutablePointer<T>, delta: UnsafePointer<T>, incd: Int,
+                   x: UnsafePointer<T>, incx: Int, learningRate eta: T, e: UnsafeMutablePointer<T>?, ince: Int) {
+        if let k = f32?.sample_sgd {
+            k(outW, inW, cast(w), cast(b), cast(delta), incd, cast(x), incx, Float(eta), e.map(cast), ince)
+        } else if let k = f64?.sample_sgd {
+            k(outW, inW, cast(w), cast(b), cast(delta), incd, cast(x), incx, Double(eta), e.map(cast), ince)
+        }
+    }
+
     /// w −= η·g in C; false (nothing done) when this path has no C kernels.
     @inline(__always)
     func sgd(parameters w: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>, count: Int, learningRate eta: T) -> Bool {

@@ -146,6 +146,10 @@ public final class Trainer<T: Scalar> {
         let t = steps
         return current.parameters.withUnsafeMutableBufferPointer { pb -> T in
             let p = pb.baseAddress!
+            // Plain SGD on one sample: the workspace updates each layer as it leaves it.
+            if opt.kind == .sgd && !reg.isActive, let loss = workspace.sgdStep(p, learningRate: eta, withLoss: measuringLoss) {
+                return loss
+            }
             let loss = workspace.lossAndGradient(p, withLoss: measuringLoss)
             let g = workspace.gradient
             let lambda = T(reg.rate)

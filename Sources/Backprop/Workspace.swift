@@ -196,9 +196,11 @@ final class Workspace<T: Scalar> {
     /// (0, not computed, when `withLoss` is false).
     func headLoss(withDelta: Bool, withLoss: Bool = true) -> T {
         let L = layout.layerCount - 1
+        // Sample by sample, nothing reads the padding columns: the head skips them (at batch 1
+        // of 64-128-10, softmax over 8 columns was a sixth of the step).
         return head.evaluate(logits: z[L], outputs: a[L], delta: withDelta ? deltaA : nil,
                              targets: y, targetWidth: targetWidth, units: layout.sizes.last!,
-                             count: count, columns: columns, ld: ld, scratch: headScratch, withLoss: withLoss,
+                             count: count, columns: bySample ? count : columns, ld: ld, scratch: headScratch, withLoss: withLoss,
                              kernels: kernels)
     }
 
@@ -213,6 +215,29 @@ final class Workspace<T: Scalar> {
         forward(p)
         let loss = headLoss(withDelta: true, withLoss: withLoss)
         backward(p)
+        return loss
+    }
+
+    /// One plain-SGD step (w −= η·∇ of the loss) on the one loaded sample, when it runs sample by
+    /// sample and not as a narrow pass; nil, and nothing done, otherwise. The same step as
+    /// `lossAndGradient` and then SGD, bit for bit, but each layer's weights are updated as the
+    /// backward pass leaves them (`bp_sample_sgd`): the gradient is neither written nor read back,
+    /// and `gradient` is left as it was. Returns the loss (0 unless `withLoss`).
+    func sgdStep(_ p: UnsafeMutablePointer<T>, learningRate eta: T, withLoss: Bool) -> T? {
+        guard bySample, count == 1, narrow == nil else { return nil }
+        forward(p)
+        let loss = headLoss(withDelta: true, withLoss: withLoss)
+        var delta = deltaA, spare = deltaB
+        for l in stride(from: layout.layerCount - 1, through: 0, by: -1) {
+            let inW = layout.fanIn(l), outW = layout.fanOut(l)
+            let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
+            kernels.sampleSGD(outW: outW, inW: inW, w: p + layout.weightOffsets[l], b: p + layout.biasOffsets[l],
+                              delta: delta, incd: ld, x: input, incx: ld, learningRate: eta, e: l > 0 ? spare : nil, ince: ld)
+            if l > 0 {
+                kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)
+                swap(&delta, &spare)
+            }
+        }
         return loss
     }
 

@@ -487,6 +487,67 @@ void FN(bp_outer)(long outW, long inW, const T *delta, long incd, const T *x, lo
     }
 }
 
+/// One layer's plain-SGD step for one sample (a batch of 1), in one pass over W: with `e`,
+/// e[r·ince] = Σ_o W[o, r]·δ[o] for r < inW from W's values before the step (bp_matvec's input
+/// gradient, the same sums in the same order), and W[o, :] −= η·(δ[o]·x), b[o] −= η·δ[o]
+/// (bp_outer's products, then bp_sgd's roundings) — the step of bp_outer, bp_matvec and bp_sgd
+/// bit for bit, without writing the gradient and reading it back: at 64-128-10 the 9,610
+/// parameters fit in L1, the parameters and their gradient did not.
+void FN(bp_sample_sgd)(long outW, long inW, T *w, T *b, const T *delta, long incd, const T *x, long incx,
+                       T eta, T *e, long ince) {
+    T xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    T ds[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    T es[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    SCALAR for (long i = 0; i < inW; i++) xs[i] = x[i * incx];
+    SCALAR for (long o = 0; o < outW; o++) ds[o] = delta[o * incd];
+    const V ev = SPLAT(eta);
+    long r = 0;
+    // Strips of 32 inputs as bp_matvec takes them (four running sums, each a chain over o), or
+    // without the sums where no input gradient is wanted (the first layer).
+    for (; r + 32 <= inW; r += 32) {
+        V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+        const V x0 = LOAD(xs + r), x1 = LOAD(xs + r + 8), x2 = LOAD(xs + r + 16), x3 = LOAD(xs + r + 24);
+        T *wk = w + r;
+        if (e) {
+            for (long o = 0; o < outW; o++, wk += inW) {
+                const V d = SPLAT(ds[o]), w0 = LOAD(wk), w1 = LOAD(wk + 8), w2 = LOAD(wk + 16), w3 = LOAD(wk + 24);
+                MADD(&s0, w0, d); MADD(&s1, w1, d); MADD(&s2, w2, d); MADD(&s3, w3, d);
+                STORE(w0 - ev * (d * x0), wk); STORE(w1 - ev * (d * x1), wk + 8);
+                STORE(w2 - ev * (d * x2), wk + 16); STORE(w3 - ev * (d * x3), wk + 24);
+            }
+        } else {
+            for (long o = 0; o < outW; o++, wk += inW) {
+                const V d = SPLAT(ds[o]);
+                STORE(LOAD(wk) - ev * (d * x0), wk); STORE(LOAD(wk + 8) - ev * (d * x1), wk + 8);
+                STORE(LOAD(wk + 16) - ev * (d * x2), wk + 16); STORE(LOAD(wk + 24) - ev * (d * x3), wk + 24);
+            }
+        }
+        STORE(s0, es + r); STORE(s1, es + r + 8); STORE(s2, es + r + 16); STORE(s3, es + r + 24);
+    }
+    for (; r + 8 <= inW; r += 8) {
+        V s0 = {};
+        const V x0 = LOAD(xs + r);
+        T *wk = w + r;
+        for (long o = 0; o < outW; o++, wk += inW) {
+            const V d = SPLAT(ds[o]), w0 = LOAD(wk);
+            MADD(&s0, w0, d);
+            STORE(w0 - ev * (d * x0), wk);
+        }
+        STORE(s0, es + r);
+    }
+    for (; r < inW; r++) {
+        T t = 0;
+        SCALAR for (long o = 0; o < outW; o++) {
+            T *wo = w + o * inW + r;
+            t = __builtin_elementwise_fma(*wo, ds[o], t);
+            *wo = *wo - eta * (ds[o] * xs[r]);
+        }
+        es[r] = t;
+    }
+    SCALAR for (long o = 0; o < outW; o++) b[o] -= eta * ds[o];
+    if (e) SCALAR for (long i = 0; i < inW; i++) e[i * ince] = es[i];
+}
+
 /// Plain SGD, w −= η·g, as `Optimizer.apply` does it (not fused: the same roundings).
 void FN(bp_sgd)(T *w, const T *g, long count, T eta) {
     for (long i = 0; i < count; i++) w[i] -= eta * g[i];

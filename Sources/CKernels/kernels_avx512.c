@@ -65,7 +65,7 @@ const bp_kernels_f32 bp_kernels_f32_avx512 = {
     bp_panel16_f32_avx512, bp_weight_gradient_f32_avx512, bp_bias_gradient_f32_avx512,
     bp_activate_f32_avx512, bp_multiply_derivative_f32_avx512, bp_head_row_f32_avx512,
     bp_matvec_f32_avx512, bp_outer_f32_avx512, bp_sgd_f32_avx512, bp_transpose_f32_avx512,
-    bp_narrow_pass_f32_avx512,
+    bp_sample_sgd_f32_avx512, bp_narrow_pass_f32_avx512,
 };
 const bp_kernels_f64 bp_kernels_f64_avx512 = TABLE(f64);
 #endif

@@ -45,4 +45,4 @@
 #define TABLE(t) { KNAME(bp_panel, t, ISA), KNAME(bp_weight_gradient, t, ISA), KNAME(bp_bias_gradient, t, ISA), \
                    KNAME(bp_activate, t, ISA), KNAME(bp_multiply_derivative, t, ISA), KNAME(bp_head_row, t, ISA), \
                    KNAME(bp_matvec, t, ISA), KNAME(bp_outer, t, ISA), KNAME(bp_sgd, t, ISA), KNAME(bp_transpose, t, ISA), \
-                   KNAME(bp_narrow_pass, t, ISA) }
+                   KNAME(bp_sample_sgd, t, ISA), KNAME(bp_narrow_pass, t, ISA) }

@@ -106,6 +106,41 @@ import Testing
         }
     }
 
+    /// Plain SGD on one sample updates each layer as the backward pass leaves it
+    /// (`Workspace.sgdStep`): the same parameters and loss, bit for bit, as the gradient and then
+    /// the update, on every C path — for every case that runs sample by sample (not the narrow
+    /// ones), inputs not a multiple of 8 and a one-output layer among them.
+    @Test func theFusedOneSampleStepIsTheGradientThenTheUpdate() throws {
+        let cases = Self.cases + [([12, 20, 1], .tanh, .sigmoidCrossEntropy), ([9, 33, 17, 2], .relu, .identitySquaredError)]
+        for path in KernelPath.supported where path != .baseline {
+            for c in cases {
+                let arch = Architecture(sizes: c.sizes, activation: c.activation, head: c.head)
+                let net = try Network<Double>(arch, initializer: .glorotUniform, seed: 9)
+                var r = RandomSource(seed: 3)
+                let x = Matrix<Double>(rows: 1, columns: c.sizes[0], elements: (0..<c.sizes[0]).map { _ in r.uniform(-2, 2) })!
+                let y: [Double] = c.head == .softmaxCrossEntropy ? [1] : (0..<c.sizes.last!).map { _ in Double(r.int(below: 2)) }
+                let data = try Dataset(x: x, y: Matrix(rows: 1, columns: y.count, elements: y)!)
+                let fused = Workspace<Double>(architecture: arch, capacity: 1, kernels: path)
+                let plain = Workspace<Double>(architecture: arch, capacity: 1, kernels: path)
+                fused.gather(data, rowsFrom: 0, count: 1)
+                plain.gather(data, rowsFrom: 0, count: 1)
+                var p1 = net.parameters, p2 = net.parameters
+                let eta = 0.37
+                let l1 = p1.withUnsafeMutableBufferPointer { fused.sgdStep($0.baseAddress!, learningRate: eta, withLoss: true) }
+                let l2 = p2.withUnsafeMutableBufferPointer { plain.lossAndGradient(UnsafePointer($0.baseAddress!), withLoss: true) }
+                for i in p2.indices { p2[i] -= eta * plain.gradient[i] }
+                if fused.narrow != nil {
+                    #expect(l1 == nil, "\(c.sizes): a narrow network takes its own pass")
+                    continue
+                }
+                #expect(l1 == l2, "\(path) \(c.sizes): loss")
+                let differing = zip(p1, p2).filter { $0 != $1 }.count
+                #expect(differing == 0, "\(path) \(c.sizes): \(differing) of \(p1.count) parameters differ after the step")
+                #expect(zip(p1, net.parameters).contains { $0 != $1 }, "\(path) \(c.sizes): the step moved nothing")
+            }
+        }
+    }
+
     /// AVX2 and AVX-512 run the same sums in the same order (only the register width differs),
     /// so a run does not change when it moves between the two kinds of machine: bit for bit.
     @Test func avx2AndAVX512AgreeBitForBit() throws {

@@ -250,13 +250,24 @@ void FN(bp_weight_gradient)(const T *delta, const T *x, long ld, long cols, long
         long i = 0;
         for (; i + 4 <= inW; i += 4) {
             const T *x0 = x + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
-            V s0 = {}, s1 = {}, s2 = {}, s3 = {};
-            for (long s = 0; s < cols; s += 8) {
+            // Two running sums per weight (even and odd blocks of 8 samples), where the Swift loop
+            // keeps one: each chain waited on the fma before it, and W1's one-output layer spent
+            // its weight gradient waiting (the same sums to the last bits; KernelPathTests).
+            V s0 = {}, s1 = {}, s2 = {}, s3 = {}, t0 = {}, t1 = {}, t2 = {}, t3 = {};
+            long s = 0;
+            for (; s + 16 <= cols; s += 16) {
+                V dv = LOAD(d + s), dw = LOAD(d + s + 8);
+                MADD(&s0, dv, LOAD(x0 + s)); MADD(&s1, dv, LOAD(x1 + s));
+                MADD(&s2, dv, LOAD(x2 + s)); MADD(&s3, dv, LOAD(x3 + s));
+                MADD(&t0, dw, LOAD(x0 + s + 8)); MADD(&t1, dw, LOAD(x1 + s + 8));
+                MADD(&t2, dw, LOAD(x2 + s + 8)); MADD(&t3, dw, LOAD(x3 + s + 8));
+            }
+            if (s < cols) {
                 V dv = LOAD(d + s);
                 MADD(&s0, dv, LOAD(x0 + s)); MADD(&s1, dv, LOAD(x1 + s));
                 MADD(&s2, dv, LOAD(x2 + s)); MADD(&s3, dv, LOAD(x3 + s));
             }
-            V4 sums = FN(sum4)(s0, s1, s2, s3);
+            V4 sums = FN(sum4)(s0 + t0, s1 + t1, s2 + t2, s3 + t3);
             g[i] = sums[0]; g[i + 1] = sums[1]; g[i + 2] = sums[2]; g[i + 3] = sums[3];
         }
         if (i + 2 <= inW) {

@@ -410,12 +410,20 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
         long r = 0;
         for (; r + 4 <= rows; r += 4) {
             const T *a0 = a + r * rowStride, *a1 = a0 + rowStride, *a2 = a1 + rowStride, *a3 = a2 + rowStride;
-            V s0 = {}, s1 = {}, s2 = {}, s3 = {};
-            for (long k = 0; k < depth8; k += 8) {
+            // Two running sums per row, over the even and the odd blocks of 8: the order a 16-lane
+            // register keeps (kernels_avx512.c), so both widths give the same sums.
+            V s0 = {}, s1 = {}, s2 = {}, s3 = {}, t0 = {}, t1 = {}, t2 = {}, t3 = {};
+            long k = 0;
+            for (; k + 16 <= depth8; k += 16) {
+                V v = LOAD(xs + k), u = LOAD(xs + k + 8);
+                MADD(&s0, LOAD(a0 + k), v); MADD(&s1, LOAD(a1 + k), v); MADD(&s2, LOAD(a2 + k), v); MADD(&s3, LOAD(a3 + k), v);
+                MADD(&t0, LOAD(a0 + k + 8), u); MADD(&t1, LOAD(a1 + k + 8), u); MADD(&t2, LOAD(a2 + k + 8), u); MADD(&t3, LOAD(a3 + k + 8), u);
+            }
+            if (k < depth8) {
                 V v = LOAD(xs + k);
                 MADD(&s0, LOAD(a0 + k), v); MADD(&s1, LOAD(a1 + k), v); MADD(&s2, LOAD(a2 + k), v); MADD(&s3, LOAD(a3 + k), v);
             }
-            V4 sums = FN(sum4)(s0, s1, s2, s3);
+            V4 sums = FN(sum4)(s0 + t0, s1 + t1, s2 + t2, s3 + t3);
             // The rest of each row as its own chain: written as four chains side by side, the
             // compiler packed them into one vector of gathered loads (rows are apart in memory).
             const T *ar[4] = {a0, a1, a2, a3};
@@ -427,9 +435,11 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
         }
         for (; r < rows; r++) {
             const T *ar = a + r * rowStride;
-            V s = {};
-            for (long k = 0; k < depth8; k += 8) MADD(&s, LOAD(ar + k), LOAD(xs + k));
-            T t = FN(sum1)(s);
+            V s = {}, u = {};
+            long k = 0;
+            for (; k + 16 <= depth8; k += 16) { MADD(&s, LOAD(ar + k), LOAD(xs + k)); MADD(&u, LOAD(ar + k + 8), LOAD(xs + k + 8)); }
+            if (k < depth8) MADD(&s, LOAD(ar + k), LOAD(xs + k));
+            T t = FN(sum1)(s + u);
             SCALAR for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
             ys[r] = t;
         }
@@ -498,6 +508,70 @@ void FN(bp_outer)(long outW, long inW, const T *delta, long incd, const T *x, lo
     }
 }
 
+/// bp_sample_sgd's parts, which the 16-lane Float version (kernels_avx512.c) shares: the strided
+/// δ and x into local rows, ...
+static inline __attribute__((always_inline)) void FN(sample_sgd_in)(long outW, long inW, const T *delta, long incd,
+                                                                     const T *x, long incx, T *ds, T *xs) {
+    SCALAR for (long i = 0; i < inW; i++) xs[i] = x[i * incx];
+    SCALAR for (long o = 0; o < outW; o++) ds[o] = delta[o * incd];
+}
+
+/// … the columns from r0 on: strips of 32 inputs as bp_matvec takes them (four running sums,
+/// each a chain over o), without the sums where no input gradient is wanted (es null: the first
+/// layer), then strips of 8 and single columns …
+static inline __attribute__((always_inline)) void FN(sample_sgd_columns)(long outW, long inW, T *w, const T *xs, const T *ds,
+                                                                          T eta, T *es, long r0) {
+    const V ev = SPLAT(eta);
+    long r = r0;
+    for (; r + 32 <= inW; r += 32) {
+        V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+        const V x0 = LOAD(xs + r), x1 = LOAD(xs + r + 8), x2 = LOAD(xs + r + 16), x3 = LOAD(xs + r + 24);
+        T *wk = w + r;
+        if (es) {
+            for (long o = 0; o < outW; o++, wk += inW) {
+                const V d = SPLAT(ds[o]), w0 = LOAD(wk), w1 = LOAD(wk + 8), w2 = LOAD(wk + 16), w3 = LOAD(wk + 24);
+                MADD(&s0, w0, d); MADD(&s1, w1, d); MADD(&s2, w2, d); MADD(&s3, w3, d);
+                STORE(w0 - ev * (d * x0), wk); STORE(w1 - ev * (d * x1), wk + 8);
+                STORE(w2 - ev * (d * x2), wk + 16); STORE(w3 - ev * (d * x3), wk + 24);
+            }
+            STORE(s0, es + r); STORE(s1, es + r + 8); STORE(s2, es + r + 16); STORE(s3, es + r + 24);
+        } else {
+            for (long o = 0; o < outW; o++, wk += inW) {
+                const V d = SPLAT(ds[o]);
+                STORE(LOAD(wk) - ev * (d * x0), wk); STORE(LOAD(wk + 8) - ev * (d * x1), wk + 8);
+                STORE(LOAD(wk + 16) - ev * (d * x2), wk + 16); STORE(LOAD(wk + 24) - ev * (d * x3), wk + 24);
+            }
+        }
+    }
+    for (; r + 8 <= inW; r += 8) {
+        V s0 = {};
+        const V x0 = LOAD(xs + r);
+        T *wk = w + r;
+        for (long o = 0; o < outW; o++, wk += inW) {
+            const V d = SPLAT(ds[o]), w0 = LOAD(wk);
+            MADD(&s0, w0, d);
+            STORE(w0 - ev * (d * x0), wk);
+        }
+        if (es) STORE(s0, es + r);
+    }
+    for (; r < inW; r++) {
+        T t = 0;
+        SCALAR for (long o = 0; o < outW; o++) {
+            T *wo = w + o * inW + r;
+            t = __builtin_elementwise_fma(*wo, ds[o], t);
+            *wo = *wo - eta * (ds[o] * xs[r]);
+        }
+        if (es) es[r] = t;
+    }
+}
+
+/// … and the biases' step and the input gradient out.
+static inline __attribute__((always_inline)) void FN(sample_sgd_out)(long outW, long inW, T *b, const T *ds, T eta,
+                                                                      const T *es, T *e, long ince) {
+    SCALAR for (long o = 0; o < outW; o++) b[o] -= eta * ds[o];
+    if (e) SCALAR for (long i = 0; i < inW; i++) e[i * ince] = es[i];
+}
+
 /// One layer's plain-SGD step for one sample (a batch of 1), in one pass over W: with `e`,
 /// e[r·ince] = Σ_o W[o, r]·δ[o] for r < inW from W's values before the step (bp_matvec's input
 /// gradient, the same sums in the same order), and W[o, :] −= η·(δ[o]·x), b[o] −= η·δ[o]
@@ -509,54 +583,9 @@ void FN(bp_sample_sgd)(long outW, long inW, T *w, T *b, const T *delta, long inc
     T xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
     T ds[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
     T es[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    SCALAR for (long i = 0; i < inW; i++) xs[i] = x[i * incx];
-    SCALAR for (long o = 0; o < outW; o++) ds[o] = delta[o * incd];
-    const V ev = SPLAT(eta);
-    long r = 0;
-    // Strips of 32 inputs as bp_matvec takes them (four running sums, each a chain over o), or
-    // without the sums where no input gradient is wanted (the first layer).
-    for (; r + 32 <= inW; r += 32) {
-        V s0 = {}, s1 = {}, s2 = {}, s3 = {};
-        const V x0 = LOAD(xs + r), x1 = LOAD(xs + r + 8), x2 = LOAD(xs + r + 16), x3 = LOAD(xs + r + 24);
-        T *wk = w + r;
-        if (e) {
-            for (long o = 0; o < outW; o++, wk += inW) {
-                const V d = SPLAT(ds[o]), w0 = LOAD(wk), w1 = LOAD(wk + 8), w2 = LOAD(wk + 16), w3 = LOAD(wk + 24);
-                MADD(&s0, w0, d); MADD(&s1, w1, d); MADD(&s2, w2, d); MADD(&s3, w3, d);
-                STORE(w0 - ev * (d * x0), wk); STORE(w1 - ev * (d * x1), wk + 8);
-                STORE(w2 - ev * (d * x2), wk + 16); STORE(w3 - ev * (d * x3), wk + 24);
-            }
-        } else {
-            for (long o = 0; o < outW; o++, wk += inW) {
-                const V d = SPLAT(ds[o]);
-                STORE(LOAD(wk) - ev * (d * x0), wk); STORE(LOAD(wk + 8) - ev * (d * x1), wk + 8);
-                STORE(LOAD(wk + 16) - ev * (d * x2), wk + 16); STORE(LOAD(wk + 24) - ev * (d * x3), wk + 24);
-            }
-        }
-        STORE(s0, es + r); STORE(s1, es + r + 8); STORE(s2, es + r + 16); STORE(s3, es + r + 24);
-    }
-    for (; r + 8 <= inW; r += 8) {
-        V s0 = {};
-        const V x0 = LOAD(xs + r);
-        T *wk = w + r;
-        for (long o = 0; o < outW; o++, wk += inW) {
-            const V d = SPLAT(ds[o]), w0 = LOAD(wk);
-            MADD(&s0, w0, d);
-            STORE(w0 - ev * (d * x0), wk);
-        }
-        STORE(s0, es + r);
-    }
-    for (; r < inW; r++) {
-        T t = 0;
-        SCALAR for (long o = 0; o < outW; o++) {
-            T *wo = w + o * inW + r;
-            t = __builtin_elementwise_fma(*wo, ds[o], t);
-            *wo = *wo - eta * (ds[o] * xs[r]);
-        }
-        es[r] = t;
-    }
-    SCALAR for (long o = 0; o < outW; o++) b[o] -= eta * ds[o];
-    if (e) SCALAR for (long i = 0; i < inW; i++) e[i * ince] = es[i];
+    FN(sample_sgd_in)(outW, inW, delta, incd, x, incx, ds, xs);
+    FN(sample_sgd_columns)(outW, inW, w, xs, ds, eta, e ? es : 0, 0);
+    FN(sample_sgd_out)(outW, inW, b, ds, eta, es, e, ince);
 }
 
 /// Plain SGD, w −= η·g, as `Optimizer.apply` does it (not fused: the same roundings).

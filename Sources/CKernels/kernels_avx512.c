@@ -59,13 +59,118 @@ static void bp_panel16_f32_avx512(long rows, long depth, long cols, const float 
                             bias ? bias + rows4 : 0, c + rows4 * ldc, ldc);
 }
 
+typedef V_f32_avx512 V8;
+static inline __attribute__((always_inline)) V8 low8(V16 v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7); }
+static inline __attribute__((always_inline)) V8 high8(V16 v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15); }
+
+/// Float's one-sample forward product (bp_matvec with W read along its rows, depth ≥ 16) in
+/// 16-lane registers: each row's running sum holds the even blocks of 8 in its low half and the
+/// odd ones in its high half — the two sums the 8-lane kernel keeps — so the result is bit for
+/// bit the 8-lane kernel's. Everything else goes to the 8-lane kernel.
+static void bp_matvec16_f32_avx512(long rows, long depth, const float *a, long rowStride, long depthStride,
+                                   const float *x, long incx, const float *bias, float *y, long incy) {
+    const long depth8 = depth & ~7L;
+    if (depthStride != 1 || depth8 < 16) {
+        bp_matvec_f32_avx512(rows, depth, a, rowStride, depthStride, x, incx, bias, y, incy);
+        return;
+    }
+    float xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    float ys[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    _Pragma("clang loop vectorize(disable) interleave(disable)")
+    for (long k = 0; k < depth; k++) xs[k] = x[k * incx];
+    long r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        const float *ar[4] = {a + r * rowStride, a + (r + 1) * rowStride, a + (r + 2) * rowStride, a + (r + 3) * rowStride};
+        V16 s0 = {}, s1 = {}, s2 = {}, s3 = {};
+        long k = 0;
+        for (; k + 16 <= depth8; k += 16) {
+            const V16 v = load16(xs + k);
+            madd16(&s0, load16(ar[0] + k), v); madd16(&s1, load16(ar[1] + k), v);
+            madd16(&s2, load16(ar[2] + k), v); madd16(&s3, load16(ar[3] + k), v);
+        }
+        V8 e0 = low8(s0), e1 = low8(s1), e2 = low8(s2), e3 = low8(s3);
+        if (k < depth8) {
+            const V8 v = load_f32_avx512(xs + k);
+            madd_f32_avx512(&e0, load_f32_avx512(ar[0] + k), v); madd_f32_avx512(&e1, load_f32_avx512(ar[1] + k), v);
+            madd_f32_avx512(&e2, load_f32_avx512(ar[2] + k), v); madd_f32_avx512(&e3, load_f32_avx512(ar[3] + k), v);
+        }
+        V4_f32_avx512 sums = sum4_f32_avx512(e0 + high8(s0), e1 + high8(s1), e2 + high8(s2), e3 + high8(s3));
+        for (int q = 0; q < 4; q++) {
+            float t = sums[q];
+            _Pragma("clang loop vectorize(disable) interleave(disable)")
+            for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[q][k], xs[k], t);
+            ys[r + q] = t;
+        }
+    }
+    for (; r < rows; r++) {
+        const float *ar = a + r * rowStride;
+        V16 s = {};
+        long k = 0;
+        for (; k + 16 <= depth8; k += 16) madd16(&s, load16(ar + k), load16(xs + k));
+        V8 e = low8(s);
+        if (k < depth8) madd_f32_avx512(&e, load_f32_avx512(ar + k), load_f32_avx512(xs + k));
+        float t = sum1_f32_avx512(e + high8(s));
+        _Pragma("clang loop vectorize(disable) interleave(disable)")
+        for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
+        ys[r] = t;
+    }
+    for (long i = 0; i < rows; i++) y[i * incy] = bias ? ys[i] + bias[i] : ys[i];
+}
+
+/// Float's one-sample SGD step (bp_sample_sgd) in 16-lane registers: strips of 64 and 16 inputs,
+/// the rest as the 8-lane kernel takes it. Every weight's update and every input gradient's chain
+/// over o are the 8-lane kernel's, so the result is bit for bit the same; only the width doubles
+/// (at batch 1 the step is one pass of loads and stores over W).
+static void bp_sample_sgd16_f32_avx512(long outW, long inW, float *w, float *b, const float *delta, long incd,
+                                       const float *x, long incx, float eta, float *e, long ince) {
+    float xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    float ds[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    float es[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    sample_sgd_in_f32_avx512(outW, inW, delta, incd, x, incx, ds, xs);
+    const V16 ev = splat16(eta);
+    long r = 0;
+    for (; r + 64 <= inW; r += 64) {
+        V16 s0 = {}, s1 = {}, s2 = {}, s3 = {};
+        const V16 x0 = load16(xs + r), x1 = load16(xs + r + 16), x2 = load16(xs + r + 32), x3 = load16(xs + r + 48);
+        float *wk = w + r;
+        if (e) {
+            for (long o = 0; o < outW; o++, wk += inW) {
+                const V16 d = splat16(ds[o]), w0 = load16(wk), w1 = load16(wk + 16), w2 = load16(wk + 32), w3 = load16(wk + 48);
+                madd16(&s0, w0, d); madd16(&s1, w1, d); madd16(&s2, w2, d); madd16(&s3, w3, d);
+                store16(w0 - ev * (d * x0), wk); store16(w1 - ev * (d * x1), wk + 16);
+                store16(w2 - ev * (d * x2), wk + 32); store16(w3 - ev * (d * x3), wk + 48);
+            }
+            store16(s0, es + r); store16(s1, es + r + 16); store16(s2, es + r + 32); store16(s3, es + r + 48);
+        } else {
+            for (long o = 0; o < outW; o++, wk += inW) {
+                const V16 d = splat16(ds[o]);
+                store16(load16(wk) - ev * (d * x0), wk); store16(load16(wk + 16) - ev * (d * x1), wk + 16);
+                store16(load16(wk + 32) - ev * (d * x2), wk + 32); store16(load16(wk + 48) - ev * (d * x3), wk + 48);
+            }
+        }
+    }
+    for (; r + 16 <= inW; r += 16) {
+        V16 s0 = {};
+        const V16 x0 = load16(xs + r);
+        float *wk = w + r;
+        for (long o = 0; o < outW; o++, wk += inW) {
+            const V16 d = splat16(ds[o]), w0 = load16(wk);
+            madd16(&s0, w0, d);
+            store16(w0 - ev * (d * x0), wk);
+        }
+        if (e) store16(s0, es + r);
+    }
+    sample_sgd_columns_f32_avx512(outW, inW, w, xs, ds, eta, e ? es : 0, r);
+    sample_sgd_out_f32_avx512(outW, inW, b, ds, eta, es, e, ince);
+}
+
 #pragma clang attribute pop
 
 const bp_kernels_f32 bp_kernels_f32_avx512 = {
     bp_panel16_f32_avx512, bp_weight_gradient_f32_avx512, bp_bias_gradient_f32_avx512,
     bp_activate_f32_avx512, bp_multiply_derivative_f32_avx512, bp_head_row_f32_avx512,
-    bp_matvec_f32_avx512, bp_outer_f32_avx512, bp_sgd_f32_avx512, bp_transpose_f32_avx512,
-    bp_sample_sgd_f32_avx512, bp_narrow_pass_f32_avx512,
+    bp_matvec16_f32_avx512, bp_outer_f32_avx512, bp_sgd_f32_avx512, bp_transpose_f32_avx512,
+    bp_sample_sgd16_f32_avx512, bp_narrow_pass_f32_avx512,
 };
 const bp_kernels_f64 bp_kernels_f64_avx512 = TABLE(f64);
 #endif

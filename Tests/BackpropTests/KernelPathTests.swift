@@ -111,21 +111,27 @@ import Testing
     /// the update, on every C path — for every case that runs sample by sample (not the narrow
     /// ones), inputs not a multiple of 8 and a one-output layer among them.
     @Test func theFusedOneSampleStepIsTheGradientThenTheUpdate() throws {
-        let cases = Self.cases + [([12, 20, 1], .tanh, .sigmoidCrossEntropy), ([9, 33, 17, 2], .relu, .identitySquaredError)]
+        try expectTheFusedStepIsTheGradientThenTheUpdate(Double.self)
+        try expectTheFusedStepIsTheGradientThenTheUpdate(Float.self)   // AVX-512 has its own 16-lane Float kernel
+    }
+
+    func expectTheFusedStepIsTheGradientThenTheUpdate<T: Scalar>(_: T.Type) throws {
+        let cases = Self.cases + [([12, 20, 1], .tanh, .sigmoidCrossEntropy), ([9, 33, 17, 2], .relu, .identitySquaredError),
+                                  ([80, 70, 3], .sigmoid, .softmaxCrossEntropy)]   // 16-lane strips and their rest
         for path in KernelPath.supported where path != .baseline {
             for c in cases {
                 let arch = Architecture(sizes: c.sizes, activation: c.activation, head: c.head)
-                let net = try Network<Double>(arch, initializer: .glorotUniform, seed: 9)
+                let net = try Network<T>(arch, initializer: .glorotUniform, seed: 9)
                 var r = RandomSource(seed: 3)
-                let x = Matrix<Double>(rows: 1, columns: c.sizes[0], elements: (0..<c.sizes[0]).map { _ in r.uniform(-2, 2) })!
-                let y: [Double] = c.head == .softmaxCrossEntropy ? [1] : (0..<c.sizes.last!).map { _ in Double(r.int(below: 2)) }
+                let x = Matrix<T>(rows: 1, columns: c.sizes[0], elements: (0..<c.sizes[0]).map { _ in T(r.uniform(-2, 2)) })!
+                let y: [T] = c.head == .softmaxCrossEntropy ? [1] : (0..<c.sizes.last!).map { _ in T(r.int(below: 2)) }
                 let data = try Dataset(x: x, y: Matrix(rows: 1, columns: y.count, elements: y)!)
-                let fused = Workspace<Double>(architecture: arch, capacity: 1, kernels: path)
-                let plain = Workspace<Double>(architecture: arch, capacity: 1, kernels: path)
+                let fused = Workspace<T>(architecture: arch, capacity: 1, kernels: path)
+                let plain = Workspace<T>(architecture: arch, capacity: 1, kernels: path)
                 fused.gather(data, rowsFrom: 0, count: 1)
                 plain.gather(data, rowsFrom: 0, count: 1)
                 var p1 = net.parameters, p2 = net.parameters
-                let eta = 0.37
+                let eta: T = 0.37
                 let l1 = p1.withUnsafeMutableBufferPointer { fused.sgdStep($0.baseAddress!, learningRate: eta, withLoss: true) }
                 let l2 = p2.withUnsafeMutableBufferPointer { plain.lossAndGradient(UnsafePointer($0.baseAddress!), withLoss: true) }
                 for i in p2.indices { p2[i] -= eta * plain.gradient[i] }
@@ -133,9 +139,9 @@ import Testing
                     #expect(l1 == nil, "\(c.sizes): a narrow network takes its own pass")
                     continue
                 }
-                #expect(l1 == l2, "\(path) \(c.sizes): loss")
+                #expect(l1 == l2, "\(path) \(c.sizes) \(T.self): loss")
                 let differing = zip(p1, p2).filter { $0 != $1 }.count
-                #expect(differing == 0, "\(path) \(c.sizes): \(differing) of \(p1.count) parameters differ after the step")
+                #expect(differing == 0, "\(path) \(c.sizes) \(T.self): \(differing) of \(p1.count) parameters differ after the step")
                 #expect(zip(p1, net.parameters).contains { $0 != $1 }, "\(path) \(c.sizes): the step moved nothing")
             }
         }

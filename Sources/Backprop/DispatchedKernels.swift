@@ -156,15 +156,17 @@ struct DispatchedKernels<T: Scalar> {
         }
     }
 
-    /// One layer's plain-SGD step for one sample, fused (`bp_sample_sgd`): with `e`, the input
-    /// gradient Wᵀδ from the weights before the step; then W −= η·δxᵀ, b −= η·δ. Only when `isCompiled`.
+    /// One layer's plain-SGD step for 1–3 samples, fused (`bp_sample_sgd`): with `e`, each
+    /// sample's input gradient Wᵀδ from the weights before the step; then W −= η·Σ δxᵀ,
+    /// b −= η·Σ δ. δ, x and e are sample-wide (row stride `ld`). Only when `isCompiled`.
     @inline(__always)
-    func sampleSGD(outW: Int, inW: Int, w: UnsafeMutablePointer<T>, b: UnsafeMutablePointer<T>, delta: UnsafePointer<T>, incd: Int,
-                   x: UnsafePointer<T>, incx: Int, learningRate eta: T, e: UnsafeMutablePointer<T>?, ince: Int) {
+    func sampleSGD(samples: Int, outW: Int, inW: Int, w: UnsafeMutablePointer<T>, b: UnsafeMutablePointer<T>,
+                   delta: UnsafePointer<T>, x: UnsafePointer<T>, ld: Int, learningRate eta: T,
+                   e: UnsafeMutablePointer<T>?, scratch: UnsafeMutablePointer<T>) {
         if let k = f32?.sample_sgd {
-            k(outW, inW, cast(w), cast(b), cast(delta), incd, cast(x), incx, Float(eta), e.map(cast), ince)
+            k(samples, outW, inW, cast(w), cast(b), cast(delta), cast(x), ld, Float(eta), e.map(cast), cast(scratch))
         } else if let k = f64?.sample_sgd {
-            k(outW, inW, cast(w), cast(b), cast(delta), incd, cast(x), incx, Double(eta), e.map(cast), ince)
+            k(samples, outW, inW, cast(w), cast(b), cast(delta), cast(x), ld, Double(eta), e.map(cast), cast(scratch))
         }
     }
 

@@ -60,6 +60,8 @@ final class Workspace<T: Scalar> {
     private(set) var bySample = false
     /// The whole pass in one C call, for networks no wider than 8 units (`NarrowPass`); nil otherwise.
     let narrow: NarrowPass<T>?
+    /// Local rows for `sgdStep`'s kernel (`bp_sample_sgd`): 3 rows per sample, up to 3 samples.
+    let sampleScratch: UnsafeMutablePointer<T>
 
     init(architecture: Architecture, capacity: Int, kernels path: KernelPath = .selected) {
         kernels = DispatchedKernels(path)
@@ -92,10 +94,11 @@ final class Workspace<T: Scalar> {
         headScratch = buffer(4 * ld)
         gradient = buffer(layout.count)
         narrow = NarrowPass(layout: layout, activations: activations, head: head, capacity: self.capacity, kernels: kernels)
+        sampleScratch = buffer(sampleKernels ? 9 * ((widest + 7) & ~7) : 1)
     }
 
     deinit {
-        for p in [x, y, deltaA, deltaB, transposed, headScratch, gradient] + z + a { UnsafeMutableRawPointer(p).deallocate() }
+        for p in [x, y, deltaA, deltaB, transposed, headScratch, gradient, sampleScratch] + z + a { UnsafeMutableRawPointer(p).deallocate() }
         if let inputRows { UnsafeMutableRawPointer(inputRows).deallocate() }
     }
 
@@ -218,21 +221,21 @@ final class Workspace<T: Scalar> {
         return loss
     }
 
-    /// One plain-SGD step (w −= η·∇ of the loss) on the one loaded sample, when it runs sample by
-    /// sample and not as a narrow pass; nil, and nothing done, otherwise. The same step as
-    /// `lossAndGradient` and then SGD, bit for bit, but each layer's weights are updated as the
-    /// backward pass leaves them (`bp_sample_sgd`): the gradient is neither written nor read back,
-    /// and `gradient` is left as it was. Returns the loss (0 unless `withLoss`).
+    /// One plain-SGD step (w −= η·∇ of the mean loss) on the loaded samples, when they run
+    /// sample by sample (1–3 of them) and not as a narrow pass; nil, and nothing done, otherwise.
+    /// The same step as `lossAndGradient` and then SGD, bit for bit, but each layer's weights are
+    /// updated as the backward pass leaves them (`bp_sample_sgd`): the gradient is neither written
+    /// nor read back, and `gradient` is left as it was. Returns the summed loss (0 unless `withLoss`).
     func sgdStep(_ p: UnsafeMutablePointer<T>, learningRate eta: T, withLoss: Bool) -> T? {
-        guard bySample, count == 1, narrow == nil else { return nil }
+        guard bySample, narrow == nil else { return nil }
         forward(p)
         let loss = headLoss(withDelta: true, withLoss: withLoss)
         var delta = deltaA, spare = deltaB
         for l in stride(from: layout.layerCount - 1, through: 0, by: -1) {
             let inW = layout.fanIn(l), outW = layout.fanOut(l)
             let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
-            kernels.sampleSGD(outW: outW, inW: inW, w: p + layout.weightOffsets[l], b: p + layout.biasOffsets[l],
-                              delta: delta, incd: ld, x: input, incx: ld, learningRate: eta, e: l > 0 ? spare : nil, ince: ld)
+            kernels.sampleSGD(samples: count, outW: outW, inW: inW, w: p + layout.weightOffsets[l], b: p + layout.biasOffsets[l],
+                              delta: delta, x: input, ld: ld, learningRate: eta, e: l > 0 ? spare : nil, scratch: sampleScratch)
             if l > 0 {
                 kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)
                 swap(&delta, &spare)

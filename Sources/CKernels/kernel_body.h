@@ -508,84 +508,118 @@ void FN(bp_outer)(long outW, long inW, const T *delta, long incd, const T *x, lo
     }
 }
 
-/// bp_sample_sgd's parts, which the 16-lane Float version (kernels_avx512.c) shares: the strided
-/// δ and x into local rows, ...
-static inline __attribute__((always_inline)) void FN(sample_sgd_in)(long outW, long inW, const T *delta, long incd,
-                                                                     const T *x, long incx, T *ds, T *xs) {
-    SCALAR for (long i = 0; i < inW; i++) xs[i] = x[i * incx];
-    SCALAR for (long o = 0; o < outW; o++) ds[o] = delta[o * incd];
+/// bp_sample_sgd's parts, which the 16-lane Float version (kernels_avx512.c) shares. The local
+/// rows in `scratch`: x of sample j at xs + j·inP, its input gradient at es + j·inP, δ at
+/// ds + j·outP (inP, outP: the widths rounded up to 8).
+struct FN(sample_rows) { T *restrict xs, *restrict es, *restrict ds; long inP, outP; };
+
+/// … the samples' x and δ (columns of the sample-wide buffers, row stride ld) into local rows …
+static inline __attribute__((always_inline)) struct FN(sample_rows) FN(sample_sgd_in)(
+    long samples, long outW, long inW, const T *delta, const T *x, long ld, T *scratch) {
+    struct FN(sample_rows) r = {scratch, 0, 0, (inW + 7) & ~7L, (outW + 7) & ~7L};
+    r.es = r.xs + samples * r.inP;
+    r.ds = r.es + samples * r.inP;
+    for (long j = 0; j < samples; j++) {
+        SCALAR for (long i = 0; i < inW; i++) r.xs[j * r.inP + i] = x[i * ld + j];
+        SCALAR for (long o = 0; o < outW; o++) r.ds[j * r.outP + o] = delta[o * ld + j];
+    }
+    return r;
 }
 
-/// … the columns from r0 on: strips of 32 inputs as bp_matvec takes them (four running sums,
-/// each a chain over o), without the sums where no input gradient is wanted (es null: the first
-/// layer), then strips of 8 and single columns …
-static inline __attribute__((always_inline)) void FN(sample_sgd_columns)(long outW, long inW, T *w, const T *xs, const T *ds,
-                                                                          T eta, T *es, long r0) {
+/// … the columns from r0 on, for S samples (1–3): with `want_e`, each sample's input gradient,
+/// one chain over o per value (bp_matvec's), from the weights before the step; and
+/// w −= η·(δ₀x₀ + δ₁x₁ + …), the products and the sum in bp_outer's order, then bp_sgd's step.
+/// One sample takes strips of 32 (four running sums, as bp_matvec), more take strips of 8 …
+static inline __attribute__((always_inline)) void FN(sample_sgd_columns)(int S, long outW, long inW, T *w,
+                                                                          struct FN(sample_rows) m, T eta, int want_e, long r0) {
     const V ev = SPLAT(eta);
     long r = r0;
-    for (; r + 32 <= inW; r += 32) {
+    for (; S == 1 && r + 32 <= inW; r += 32) {
         V s0 = {}, s1 = {}, s2 = {}, s3 = {};
-        const V x0 = LOAD(xs + r), x1 = LOAD(xs + r + 8), x2 = LOAD(xs + r + 16), x3 = LOAD(xs + r + 24);
+        const V x0 = LOAD(m.xs + r), x1 = LOAD(m.xs + r + 8), x2 = LOAD(m.xs + r + 16), x3 = LOAD(m.xs + r + 24);
         T *wk = w + r;
-        if (es) {
+        if (want_e) {
             for (long o = 0; o < outW; o++, wk += inW) {
-                const V d = SPLAT(ds[o]), w0 = LOAD(wk), w1 = LOAD(wk + 8), w2 = LOAD(wk + 16), w3 = LOAD(wk + 24);
+                const V d = SPLAT(m.ds[o]), w0 = LOAD(wk), w1 = LOAD(wk + 8), w2 = LOAD(wk + 16), w3 = LOAD(wk + 24);
                 MADD(&s0, w0, d); MADD(&s1, w1, d); MADD(&s2, w2, d); MADD(&s3, w3, d);
                 STORE(w0 - ev * (d * x0), wk); STORE(w1 - ev * (d * x1), wk + 8);
                 STORE(w2 - ev * (d * x2), wk + 16); STORE(w3 - ev * (d * x3), wk + 24);
             }
-            STORE(s0, es + r); STORE(s1, es + r + 8); STORE(s2, es + r + 16); STORE(s3, es + r + 24);
+            STORE(s0, m.es + r); STORE(s1, m.es + r + 8); STORE(s2, m.es + r + 16); STORE(s3, m.es + r + 24);
         } else {
             for (long o = 0; o < outW; o++, wk += inW) {
-                const V d = SPLAT(ds[o]);
+                const V d = SPLAT(m.ds[o]);
                 STORE(LOAD(wk) - ev * (d * x0), wk); STORE(LOAD(wk + 8) - ev * (d * x1), wk + 8);
                 STORE(LOAD(wk + 16) - ev * (d * x2), wk + 16); STORE(LOAD(wk + 24) - ev * (d * x3), wk + 24);
             }
         }
     }
     for (; r + 8 <= inW; r += 8) {
-        V s0 = {};
-        const V x0 = LOAD(xs + r);
+        V sums[3] = {}, xv[3];
+        for (int j = 0; j < S; j++) xv[j] = LOAD(m.xs + j * m.inP + r);
         T *wk = w + r;
         for (long o = 0; o < outW; o++, wk += inW) {
-            const V d = SPLAT(ds[o]), w0 = LOAD(wk);
-            MADD(&s0, w0, d);
-            STORE(w0 - ev * (d * x0), wk);
+            const V w0 = LOAD(wk), d0 = SPLAT(m.ds[o]);
+            if (want_e) MADD(&sums[0], w0, d0);
+            V g = d0 * xv[0];
+            for (int j = 1; j < S; j++) {
+                const V dj = SPLAT(m.ds[j * m.outP + o]);
+                if (want_e) MADD(&sums[j], w0, dj);
+                g = g + dj * xv[j];
+            }
+            STORE(w0 - ev * g, wk);
         }
-        if (es) STORE(s0, es + r);
+        if (want_e) for (int j = 0; j < S; j++) STORE(sums[j], m.es + j * m.inP + r);
     }
     for (; r < inW; r++) {
-        T t = 0;
+        T t[3] = {0};
         SCALAR for (long o = 0; o < outW; o++) {
             T *wo = w + o * inW + r;
-            t = __builtin_elementwise_fma(*wo, ds[o], t);
-            *wo = *wo - eta * (ds[o] * xs[r]);
+            const T w0 = *wo;
+            T g = m.ds[o] * m.xs[r];
+            t[0] = __builtin_elementwise_fma(w0, m.ds[o], t[0]);
+            for (int j = 1; j < S; j++) {
+                t[j] = __builtin_elementwise_fma(w0, m.ds[j * m.outP + o], t[j]);
+                g = g + m.ds[j * m.outP + o] * m.xs[j * m.inP + r];
+            }
+            *wo = w0 - eta * g;
         }
-        if (es) es[r] = t;
+        if (want_e) for (int j = 0; j < S; j++) m.es[j * m.inP + r] = t[j];
     }
 }
 
-/// … and the biases' step and the input gradient out.
-static inline __attribute__((always_inline)) void FN(sample_sgd_out)(long outW, long inW, T *b, const T *ds, T eta,
-                                                                      const T *es, T *e, long ince) {
-    SCALAR for (long o = 0; o < outW; o++) b[o] -= eta * ds[o];
-    if (e) SCALAR for (long i = 0; i < inW; i++) e[i * ince] = es[i];
+/// … and the biases' step (δ summed in sample order, as bp_outer accumulates) and the input
+/// gradients out into the sample-wide e.
+static inline __attribute__((always_inline)) void FN(sample_sgd_out)(long samples, long outW, long inW, T *b,
+                                                                      struct FN(sample_rows) m, T eta, T *e, long ld) {
+    SCALAR for (long o = 0; o < outW; o++) {
+        T g = m.ds[o];
+        for (long j = 1; j < samples; j++) g += m.ds[j * m.outP + o];
+        b[o] -= eta * g;
+    }
+    if (e) for (long j = 0; j < samples; j++) SCALAR for (long i = 0; i < inW; i++) e[i * ld + j] = m.es[j * m.inP + i];
 }
 
-/// One layer's plain-SGD step for one sample (a batch of 1), in one pass over W: with `e`,
-/// e[r·ince] = Σ_o W[o, r]·δ[o] for r < inW from W's values before the step (bp_matvec's input
-/// gradient, the same sums in the same order), and W[o, :] −= η·(δ[o]·x), b[o] −= η·δ[o]
-/// (bp_outer's products, then bp_sgd's roundings) — the step of bp_outer, bp_matvec and bp_sgd
-/// bit for bit, without writing the gradient and reading it back: at 64-128-10 the 9,610
-/// parameters fit in L1, the parameters and their gradient did not.
-void FN(bp_sample_sgd)(long outW, long inW, T *w, T *b, const T *delta, long incd, const T *x, long incx,
-                       T eta, T *e, long ince) {
-    T xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    T ds[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    T es[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    FN(sample_sgd_in)(outW, inW, delta, incd, x, incx, ds, xs);
-    FN(sample_sgd_columns)(outW, inW, w, xs, ds, eta, e ? es : 0, 0);
-    FN(sample_sgd_out)(outW, inW, b, ds, eta, es, e, ince);
+/// One layer's plain-SGD step for 1–3 samples (columns 0… of the sample-wide δ, x and e, row
+/// stride ld), in one pass over W: with `e`, each sample's input gradient Σ_o W[o, r]·δ[o] from
+/// W's values before the step (bp_matvec's sums, in its order), and W −= η·Σ_j δ_j x_jᵀ,
+/// b −= η·Σ_j δ_j (bp_outer's products and sums, then bp_sgd's roundings) — the step of
+/// bp_outer, bp_matvec and bp_sgd bit for bit, without writing the gradient and reading it back:
+/// at 64-128-10 the 9,610 parameters fit in L1, the parameters and their gradient did not.
+/// scratch holds 3·samples·(the wider of inW and outW, rounded up to 8) values.
+static inline __attribute__((always_inline)) void FN(sample_sgd)(int S, long outW, long inW, T *w, T *b, const T *delta,
+                                                                  const T *x, long ld, T eta, T *e, T *scratch) {
+    const struct FN(sample_rows) m = FN(sample_sgd_in)(S, outW, inW, delta, x, ld, scratch);
+    FN(sample_sgd_columns)(S, outW, inW, w, m, eta, e != 0, 0);
+    FN(sample_sgd_out)(S, outW, inW, b, m, eta, e, ld);
+}
+
+void FN(bp_sample_sgd)(long samples, long outW, long inW, T *w, T *b, const T *delta, const T *x, long ld,
+                       T eta, T *e, T *scratch) {
+    // One copy of the loops per sample count, so that every loop over the samples unrolls.
+    if (samples == 1) FN(sample_sgd)(1, outW, inW, w, b, delta, x, ld, eta, e, scratch);
+    else if (samples == 2) FN(sample_sgd)(2, outW, inW, w, b, delta, x, ld, eta, e, scratch);
+    else FN(sample_sgd)(3, outW, inW, w, b, delta, x, ld, eta, e, scratch);
 }
 
 /// Plain SGD, w −= η·g, as `Optimizer.apply` does it (not fused: the same roundings).

@@ -117,51 +117,67 @@ static void bp_matvec16_f32_avx512(long rows, long depth, const float *a, long r
     for (long i = 0; i < rows; i++) y[i * incy] = bias ? ys[i] + bias[i] : ys[i];
 }
 
-/// Float's one-sample SGD step (bp_sample_sgd) in 16-lane registers: strips of 64 and 16 inputs,
-/// the rest as the 8-lane kernel takes it. Every weight's update and every input gradient's chain
-/// over o are the 8-lane kernel's, so the result is bit for bit the same; only the width doubles
-/// (at batch 1 the step is one pass of loads and stores over W).
-static void bp_sample_sgd16_f32_avx512(long outW, long inW, float *w, float *b, const float *delta, long incd,
-                                       const float *x, long incx, float eta, float *e, long ince) {
-    float xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    float ds[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    float es[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    sample_sgd_in_f32_avx512(outW, inW, delta, incd, x, incx, ds, xs);
+/// Float's SGD step for 1–3 samples (bp_sample_sgd) in 16-lane registers: strips of 64 inputs for
+/// one sample, of 16 for more, the rest as the 8-lane kernel takes it. Every weight's update and
+/// every input gradient's chain over o are the 8-lane kernel's, so the result is bit for bit the
+/// same; only the width doubles (the step is one pass of loads and stores over W).
+static inline __attribute__((always_inline)) long sample_sgd16(int S, long outW, long inW, float *w,
+                                                              struct sample_rows_f32_avx512 m, float eta, int want_e) {
     const V16 ev = splat16(eta);
     long r = 0;
-    for (; r + 64 <= inW; r += 64) {
+    for (; S == 1 && r + 64 <= inW; r += 64) {
         V16 s0 = {}, s1 = {}, s2 = {}, s3 = {};
-        const V16 x0 = load16(xs + r), x1 = load16(xs + r + 16), x2 = load16(xs + r + 32), x3 = load16(xs + r + 48);
+        const V16 x0 = load16(m.xs + r), x1 = load16(m.xs + r + 16), x2 = load16(m.xs + r + 32), x3 = load16(m.xs + r + 48);
         float *wk = w + r;
-        if (e) {
+        if (want_e) {
             for (long o = 0; o < outW; o++, wk += inW) {
-                const V16 d = splat16(ds[o]), w0 = load16(wk), w1 = load16(wk + 16), w2 = load16(wk + 32), w3 = load16(wk + 48);
+                const V16 d = splat16(m.ds[o]), w0 = load16(wk), w1 = load16(wk + 16), w2 = load16(wk + 32), w3 = load16(wk + 48);
                 madd16(&s0, w0, d); madd16(&s1, w1, d); madd16(&s2, w2, d); madd16(&s3, w3, d);
                 store16(w0 - ev * (d * x0), wk); store16(w1 - ev * (d * x1), wk + 16);
                 store16(w2 - ev * (d * x2), wk + 32); store16(w3 - ev * (d * x3), wk + 48);
             }
-            store16(s0, es + r); store16(s1, es + r + 16); store16(s2, es + r + 32); store16(s3, es + r + 48);
+            store16(s0, m.es + r); store16(s1, m.es + r + 16); store16(s2, m.es + r + 32); store16(s3, m.es + r + 48);
         } else {
             for (long o = 0; o < outW; o++, wk += inW) {
-                const V16 d = splat16(ds[o]);
+                const V16 d = splat16(m.ds[o]);
                 store16(load16(wk) - ev * (d * x0), wk); store16(load16(wk + 16) - ev * (d * x1), wk + 16);
                 store16(load16(wk + 32) - ev * (d * x2), wk + 32); store16(load16(wk + 48) - ev * (d * x3), wk + 48);
             }
         }
     }
     for (; r + 16 <= inW; r += 16) {
-        V16 s0 = {};
-        const V16 x0 = load16(xs + r);
+        V16 sums[3] = {}, xv[3];
+        for (int j = 0; j < S; j++) xv[j] = load16(m.xs + j * m.inP + r);
         float *wk = w + r;
         for (long o = 0; o < outW; o++, wk += inW) {
-            const V16 d = splat16(ds[o]), w0 = load16(wk);
-            madd16(&s0, w0, d);
-            store16(w0 - ev * (d * x0), wk);
+            const V16 w0 = load16(wk), d0 = splat16(m.ds[o]);
+            if (want_e) madd16(&sums[0], w0, d0);
+            V16 g = d0 * xv[0];
+            for (int j = 1; j < S; j++) {
+                const V16 dj = splat16(m.ds[j * m.outP + o]);
+                if (want_e) madd16(&sums[j], w0, dj);
+                g = g + dj * xv[j];
+            }
+            store16(w0 - ev * g, wk);
         }
-        if (e) store16(s0, es + r);
+        if (want_e) for (int j = 0; j < S; j++) store16(sums[j], m.es + j * m.inP + r);
     }
-    sample_sgd_columns_f32_avx512(outW, inW, w, xs, ds, eta, e ? es : 0, r);
-    sample_sgd_out_f32_avx512(outW, inW, b, ds, eta, es, e, ince);
+    return r;
+}
+
+static inline __attribute__((always_inline)) void sample_sgd16_all(int S, long outW, long inW, float *w, float *b,
+                                                                   const float *delta, const float *x, long ld, float eta,
+                                                                   float *e, float *scratch) {
+    const struct sample_rows_f32_avx512 m = sample_sgd_in_f32_avx512(S, outW, inW, delta, x, ld, scratch);
+    sample_sgd_columns_f32_avx512(S, outW, inW, w, m, eta, e != 0, sample_sgd16(S, outW, inW, w, m, eta, e != 0));
+    sample_sgd_out_f32_avx512(S, outW, inW, b, m, eta, e, ld);
+}
+
+static void bp_sample_sgd16_f32_avx512(long samples, long outW, long inW, float *w, float *b, const float *delta,
+                                       const float *x, long ld, float eta, float *e, float *scratch) {
+    if (samples == 1) sample_sgd16_all(1, outW, inW, w, b, delta, x, ld, eta, e, scratch);
+    else if (samples == 2) sample_sgd16_all(2, outW, inW, w, b, delta, x, ld, eta, e, scratch);
+    else sample_sgd16_all(3, outW, inW, w, b, delta, x, ld, eta, e, scratch);
 }
 
 #pragma clang attribute pop

@@ -106,16 +106,18 @@ import Testing
         }
     }
 
-    /// Plain SGD on one sample updates each layer as the backward pass leaves it
+    /// Plain SGD on 1–3 samples updates each layer as the backward pass leaves it
     /// (`Workspace.sgdStep`): the same parameters and loss, bit for bit, as the gradient and then
     /// the update, on every C path — for every case that runs sample by sample (not the narrow
-    /// ones), inputs not a multiple of 8 and a one-output layer among them.
-    @Test func theFusedOneSampleStepIsTheGradientThenTheUpdate() throws {
-        try expectTheFusedStepIsTheGradientThenTheUpdate(Double.self)
-        try expectTheFusedStepIsTheGradientThenTheUpdate(Float.self)   // AVX-512 has its own 16-lane Float kernel
+    /// ones, and at 2 and 3 samples only the larger networks), inputs not a multiple of 8 and a
+    /// one-output layer among them.
+    @Test(arguments: [1, 2, 3])
+    func theFusedSampleStepIsTheGradientThenTheUpdate(batch: Int) throws {
+        try expectTheFusedStepIsTheGradientThenTheUpdate(Double.self, batch: batch)
+        try expectTheFusedStepIsTheGradientThenTheUpdate(Float.self, batch: batch)   // AVX-512 has its own 16-lane Float kernel
     }
 
-    func expectTheFusedStepIsTheGradientThenTheUpdate<T: Scalar>(_: T.Type) throws {
+    func expectTheFusedStepIsTheGradientThenTheUpdate<T: Scalar>(_: T.Type, batch: Int) throws {
         let cases = Self.cases + [([12, 20, 1], .tanh, .sigmoidCrossEntropy), ([9, 33, 17, 2], .relu, .identitySquaredError),
                                   ([80, 70, 3], .sigmoid, .softmaxCrossEntropy)]   // 16-lane strips and their rest
         for path in KernelPath.supported where path != .baseline {
@@ -123,20 +125,22 @@ import Testing
                 let arch = Architecture(sizes: c.sizes, activation: c.activation, head: c.head)
                 let net = try Network<T>(arch, initializer: .glorotUniform, seed: 9)
                 var r = RandomSource(seed: 3)
-                let x = Matrix<T>(rows: 1, columns: c.sizes[0], elements: (0..<c.sizes[0]).map { _ in T(r.uniform(-2, 2)) })!
-                let y: [T] = c.head == .softmaxCrossEntropy ? [1] : (0..<c.sizes.last!).map { _ in T(r.int(below: 2)) }
-                let data = try Dataset(x: x, y: Matrix(rows: 1, columns: y.count, elements: y)!)
-                let fused = Workspace<T>(architecture: arch, capacity: 1, kernels: path)
-                let plain = Workspace<T>(architecture: arch, capacity: 1, kernels: path)
-                fused.gather(data, rowsFrom: 0, count: 1)
-                plain.gather(data, rowsFrom: 0, count: 1)
+                let x = Matrix<T>(rows: batch, columns: c.sizes[0],
+                                  elements: (0..<(batch * c.sizes[0])).map { _ in T(r.uniform(-2, 2)) })!
+                let width = c.head == .softmaxCrossEntropy ? 1 : c.sizes.last!
+                let y: [T] = (0..<(batch * width)).map { _ in T(r.int(below: c.head == .softmaxCrossEntropy ? c.sizes.last! : 2)) }
+                let data = try Dataset(x: x, y: Matrix(rows: batch, columns: width, elements: y)!)
+                let fused = Workspace<T>(architecture: arch, capacity: batch, kernels: path)
+                let plain = Workspace<T>(architecture: arch, capacity: batch, kernels: path)
+                fused.gather(data, rowsFrom: 0, count: batch)
+                plain.gather(data, rowsFrom: 0, count: batch)
                 var p1 = net.parameters, p2 = net.parameters
                 let eta: T = 0.37
                 let l1 = p1.withUnsafeMutableBufferPointer { fused.sgdStep($0.baseAddress!, learningRate: eta, withLoss: true) }
                 let l2 = p2.withUnsafeMutableBufferPointer { plain.lossAndGradient(UnsafePointer($0.baseAddress!), withLoss: true) }
                 for i in p2.indices { p2[i] -= eta * plain.gradient[i] }
-                if fused.narrow != nil {
-                    #expect(l1 == nil, "\(c.sizes): a narrow network takes its own pass")
+                if fused.narrow != nil || !fused.bySample {
+                    #expect(l1 == nil, "\(c.sizes) batch \(batch): a narrow or padded batch takes its own pass")
                     continue
                 }
                 #expect(l1 == l2, "\(path) \(c.sizes) \(T.self): loss")

@@ -40,9 +40,9 @@ enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
                   T *gw, T *gb, int accumulate);                                                    \
     void (*sgd)(T *w, const T *g, long count, T eta);                                              \
     void (*transpose)(const T *src, long rows, long cols, long lds, T *dst, long ldd);             \
-    /* One layer's fused plain-SGD step for one sample. */                                        \
-    void (*sample_sgd)(long outW, long inW, T *w, T *b, const T *delta, long incd, const T *x,     \
-                       long incx, T eta, T *e, long ince);                                          \
+    /* One layer's fused plain-SGD step for 1–3 samples. */                                      \
+    void (*sample_sgd)(long samples, long outW, long inW, T *w, T *b, const T *delta,             \
+                       const T *x, long ld, T eta, T *e, T *scratch);                               \
     /* A whole pass of a network at most BP_NARROW_WIDTH wide (narrow_pass.h). */                  \
     T (*narrow_pass)(long layers, const long *sizes, const long *woff, const long *boff,          \
                      const int *kinds, int head, const T *p, long count, const T *x, long ld,      \

@@ -10,8 +10,9 @@
 //   forward      z = Σ_k a[k]·W[:, k] + b       a broadcast and an fma per input,
 //   backward     gW[o, :] += δ[o]·a_prev          an fma per output, no lane sums,
 //                e = Σ_o δ[o]·W[o, :]             the next error signal from the same broadcasts,
-// and the activations, their derivatives and the head are the template's own kernels over the
-// pass's sample-major buffers. The forward sums are the panel's (each z a chain over k from 0,
+// ReLU and every derivative in registers as bp_activate and bp_multiply_derivative compute them,
+// tanh, the sigmoid and the head with the template's own kernels over the pass's sample-major
+// buffers, and samples side by side (NARROW_BLOCK) so that their chains overlap. The forward sums are the panel's (each z a chain over k from 0,
 // then + b), so its outputs are the sample-wide path's bit for bit; the gradients sum the samples
 // in order, one chain per weight, where the sample-wide path sums lanes — the same values to
 // the last bits (KernelPathTests holds them to the Swift reference at 1e-13).

@@ -19,7 +19,8 @@ static inline __attribute__((always_inline)) V16 splat16(float s) {
 static inline __attribute__((always_inline)) void madd16(V16 *s, V16 a, V16 b) { *s = __builtin_elementwise_fma(a, b, *s); }
 
 /// Float's panel in 16-lane registers: 4-row × 32-column tiles (eight accumulators, as the 8-lane
-/// 4 × 16 tile has), the rest of the columns and the 1–3 rows left over by the 8-lane panel.
+/// 4 × 16 tile has), the 1–3 rows left over one at a time, and the rest of the columns by the
+/// 8-lane panel.
 /// Each element of C is still the same chain of fused multiply-adds over k in order, so the
 /// result is bit for bit that of the 8-lane panel (and of the AVX2 path); only the register
 /// width doubles. W3's products (64-128-10 at batch 32: tiles of 4 × 32) run 16 lanes wide.
@@ -54,14 +55,134 @@ static void bp_panel16_f32_avx512(long rows, long depth, long cols, const float 
     if (cols32 < cols)
         bp_panel_f32_avx512(rows4, depth, cols - cols32, a, rowStride, depthStride, b + cols32, ldb,
                             bias, c + cols32, ldc);
-    if (rows4 < rows)
-        bp_panel_f32_avx512(rows - rows4, depth, cols, a + rows4 * rowStride, rowStride, depthStride, b, ldb,
-                            bias ? bias + rows4 : 0, c + rows4 * ldc, ldc);
+    // The 1–3 rows left over (W1's hidden layer has 2, its output layer 1): one row at a time,
+    // 32 columns in two registers, the same chains over k.
+    for (long r = rows4; r < rows; r++) {
+        const float *ar = a + r * rowStride;
+        const V16 br = splat16(bias ? bias[r] : 0);
+        float *cr = c + r * ldc;
+        for (long j = 0; j < cols32; j += 32) {
+            V16 s0 = {}, s1 = {}, t0 = {}, t1 = {};
+            const float *bk = b + j;
+            long ak = 0, k = 0;
+            // Two steps of k at a time into separate registers would change the sums; instead
+            // two column blocks of 32 share each broadcast when there are two.
+            if (j + 64 <= cols32) {
+                for (; k < depth; k++, bk += ldb, ak += depthStride) {
+                    const V16 w = splat16(ar[ak]);
+                    madd16(&s0, w, load16(bk)); madd16(&s1, w, load16(bk + 16));
+                    madd16(&t0, w, load16(bk + 32)); madd16(&t1, w, load16(bk + 48));
+                }
+                store16(s0 + br, cr + j); store16(s1 + br, cr + j + 16);
+                store16(t0 + br, cr + j + 32); store16(t1 + br, cr + j + 48);
+                j += 32;
+            } else {
+                for (; k < depth; k++, bk += ldb, ak += depthStride) {
+                    const V16 w = splat16(ar[ak]);
+                    madd16(&s0, w, load16(bk)); madd16(&s1, w, load16(bk + 16));
+                }
+                store16(s0 + br, cr + j); store16(s1 + br, cr + j + 16);
+            }
+        }
+    }
+    if (rows4 < rows && cols32 < cols)
+        bp_panel_f32_avx512(rows - rows4, depth, cols - cols32, a + rows4 * rowStride, rowStride, depthStride, b + cols32, ldb,
+                            bias ? bias + rows4 : 0, c + rows4 * ldc + cols32, ldc);
+}
+
+/// Float's multiply_derivative (g ⊙= φ'(z), or g[r, :] = (w[r]·δ) ⊙ φ'(z[r, :]) below a one-output
+/// layer) in 16-lane registers when the rows are a multiple of 16 long, else the 8-lane loop.
+/// Element by element the same products in the same order, so the same values; half the
+/// instructions (W1's pass below its output: 10 rows of 352 samples a step).
+static void bp_multiply_derivative16_f32_avx512(int kind, const float *z, const float *a, float *g, long rows, long cols,
+                                                long ld, const float *weights, const float *delta) {
+    const int outer = weights != 0;
+    const long loops = cols == ld && !outer ? 1 : rows, length = cols == ld && !outer ? rows * cols : cols;
+    if (length % 16 != 0 || (kind != BP_RELU && kind != BP_TANH && kind != BP_SIGMOID && !outer)) {
+        bp_multiply_derivative_f32_avx512(kind, z, a, g, rows, cols, ld, weights, delta);
+        return;
+    }
+    typedef int VI16 __attribute__((vector_size(64)));
+    const V16 zero = {}, one = splat16(1);
+    for (long r = 0; r < loops; r++) {
+        const float *zr = z + r * ld, *ar = a + r * ld;
+        float *gr = g + r * ld;
+        const V16 w = splat16(outer ? weights[r] : 1);
+        const float *src = outer ? delta : gr;
+        switch (kind) {
+        case BP_RELU:
+            for (long j = 0; j < length; j += 16) {
+                const V16 v = w * load16(src + j);
+                const VI16 keep = load16(zr + j) > zero;
+                store16((V16)((VI16)v & keep), gr + j);
+            }
+            break;
+        case BP_TANH:
+            for (long j = 0; j < length; j += 16) { const V16 av = load16(ar + j); store16(w * load16(src + j) * (one - av * av), gr + j); }
+            break;
+        case BP_SIGMOID:
+            for (long j = 0; j < length; j += 16) { const V16 av = load16(ar + j); store16(w * load16(src + j) * (av * (one - av)), gr + j); }
+            break;
+        default:
+            for (long j = 0; j < length; j += 16) store16(w * load16(src + j), gr + j);
+            break;
+        }
+    }
 }
 
 typedef V_f32_avx512 V8;
 static inline __attribute__((always_inline)) V8 low8(V16 v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7); }
 static inline __attribute__((always_inline)) V8 high8(V16 v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15); }
+
+/// Float's narrow weight gradient with the rows left over by its 4-row blocks (all of them under
+/// a one-output layer: W1's 1 × 10) in 16-lane registers: each running sum holds the even blocks
+/// of 8 samples in its low half and the odd ones in its high half — the two sums the 8-lane loop
+/// keeps for 4 and 2 inputs — so the result is the 8-lane kernel's bit for bit. The 4-row blocks
+/// and a last single input go to the 8-lane code.
+static void bp_weight_gradient16_f32_avx512(const float *delta, const float *x, long ld, long cols, long inW, long outW,
+                                            float *gw, float *gb) {
+    const long o4 = outW & ~3L, cols16 = cols & ~15L;
+    if (o4 > 0) bp_weight_gradient_f32_avx512(delta, x, ld, cols, inW, o4, gw, gb);
+    for (long r = o4; r < outW; r++) gb[r] = sum_f32_avx512(delta + r * ld, cols);
+    for (long o = o4; o < outW; o++) {
+        const float *d = delta + o * ld;
+        float *g = gw + o * inW;
+        long i = 0;
+        for (; i + 4 <= inW; i += 4) {
+            const float *x0 = x + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
+            V16 s0 = {}, s1 = {}, s2 = {}, s3 = {};
+            for (long s = 0; s < cols16; s += 16) {
+                const V16 dv = load16(d + s);
+                madd16(&s0, dv, load16(x0 + s)); madd16(&s1, dv, load16(x1 + s));
+                madd16(&s2, dv, load16(x2 + s)); madd16(&s3, dv, load16(x3 + s));
+            }
+            V8 e0 = low8(s0), e1 = low8(s1), e2 = low8(s2), e3 = low8(s3);
+            if (cols16 < cols) {
+                const V8 dv = load_f32_avx512(d + cols16);
+                madd_f32_avx512(&e0, dv, load_f32_avx512(x0 + cols16)); madd_f32_avx512(&e1, dv, load_f32_avx512(x1 + cols16));
+                madd_f32_avx512(&e2, dv, load_f32_avx512(x2 + cols16)); madd_f32_avx512(&e3, dv, load_f32_avx512(x3 + cols16));
+            }
+            const V4_f32_avx512 sums = sum4_f32_avx512(e0 + high8(s0), e1 + high8(s1), e2 + high8(s2), e3 + high8(s3));
+            g[i] = sums[0]; g[i + 1] = sums[1]; g[i + 2] = sums[2]; g[i + 3] = sums[3];
+        }
+        if (i + 2 <= inW) {
+            const float *x0 = x + i * ld, *x1 = x0 + ld;
+            V16 s0 = {}, s1 = {};
+            for (long s = 0; s < cols16; s += 16) {
+                const V16 dv = load16(d + s);
+                madd16(&s0, dv, load16(x0 + s)); madd16(&s1, dv, load16(x1 + s));
+            }
+            V8 e0 = low8(s0), e1 = low8(s1);
+            if (cols16 < cols) {
+                const V8 dv = load_f32_avx512(d + cols16);
+                madd_f32_avx512(&e0, dv, load_f32_avx512(x0 + cols16)); madd_f32_avx512(&e1, dv, load_f32_avx512(x1 + cols16));
+            }
+            g[i] = sum1_f32_avx512(e0 + high8(s0)); g[i + 1] = sum1_f32_avx512(e1 + high8(s1));
+            i += 2;
+        }
+        if (i < inW) g[i] = dot_f32_avx512(d, x + i * ld, cols);
+    }
+}
 
 /// Float's one-sample forward product (bp_matvec with W read along its rows, depth ≥ 16) in
 /// 16-lane registers: each row's running sum holds the even blocks of 8 in its low half and the
@@ -183,8 +304,8 @@ static void bp_sample_sgd16_f32_avx512(long samples, long outW, long inW, float 
 #pragma clang attribute pop
 
 const bp_kernels_f32 bp_kernels_f32_avx512 = {
-    bp_panel16_f32_avx512, bp_weight_gradient_f32_avx512, bp_bias_gradient_f32_avx512,
-    bp_activate_f32_avx512, bp_multiply_derivative_f32_avx512, bp_head_row_f32_avx512,
+    bp_panel16_f32_avx512, bp_weight_gradient16_f32_avx512, bp_bias_gradient_f32_avx512,
+    bp_activate_f32_avx512, bp_multiply_derivative16_f32_avx512, bp_head_row_f32_avx512,
     bp_matvec16_f32_avx512, bp_outer_f32_avx512, bp_sgd_f32_avx512, bp_transpose_f32_avx512,
     bp_sample_sgd16_f32_avx512, bp_narrow_pass_f32_avx512,
 };

@@ -46,9 +46,9 @@ final class NarrowPass<T: Scalar> {
         sizes.deallocate(); weightOffsets.deallocate(); biasOffsets.deallocate(); kinds.deallocate(); work.deallocate()
     }
 
-    /// The summed loss (0 unless `withLoss`) of `count` samples (at most the capacity it was made for), whose inputs are `x` (one row
-    /// per input unit, stride `ld`) and targets `y` (`targetWidth` per sample); the gradient of
-    /// their mean loss into `gradient`.
+    /// The summed loss (0 unless `withLoss`) of `count` samples (at most the capacity it was made
+    /// for), whose inputs are `x` (one row per input unit, stride `ld`) and targets `y`
+    /// (`targetWidth` per sample); the gradient of their mean loss into `gradient`.
     @inline(__always)
     func run(_ kernels: DispatchedKernels<T>, parameters p: UnsafePointer<T>, x: UnsafePointer<T>, ld: Int,
              y: UnsafePointer<T>, targetWidth: Int, count: Int, gradient: UnsafeMutablePointer<T>, withLoss: Bool) -> T {

@@ -146,7 +146,8 @@ public final class Trainer<T: Scalar> {
         let t = steps
         return current.parameters.withUnsafeMutableBufferPointer { pb -> T in
             let p = pb.baseAddress!
-            // Plain SGD on one sample: the workspace updates each layer as it leaves it.
+            // Plain SGD on 1–3 samples that run sample by sample: the workspace updates each layer
+            // as the backward pass leaves it (`Workspace.sgdStep`), the same step bit for bit.
             if opt.kind == .sgd && !reg.isActive, let loss = workspace.sgdStep(p, learningRate: eta, withLoss: measuringLoss) {
                 return loss
             }

@@ -301,16 +301,30 @@ void FN(bp_bias_gradient)(const T *delta, long ld, long cols, long outW, T *gb) 
 }
 
 
+/// ReLU of one vector: lanes with z ≤ 0 become +0 (the Swift loop's select, as a mask).
+static inline __attribute__((always_inline)) V FN(relu)(V v) { return (V)((VI)v & (v > (V){})); }
+
+/// e ⊙ φ'(z) for one vector, with a = φ(z) — the products of bp_multiply_derivative and of the
+/// narrow pass, written once (the identity's derivative leaves e as it is).
+static inline __attribute__((always_inline)) V FN(times_derivative)(int kind, V e, const T *z, const T *a) {
+    const V one = SPLAT(1);
+    switch (kind) {
+    case BP_RELU: return (V)((VI)e & (LOAD(z) > (V){}));
+    case BP_TANH: { const V av = LOAD(a); return e * (one - av * av); }
+    case BP_SIGMOID: { const V av = LOAD(a); return e * (av * (one - av)); }
+    default: return e;
+    }
+}
+
 /// `Kernels.activate` for ReLU, tanh, the sigmoid and the identity (the others stay in Swift).
 void FN(bp_activate)(int kind, const T *z, T *a, long rows, long cols, long ld) {
     long loops = cols == ld ? 1 : rows, length = cols == ld ? rows * cols : cols;
-    const V zero = {};
     for (long r = 0; r < loops; r++) {
         const T *zr = z + r * ld;
         T *ar = a + r * ld;
         switch (kind) {
         case BP_RELU:
-            for (long j = 0; j < length; j += 8) { V v = LOAD(zr + j); STORE((V)((VI)v & (v > zero)), ar + j); }
+            for (long j = 0; j < length; j += 8) STORE(FN(relu)(LOAD(zr + j)), ar + j);
             break;
         case BP_TANH: for (long j = 0; j < length; j++) ar[j] = CAT(vtanh, TS)(zr[j]); break;
         case BP_SIGMOID: for (long j = 0; j < length; j++) ar[j] = CAT(vsigmoid, TS)(zr[j]); break;
@@ -327,30 +341,20 @@ void FN(bp_multiply_derivative)(int kind, const T *z, const T *a, T *g, long row
                                 const T *weights, const T *delta) {
     int outer = weights != 0;
     long loops = cols == ld && !outer ? 1 : rows, length = cols == ld && !outer ? rows * cols : cols;
-    const V zero = {}, one = SPLAT(1);
     for (long r = 0; r < loops; r++) {
         const T *zr = z + r * ld, *ar = a + r * ld;
         T *gr = g + r * ld;
         V w = SPLAT(outer ? weights[r] : 1);
         const T *src = outer ? delta : gr;
+        // One loop per kind (the kind a constant in each, so times_derivative's switch folds away).
+#define DERIVATIVE_LOOP(K) for (long j = 0; j < length; j += 8) STORE(FN(times_derivative)(K, w * LOAD(src + j), zr + j, ar + j), gr + j)
         switch (kind) {
-        case BP_RELU:
-            for (long j = 0; j < length; j += 8) {
-                V v = w * LOAD(src + j);
-                VI keep = LOAD(zr + j) > zero;
-                STORE((V)((VI)v & keep), gr + j);
-            }
-            break;
-        case BP_TANH:
-            for (long j = 0; j < length; j += 8) { V av = LOAD(ar + j); STORE(w * LOAD(src + j) * (one - av * av), gr + j); }
-            break;
-        case BP_SIGMOID:
-            for (long j = 0; j < length; j += 8) { V av = LOAD(ar + j); STORE(w * LOAD(src + j) * (av * (one - av)), gr + j); }
-            break;
-        default:
-            if (outer) { for (long j = 0; j < length; j += 8) STORE(w * LOAD(src + j), gr + j); }
-            break;
+        case BP_RELU: DERIVATIVE_LOOP(BP_RELU); break;
+        case BP_TANH: DERIVATIVE_LOOP(BP_TANH); break;
+        case BP_SIGMOID: DERIVATIVE_LOOP(BP_SIGMOID); break;
+        default: if (outer) DERIVATIVE_LOOP(BP_LINEAR); break;
         }
+#undef DERIVATIVE_LOOP
     }
 }
 

@@ -30,17 +30,6 @@ static inline __attribute__((always_inline)) V FN(row_load)(const T *p, long cou
     return v;
 }
 
-/// e ⊙ φ'(z) for one sample's vector, with a = φ(z): bp_multiply_derivative's products exactly.
-static inline __attribute__((always_inline)) V FN(times_derivative)(int kind, V e, const T *z, const T *a) {
-    const V one = SPLAT(1);
-    switch (kind) {
-    case BP_RELU: return (V)((VI)e & (LOAD(z) > (V){}));
-    case BP_TANH: { const V av = LOAD(a); return e * (one - av * av); }
-    case BP_SIGMOID: { const V av = LOAD(a); return e * (av * (one - av)); }
-    default: return e;
-    }
-}
-
 /// The forward step of S samples (1, 2 or 4 side by side, so that their chains of fmas overlap):
 /// z = Σ_k a[k]·cols[k] + b, a chain over k from 0 as in the panel, then ReLU or the identity
 /// as bp_activate computes them (kind −1: none; tanh and the sigmoid go through bp_activate).
@@ -52,7 +41,7 @@ static inline __attribute__((always_inline)) void FN(narrow_forward)(int S, cons
     for (int q = 0; q < S; q++) {
         const V zv = acc[q] + b;
         STORE(zv, z + q * 8);
-        if (kind == BP_RELU) STORE((V)((VI)zv & (zv > (V){})), act + q * 8);
+        if (kind == BP_RELU) STORE(FN(relu)(zv), act + q * 8);
         else if (kind == BP_LINEAR) STORE(zv, act + q * 8);
     }
 }

@@ -58,6 +58,21 @@ static inline __attribute__((always_inline)) V4 FN(sum4)(V a, V b, V c, V d) {
     return __builtin_shufflevector(abcd, abcd, 0, 2, 4, 6) + __builtin_shufflevector(abcd, abcd, 1, 3, 5, 7);
 }
 
+/// The lane sums of eight vectors, each by sum4's halving (its lanes and order, so a row gives
+/// the same sum either way) but in one network of shuffles: two per row instead of sum4's three
+/// or more, and the sums come out as one vector.
+static inline __attribute__((always_inline)) V FN(sum8)(const V v[8]) {
+    V h[4], p[2];
+    for (int i = 0; i < 4; i++)
+        h[i] = __builtin_shufflevector(v[2 * i], v[2 * i + 1], 0, 1, 2, 3, 8, 9, 10, 11)
+             + __builtin_shufflevector(v[2 * i], v[2 * i + 1], 4, 5, 6, 7, 12, 13, 14, 15);
+    for (int i = 0; i < 2; i++)
+        p[i] = __builtin_shufflevector(h[2 * i], h[2 * i + 1], 0, 2, 4, 6, 8, 10, 12, 14)
+             + __builtin_shufflevector(h[2 * i], h[2 * i + 1], 1, 3, 5, 7, 9, 11, 13, 15);
+    return __builtin_shufflevector(p[0], p[1], 0, 2, 4, 6, 8, 10, 12, 14)
+         + __builtin_shufflevector(p[0], p[1], 1, 3, 5, 7, 9, 11, 13, 15);
+}
+
 /// The lane sum of one vector by halving, as `Kernels.sum1`.
 static inline __attribute__((always_inline)) T FN(sum1)(V v) {
     V4 h = __builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7);
@@ -388,11 +403,44 @@ void FN(bp_head_row)(int head, const T *z, const T *y, long tw, T *o, T *d, T *l
     }
 }
 
+/// bp_matvec's dot products of four rows of A (rowStride apart) with xs over the first depth8
+/// values: per row, the running sums over the even and the odd blocks of 8 — the order a 16-lane
+/// register keeps (kernels_avx512.c), so both widths give the same sums — added, for a lane sum.
+static inline __attribute__((always_inline)) void FN(matvec_rows4)(const T *a0, long rowStride, const T *xs, long depth8, V out[4]) {
+    const T *a1 = a0 + rowStride, *a2 = a1 + rowStride, *a3 = a2 + rowStride;
+    V s0 = {}, s1 = {}, s2 = {}, s3 = {}, t0 = {}, t1 = {}, t2 = {}, t3 = {};
+    long k = 0;
+    for (; k + 16 <= depth8; k += 16) {
+        V v = LOAD(xs + k), u = LOAD(xs + k + 8);
+        MADD(&s0, LOAD(a0 + k), v); MADD(&s1, LOAD(a1 + k), v); MADD(&s2, LOAD(a2 + k), v); MADD(&s3, LOAD(a3 + k), v);
+        MADD(&t0, LOAD(a0 + k + 8), u); MADD(&t1, LOAD(a1 + k + 8), u); MADD(&t2, LOAD(a2 + k + 8), u); MADD(&t3, LOAD(a3 + k + 8), u);
+    }
+    if (k < depth8) {
+        V v = LOAD(xs + k);
+        MADD(&s0, LOAD(a0 + k), v); MADD(&s1, LOAD(a1 + k), v); MADD(&s2, LOAD(a2 + k), v); MADD(&s3, LOAD(a3 + k), v);
+    }
+    out[0] = s0 + t0; out[1] = s1 + t1; out[2] = s2 + t2; out[3] = s3 + t3;
+}
+
+/// The rest of each of `n` rows (from depth8 on) as its own chain after its lane sum in ys: written
+/// as chains side by side, the compiler packed them into one vector of gathered loads (rows are
+/// apart in memory), hence one row at a time.
+static inline __attribute__((always_inline)) void FN(matvec_tails)(int n, const T *a, long rowStride, const T *xs,
+                                                                   long depth8, long depth, T *ys) {
+    if (depth8 == depth) return;
+    for (int q = 0; q < n; q++) {
+        const T *ar = a + q * rowStride;
+        T t = ys[q];
+        SCALAR for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
+        ys[q] = t;
+    }
+}
+
 /// One sample (a batch of 1, the playground's smallest): y[r·incy] = Σ_k A(r, k)·x[k·incx] + bias[r]
 /// for r < rows, without the padded batch's 8 columns — every product of the padded path does
 /// 8× the work for one sample. x and y are copied through local rows (at most BP_ONE_SAMPLE_WIDTH
 /// values; the engine takes this path only for layers no wider). Two shapes:
-/// - A read along its rows (depthStride 1, the forward W·x): four rows at a time as dot products
+/// - A read along its rows (depthStride 1, the forward W·x): eight or four rows at a time as dot products
 ///   along k, their lane sums reduced together;
 /// - A read down its columns (rowStride 1, the input gradient Wᵀ·δ): y as vectors, each k adding
 ///   x[k] times a contiguous row of W.
@@ -412,30 +460,21 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
         }
     } else if (depthStride == 1) {
         long r = 0;
+        // Eight rows at a time (two blocks of four, then one network of lane sums, sum8), then
+        // four: each row's sum is sum4's either way.
+        for (; r + 8 <= rows; r += 8) {
+            V s[8];
+            FN(matvec_rows4)(a + r * rowStride, rowStride, xs, depth8, s);
+            FN(matvec_rows4)(a + (r + 4) * rowStride, rowStride, xs, depth8, s + 4);
+            STORE(FN(sum8)(s), ys + r);
+            FN(matvec_tails)(8, a + r * rowStride, rowStride, xs, depth8, depth, ys + r);
+        }
         for (; r + 4 <= rows; r += 4) {
-            const T *a0 = a + r * rowStride, *a1 = a0 + rowStride, *a2 = a1 + rowStride, *a3 = a2 + rowStride;
-            // Two running sums per row, over the even and the odd blocks of 8: the order a 16-lane
-            // register keeps (kernels_avx512.c), so both widths give the same sums.
-            V s0 = {}, s1 = {}, s2 = {}, s3 = {}, t0 = {}, t1 = {}, t2 = {}, t3 = {};
-            long k = 0;
-            for (; k + 16 <= depth8; k += 16) {
-                V v = LOAD(xs + k), u = LOAD(xs + k + 8);
-                MADD(&s0, LOAD(a0 + k), v); MADD(&s1, LOAD(a1 + k), v); MADD(&s2, LOAD(a2 + k), v); MADD(&s3, LOAD(a3 + k), v);
-                MADD(&t0, LOAD(a0 + k + 8), u); MADD(&t1, LOAD(a1 + k + 8), u); MADD(&t2, LOAD(a2 + k + 8), u); MADD(&t3, LOAD(a3 + k + 8), u);
-            }
-            if (k < depth8) {
-                V v = LOAD(xs + k);
-                MADD(&s0, LOAD(a0 + k), v); MADD(&s1, LOAD(a1 + k), v); MADD(&s2, LOAD(a2 + k), v); MADD(&s3, LOAD(a3 + k), v);
-            }
-            V4 sums = FN(sum4)(s0 + t0, s1 + t1, s2 + t2, s3 + t3);
-            // The rest of each row as its own chain: written as four chains side by side, the
-            // compiler packed them into one vector of gathered loads (rows are apart in memory).
-            const T *ar[4] = {a0, a1, a2, a3};
-            for (int q = 0; q < 4; q++) {
-                T t = sums[q];
-                SCALAR for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[q][k], xs[k], t);
-                ys[r + q] = t;
-            }
+            V s[4];
+            FN(matvec_rows4)(a + r * rowStride, rowStride, xs, depth8, s);
+            V4 sums = FN(sum4)(s[0], s[1], s[2], s[3]);
+            for (int q = 0; q < 4; q++) ys[r + q] = sums[q];
+            FN(matvec_tails)(4, a + r * rowStride, rowStride, xs, depth8, depth, ys + r);
         }
         for (; r < rows; r++) {
             const T *ar = a + r * rowStride;

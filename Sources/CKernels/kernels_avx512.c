@@ -188,6 +188,54 @@ static void bp_weight_gradient16_f32_avx512(const float *delta, const float *x, 
 /// 16-lane registers: each row's running sum holds the even blocks of 8 in its low half and the
 /// odd ones in its high half — the two sums the 8-lane kernel keeps — so the result is bit for
 /// bit the 8-lane kernel's. Everything else goes to the 8-lane kernel.
+/// matvec_rows4 in 16-lane registers: each row's even blocks of 8 in the low half of its running
+/// sum, the odd ones in the high half, a last even block added to the low half, then the halves
+/// added — the 8-lane kernel's s + t.
+static inline __attribute__((always_inline)) void matvec16_rows4(const float *a0, long rowStride, const float *xs,
+                                                                 long depth8, V8 out[4]) {
+    const float *ar[4] = {a0, a0 + rowStride, a0 + 2 * rowStride, a0 + 3 * rowStride};
+    V16 s0 = {}, s1 = {}, s2 = {}, s3 = {};
+    long k = 0;
+    for (; k + 16 <= depth8; k += 16) {
+        const V16 v = load16(xs + k);
+        madd16(&s0, load16(ar[0] + k), v); madd16(&s1, load16(ar[1] + k), v);
+        madd16(&s2, load16(ar[2] + k), v); madd16(&s3, load16(ar[3] + k), v);
+    }
+    V8 e0 = low8(s0), e1 = low8(s1), e2 = low8(s2), e3 = low8(s3);
+    if (k < depth8) {
+        const V8 v = load_f32_avx512(xs + k);
+        madd_f32_avx512(&e0, load_f32_avx512(ar[0] + k), v); madd_f32_avx512(&e1, load_f32_avx512(ar[1] + k), v);
+        madd_f32_avx512(&e2, load_f32_avx512(ar[2] + k), v); madd_f32_avx512(&e3, load_f32_avx512(ar[3] + k), v);
+    }
+    out[0] = e0 + high8(s0); out[1] = e1 + high8(s1); out[2] = e2 + high8(s2); out[3] = e3 + high8(s3);
+}
+
+/// Sixteen rows' dot products with xs (depth8 a multiple of 16), their lane sums in one network
+/// of two-register shuffles: the lanes i and i + 8 of each row's running sum (its even and odd
+/// blocks of 8, matvec16_rows4's e + high8), then sum4's halving (i and i + 4, then neighbours,
+/// then neighbours again), so each row's sum is the 8-lane kernel's, bit for bit. Sixteen rows
+/// share 30 shuffles where four rows at a time took 40: at batch 1 of 64-128-10 the lane sums,
+/// not the multiply-adds, were most of the forward product (225 ns of a 1 µs step, measured).
+static inline __attribute__((always_inline)) V16 matvec16_rows16(const float *a, long rowStride, const float *xs, long depth8) {
+    V16 s[16] = {};
+    for (long k = 0; k < depth8; k += 16) {
+        const V16 v = load16(xs + k);
+        for (int q = 0; q < 16; q++) madd16(&s[q], load16(a + q * rowStride + k), v);
+    }
+    V16 p[8], h[4], n[2];
+    for (int i = 0; i < 8; i++)   // [row 2i's 8 lanes | row 2i+1's], lanes i + (i + 8)
+        p[i] = __builtin_shufflevector(s[2 * i], s[2 * i + 1], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+             + __builtin_shufflevector(s[2 * i], s[2 * i + 1], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    for (int i = 0; i < 4; i++)   // four rows' halves, 4 lanes each: lanes j + (j + 4)
+        h[i] = __builtin_shufflevector(p[2 * i], p[2 * i + 1], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
+             + __builtin_shufflevector(p[2 * i], p[2 * i + 1], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    for (int i = 0; i < 2; i++)   // eight rows, 2 lanes each: neighbours
+        n[i] = __builtin_shufflevector(h[2 * i], h[2 * i + 1], 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
+             + __builtin_shufflevector(h[2 * i], h[2 * i + 1], 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    return __builtin_shufflevector(n[0], n[1], 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
+         + __builtin_shufflevector(n[0], n[1], 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+
 static void bp_matvec16_f32_avx512(long rows, long depth, const float *a, long rowStride, long depthStride,
                                    const float *x, long incx, const float *bias, float *y, long incy) {
     const long depth8 = depth & ~7L;
@@ -200,28 +248,23 @@ static void bp_matvec16_f32_avx512(long rows, long depth, const float *a, long r
     _Pragma("clang loop vectorize(disable) interleave(disable)")
     for (long k = 0; k < depth; k++) xs[k] = x[k * incx];
     long r = 0;
+    for (; depth8 % 16 == 0 && r + 16 <= rows; r += 16) {
+        store16(matvec16_rows16(a + r * rowStride, rowStride, xs, depth8), ys + r);
+        matvec_tails_f32_avx512(16, a + r * rowStride, rowStride, xs, depth8, depth, ys + r);
+    }
+    for (; r + 8 <= rows; r += 8) {   // as the 8-lane kernel: two blocks of four rows, one sum8
+        V8 s[8];
+        matvec16_rows4(a + r * rowStride, rowStride, xs, depth8, s);
+        matvec16_rows4(a + (r + 4) * rowStride, rowStride, xs, depth8, s + 4);
+        store_f32_avx512(sum8_f32_avx512(s), ys + r);
+        matvec_tails_f32_avx512(8, a + r * rowStride, rowStride, xs, depth8, depth, ys + r);
+    }
     for (; r + 4 <= rows; r += 4) {
-        const float *ar[4] = {a + r * rowStride, a + (r + 1) * rowStride, a + (r + 2) * rowStride, a + (r + 3) * rowStride};
-        V16 s0 = {}, s1 = {}, s2 = {}, s3 = {};
-        long k = 0;
-        for (; k + 16 <= depth8; k += 16) {
-            const V16 v = load16(xs + k);
-            madd16(&s0, load16(ar[0] + k), v); madd16(&s1, load16(ar[1] + k), v);
-            madd16(&s2, load16(ar[2] + k), v); madd16(&s3, load16(ar[3] + k), v);
-        }
-        V8 e0 = low8(s0), e1 = low8(s1), e2 = low8(s2), e3 = low8(s3);
-        if (k < depth8) {
-            const V8 v = load_f32_avx512(xs + k);
-            madd_f32_avx512(&e0, load_f32_avx512(ar[0] + k), v); madd_f32_avx512(&e1, load_f32_avx512(ar[1] + k), v);
-            madd_f32_avx512(&e2, load_f32_avx512(ar[2] + k), v); madd_f32_avx512(&e3, load_f32_avx512(ar[3] + k), v);
-        }
-        V4_f32_avx512 sums = sum4_f32_avx512(e0 + high8(s0), e1 + high8(s1), e2 + high8(s2), e3 + high8(s3));
-        for (int q = 0; q < 4; q++) {
-            float t = sums[q];
-            _Pragma("clang loop vectorize(disable) interleave(disable)")
-            for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[q][k], xs[k], t);
-            ys[r + q] = t;
-        }
+        V8 s[4];
+        matvec16_rows4(a + r * rowStride, rowStride, xs, depth8, s);
+        V4_f32_avx512 sums = sum4_f32_avx512(s[0], s[1], s[2], s[3]);
+        for (int q = 0; q < 4; q++) ys[r + q] = sums[q];
+        matvec_tails_f32_avx512(4, a + r * rowStride, rowStride, xs, depth8, depth, ys + r);
     }
     for (; r < rows; r++) {
         const float *ar = a + r * rowStride;

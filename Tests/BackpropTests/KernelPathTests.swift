@@ -51,6 +51,13 @@ import Testing
         }
     }
 
+    /// More shapes for the one-sample kernels' 16-lane strips and their rest: 16-row blocks of the
+    /// forward product with a tail after the vector part (33 deep) and rows left over (17, 70).
+    static let sampleCases: [(sizes: [Int], activation: Activation, head: OutputHead)] = [
+        ([12, 20, 1], .tanh, .sigmoidCrossEntropy), ([9, 33, 17, 2], .relu, .identitySquaredError),
+        ([80, 70, 3], .sigmoid, .softmaxCrossEntropy),
+    ]
+
     static let cases: [(sizes: [Int], activation: Activation, head: OutputHead)] = [
         ([2, 10, 1], .tanh, .sigmoidCrossEntropy),            // W1's shape: the fused Wᵀδ ⊙ φ' of a one-output layer
         ([2, 6, 6, 6, 1], .relu, .tanhSquaredError),          // W2's narrow layers and the playground's head
@@ -118,10 +125,8 @@ import Testing
     }
 
     func expectTheFusedStepIsTheGradientThenTheUpdate<T: Scalar>(_: T.Type, batch: Int) throws {
-        let cases = Self.cases + [([12, 20, 1], .tanh, .sigmoidCrossEntropy), ([9, 33, 17, 2], .relu, .identitySquaredError),
-                                  ([80, 70, 3], .sigmoid, .softmaxCrossEntropy)]   // 16-lane strips and their rest
         for path in KernelPath.supported where path != .baseline {
-            for c in cases {
+            for c in Self.cases + Self.sampleCases {
                 let arch = Architecture(sizes: c.sizes, activation: c.activation, head: c.head)
                 let net = try Network<T>(arch, initializer: .glorotUniform, seed: 9)
                 var r = RandomSource(seed: 3)
@@ -155,7 +160,7 @@ import Testing
     /// so a run does not change when it moves between the two kinds of machine: bit for bit.
     @Test func avx2AndAVX512AgreeBitForBit() throws {
         guard KernelPath.avx512.isSupported else { return }
-        for c in Self.cases {
+        for c in Self.cases + Self.sampleCases {
             for batch in [1, 10, 33] {
                 let a = try lossAndGradient(Double.self, c, batch: batch, path: .avx2)
                 let b = try lossAndGradient(Double.self, c, batch: batch, path: .avx512)

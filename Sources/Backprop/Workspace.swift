@@ -6,20 +6,30 @@ import CKernels
 ///
 /// Everything per sample is stored sample-wide (one row per unit, one column
 /// per sample, row stride `ld`; see `Kernels` for why). Targets stay one row
-/// per sample, as the data set holds them.
+/// per sample, as the data set holds them. One sample on its own (`single`) is the exception:
+/// its values lie one after another (`ld` = 1, one column), so no loop steps over padding.
 final class Workspace<T: Scalar> {
     let layout: ParameterLayout
     let head: OutputHead
     let activations: [Activation]
     let capacity: Int
     let targetWidth: Int
-    /// Row stride of the sample-wide buffers: the capacity rounded up to 8, plus 8 more
-    /// when that would put rows a multiple of 512 bytes apart (see `rowStride`).
-    let ld: Int
+    /// Row stride of the sample-wide buffers, as the last `load` laid them out: `batchStride`,
+    /// or 1 for a single sample (see `single`). Read it after loading.
+    private(set) var ld: Int
+    /// The row stride of a batch: the capacity rounded up to 8, plus 8 more when that would put
+    /// rows a multiple of 512 bytes apart (see `rowStride`). The buffers are this many values per row.
+    let batchStride: Int
     /// Samples loaded by the last `load`, and that count rounded up to 8
-    /// (the columns every kernel runs over; the padding columns are zero inputs).
+    /// (the columns every kernel runs over; the padding columns are zero inputs) — 1 for `single`.
     private(set) var count = 0
     private(set) var columns = 0
+    /// Whether the loaded batch is one sample laid out on its own: each buffer's values one after
+    /// another (`ld` = 1, `columns` = 1) instead of in column 0 of 8. Every loop of a sample-by-sample
+    /// pass then reads contiguous values: the one-sample kernels copied strided inputs in and
+    /// outputs out, the activations and their derivatives ran over 8 columns for one — a fifth of
+    /// a batch-1 step of 64-128-10. Taken whenever one sample runs by itself outside a narrow pass.
+    private(set) var single = false
     /// The batch's inputs (sample-wide) and targets (`ld × targetWidth`, one row per sample).
     let x: UnsafeMutablePointer<T>
     let y: UnsafeMutablePointer<T>
@@ -74,6 +84,7 @@ final class Workspace<T: Scalar> {
         targetWidth = architecture.head.usesClassIndices ? 1 : architecture.outputs
         let ld = Self.rowStride(capacity: self.capacity)
         self.ld = ld
+        batchStride = ld
         let widest = layout.sizes.max() ?? 1
         // 64-byte aligned (a cache line), so the 8-lane loads of a row never straddle two lines
         // when rows are a multiple of 8 values apart.
@@ -124,8 +135,16 @@ final class Workspace<T: Scalar> {
         precondition(n >= 1 && n <= capacity, "a batch must fit the workspace")
         let inW = layout.sizes[0], tw = targetWidth
         count = n
-        columns = (n + 7) & ~7
         bySample = sampleKernels && (n == 1 || (n <= 3 && layout.count >= 1000 * (n - 1)))
+        single = bySample && n == 1 && narrow == nil
+        columns = single ? 1 : (n + 7) & ~7
+        ld = single ? 1 : batchStride
+        if single {
+            let r = rows?[0] ?? start
+            x.update(from: inputs + r &* inW, count: inW)
+            if let targets { y.update(from: targets + r &* tw, count: tw) } else { y.update(repeating: 0, count: tw) }
+            return
+        }
         for k in 0..<n {
             let r = rows?[k] ?? start + k
             let src = inputs + r &* inW
@@ -274,7 +293,7 @@ final class Workspace<T: Scalar> {
                 kernels.weightAndBiasGradient(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW,
                                               gw: gw, gb: gradient + layout.biasOffsets[l])
             }
-            if l > 0 && outW == 1 {
+            if l > 0 && outW == 1 && !single {   // (one sample alone: the product below, its values being contiguous)
                 kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld,
                                            outer: (p + layout.weightOffsets[l], UnsafePointer(delta)))
                 swap(&delta, &spare)

@@ -403,6 +403,23 @@ void FN(bp_head_row)(int head, const T *z, const T *y, long tw, T *o, T *d, T *l
     }
 }
 
+/// x (n values, stride inc) as contiguous values: x itself when they are (one sample on its own,
+/// `Workspace.single`), else copied into buf.
+static inline __attribute__((always_inline)) const T *FN(contiguous_in)(const T *x, long inc, long n, T *buf) {
+    if (inc == 1) return x;
+    SCALAR for (long k = 0; k < n; k++) buf[k] = x[k * inc];
+    return buf;
+}
+
+/// bp_matvec's result: the sums in ys (y itself when incy is 1) plus the bias, into y.
+static inline __attribute__((always_inline)) void FN(matvec_out)(T *ys, const T *bias, long rows, T *y, long incy) {
+    if (ys == y) {
+        if (bias) for (long r = 0; r < rows; r++) y[r] = ys[r] + bias[r];
+    } else {
+        SCALAR for (long r = 0; r < rows; r++) y[r * incy] = bias ? ys[r] + bias[r] : ys[r];
+    }
+}
+
 /// bp_matvec's dot products of four rows of A (rowStride apart) with xs over the first depth8
 /// values: per row, the running sums over the even and the odd blocks of 8 — the order a 16-lane
 /// register keeps (kernels_avx512.c), so both widths give the same sums — added, for a lane sum.
@@ -446,9 +463,10 @@ static inline __attribute__((always_inline)) void FN(matvec_tails)(int n, const 
 ///   x[k] times a contiguous row of W.
 void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depthStride,
                    const T *x, long incx, const T *bias, T *y, long incy) {
-    T xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    T ys[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    SCALAR for (long k = 0; k < depth; k++) xs[k] = x[k * incx];
+    T xbuf[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    T ybuf[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    const T *xs = FN(contiguous_in)(x, incx, depth, xbuf);
+    T *ys = incy == 1 ? y : ybuf;
     long depth8 = depth & ~7L;
     if (depthStride == 1 && depth8 == 0) {
         // Shallower than a vector (the playground's layers of 2–7): one chain per row, no lane sums.
@@ -525,7 +543,7 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
             ys[r] = t;
         }
     }
-    SCALAR for (long r = 0; r < rows; r++) y[r * incy] = bias ? ys[r] + bias[r] : ys[r];
+    FN(matvec_out)(ys, bias, rows, y, incy);
 }
 
 /// One sample's weight and bias gradients: gW[o, i] = δ[o]·x[i] (an outer product, along the
@@ -556,9 +574,11 @@ void FN(bp_outer)(long outW, long inW, const T *delta, long incd, const T *x, lo
 /// ds + j·outP (inP, outP: the widths rounded up to 8).
 struct FN(sample_rows) { T *restrict xs, *restrict es, *restrict ds; long inP, outP; };
 
-/// … the samples' x and δ (columns of the sample-wide buffers, row stride ld) into local rows …
+/// … the samples' x and δ (columns of the sample-wide buffers, row stride ld) into local rows —
+/// for one sample laid out on its own (ld 1), the buffers themselves, and e for its input gradient …
 static inline __attribute__((always_inline)) struct FN(sample_rows) FN(sample_sgd_in)(
-    long samples, long outW, long inW, const T *delta, const T *x, long ld, T *scratch) {
+    long samples, long outW, long inW, const T *delta, const T *x, long ld, T *e, T *scratch) {
+    if (samples == 1 && ld == 1) return (struct FN(sample_rows)){(T *)x, e ? e : scratch, (T *)delta, inW, outW};
     struct FN(sample_rows) r = {scratch, 0, 0, (inW + 7) & ~7L, (outW + 7) & ~7L};
     r.es = r.xs + samples * r.inP;
     r.ds = r.es + samples * r.inP;
@@ -640,7 +660,7 @@ static inline __attribute__((always_inline)) void FN(sample_sgd_out)(long sample
         for (long j = 1; j < samples; j++) g += m.ds[j * m.outP + o];
         b[o] -= eta * g;
     }
-    if (e) for (long j = 0; j < samples; j++) SCALAR for (long i = 0; i < inW; i++) e[i * ld + j] = m.es[j * m.inP + i];
+    if (e && m.es != e) for (long j = 0; j < samples; j++) SCALAR for (long i = 0; i < inW; i++) e[i * ld + j] = m.es[j * m.inP + i];
 }
 
 /// One layer's plain-SGD step for 1–3 samples (columns 0… of the sample-wide δ, x and e, row
@@ -652,7 +672,7 @@ static inline __attribute__((always_inline)) void FN(sample_sgd_out)(long sample
 /// scratch holds 3·samples·(the wider of inW and outW, rounded up to 8) values.
 static inline __attribute__((always_inline)) void FN(sample_sgd)(int S, long outW, long inW, T *w, T *b, const T *delta,
                                                                   const T *x, long ld, T eta, T *e, T *scratch) {
-    const struct FN(sample_rows) m = FN(sample_sgd_in)(S, outW, inW, delta, x, ld, scratch);
+    const struct FN(sample_rows) m = FN(sample_sgd_in)(S, outW, inW, delta, x, ld, e, scratch);
     FN(sample_sgd_columns)(S, outW, inW, w, m, eta, e != 0, 0);
     FN(sample_sgd_out)(S, outW, inW, b, m, eta, e, ld);
 }

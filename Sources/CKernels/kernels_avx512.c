@@ -243,10 +243,10 @@ static void bp_matvec16_f32_avx512(long rows, long depth, const float *a, long r
         bp_matvec_f32_avx512(rows, depth, a, rowStride, depthStride, x, incx, bias, y, incy);
         return;
     }
-    float xs[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    float ys[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
-    _Pragma("clang loop vectorize(disable) interleave(disable)")
-    for (long k = 0; k < depth; k++) xs[k] = x[k * incx];
+    float xbuf[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    float ybuf[BP_ONE_SAMPLE_WIDTH + 8] __attribute__((aligned(64)));
+    const float *xs = contiguous_in_f32_avx512(x, incx, depth, xbuf);
+    float *ys = incy == 1 ? y : ybuf;
     long r = 0;
     for (; depth8 % 16 == 0 && r + 16 <= rows; r += 16) {
         store16(matvec16_rows16(a + r * rowStride, rowStride, xs, depth8), ys + r);
@@ -278,7 +278,7 @@ static void bp_matvec16_f32_avx512(long rows, long depth, const float *a, long r
         for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
         ys[r] = t;
     }
-    for (long i = 0; i < rows; i++) y[i * incy] = bias ? ys[i] + bias[i] : ys[i];
+    matvec_out_f32_avx512(ys, bias, rows, y, incy);
 }
 
 /// Float's SGD step for 1–3 samples (bp_sample_sgd) in 16-lane registers: strips of 64 inputs for
@@ -332,7 +332,7 @@ static inline __attribute__((always_inline)) long sample_sgd16(int S, long outW,
 static inline __attribute__((always_inline)) void sample_sgd16_all(int S, long outW, long inW, float *w, float *b,
                                                                    const float *delta, const float *x, long ld, float eta,
                                                                    float *e, float *scratch) {
-    const struct sample_rows_f32_avx512 m = sample_sgd_in_f32_avx512(S, outW, inW, delta, x, ld, scratch);
+    const struct sample_rows_f32_avx512 m = sample_sgd_in_f32_avx512(S, outW, inW, delta, x, ld, e, scratch);
     sample_sgd_columns_f32_avx512(S, outW, inW, w, m, eta, e != 0, sample_sgd16(S, outW, inW, w, m, eta, e != 0));
     sample_sgd_out_f32_avx512(S, outW, inW, b, m, eta, e, ld);
 }

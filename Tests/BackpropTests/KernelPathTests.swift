@@ -58,6 +58,16 @@ import Testing
         ([80, 70, 3], .sigmoid, .softmaxCrossEntropy),
     ]
 
+    /// Glorot's weights and biases that are not zero (Glorot's are), so that every kernel's bias term counts.
+    static func network<T: Scalar>(_ arch: Architecture, seed: UInt64) throws -> Network<T> {
+        var net = try Network<T>(arch, initializer: .glorotUniform, seed: seed)
+        var r = RandomSource(seed: seed &+ 100)
+        for l in 0..<net.layout.layerCount {
+            for o in 0..<net.layout.fanOut(l) { net.setBias(layer: l, neuron: o, T(r.uniform(-0.5, 0.5))) }
+        }
+        return net
+    }
+
     static let cases: [(sizes: [Int], activation: Activation, head: OutputHead)] = [
         ([2, 10, 1], .tanh, .sigmoidCrossEntropy),            // W1's shape: the fused Wᵀδ ⊙ φ' of a one-output layer
         ([2, 6, 6, 6, 1], .relu, .tanhSquaredError),          // W2's narrow layers and the playground's head
@@ -128,7 +138,7 @@ import Testing
         for path in KernelPath.supported where path != .baseline {
             for c in Self.cases + Self.sampleCases {
                 let arch = Architecture(sizes: c.sizes, activation: c.activation, head: c.head)
-                let net = try Network<T>(arch, initializer: .glorotUniform, seed: 9)
+                let net: Network<T> = try Self.network(arch, seed: 9)
                 var r = RandomSource(seed: 3)
                 let x = Matrix<T>(rows: batch, columns: c.sizes[0],
                                   elements: (0..<(batch * c.sizes[0])).map { _ in T(r.uniform(-2, 2)) })!
@@ -212,7 +222,7 @@ import Testing
         let width = c.head == .softmaxCrossEntropy ? 1 : outputs
         let data = try Dataset(x: x, y: Matrix(rows: batch, columns: width, elements: targets)!)
         let arch = Architecture(sizes: c.sizes, activation: c.activation, head: c.head)
-        let net = try Network<T>(arch, initializer: .glorotUniform, seed: 5)
+        let net: Network<T> = try Self.network(arch, seed: 5)
         let ws = Workspace<T>(architecture: arch, capacity: batch, kernels: path)
         #expect(ws.kernels.path == path)
         ws.gather(data, rowsFrom: 0, count: batch)

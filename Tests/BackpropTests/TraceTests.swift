@@ -69,6 +69,31 @@ import Testing
         }
     }
 
+    /// One sample alone lies in the workspace differently (its values contiguous, `Workspace.single`,
+    /// on a C path) than in a batch: every number the trace shows must not notice. A network wider
+    /// than the narrow pass's 8 units, and one whose last layer has a single output.
+    @Test(arguments: [([3, 12, 3], OutputHead.softmaxCrossEntropy), ([3, 10, 9, 1], .sigmoidCrossEntropy)])
+    func aSampleAloneIsTracedAsInABatch(sizes: [Int], head: OutputHead) throws {
+        var net = try Self.network(sizes, .tanh, head)
+        var random = RandomSource(seed: 5)
+        for i in net.parameters.indices { net.parameters[i] = random.normal() * 0.7 }   // biases too
+        let data = try Self.data(inputs: 3, count: 5, head: head, classes: 3)
+        let batch = try net.trace(data)
+        for k in 0..<data.count {
+            let alone = try net.trace(try Dataset(x: Matrix(rows: 1, columns: 3, elements: Array(data.x.elements[(3 * k)..<(3 * k + 3)]))!,
+                                                  labels: [data.y[k, 0]]))
+            func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max(1, abs(b)) }
+            for l in 0..<batch.deltas.count {
+                for j in 0..<net.layout.fanOut(l) {
+                    #expect(close(alone.preActivations[l][0, j], batch.preActivations[l][k, j]), "sample \(k) z[\(l)][\(j)]")
+                    #expect(close(alone.outputs[l][0, j], batch.outputs[l][k, j]), "sample \(k) a[\(l)][\(j)]")
+                    // The batch's δ is of the mean loss over 5 samples; the trace scales it back per sample.
+                    #expect(close(alone.deltas[l][0, j], batch.deltas[l][k, j]), "sample \(k) δ[\(l)][\(j)]")
+                }
+            }
+        }
+    }
+
     @Test func gradientsMatchFiniteDifferences() throws {
         let net = try Self.network([2, 6, 6, 1], .tanh, .sigmoidCrossEntropy)
         let data = try Self.data(inputs: 2, count: 10, head: .sigmoidCrossEntropy, classes: 2)

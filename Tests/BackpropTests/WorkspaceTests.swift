@@ -39,4 +39,32 @@ import Testing
         #expect(g1 == g2)
         #expect(g1.contains { $0 != 0 })
     }
+    /// Softmax of one sample alone (its logits contiguous, one column: batch 1) is that sample's
+    /// column of a batch, bit for bit: probabilities, error signal (of the mean loss, so 8× the
+    /// batch's, exactly) and loss.
+    @Test func softmaxOfOneSampleIsItsColumnOfABatch() {
+        var r = RandomSource(seed: 4)
+        let k = 10, n = 8, ld = 8
+        let logits = (0..<(k * ld)).map { _ in Float(r.uniform(-6, 6)) }
+        let labels = (0..<n).map { _ in Float(r.int(below: k)) }
+        let kernels = DispatchedKernels<Float>(.selected)
+        var outputs = [Float](repeating: 0, count: k * ld), delta = outputs, scratch = [Float](repeating: 0, count: 4 * ld)
+        let total = OutputHead.softmaxCrossEntropy.evaluate(
+            logits: logits, outputs: &outputs, delta: &delta, targets: labels, targetWidth: 1, units: k,
+            count: n, columns: n, ld: ld, scratch: &scratch, kernels: kernels)
+        var sum: Float = 0
+        for s in 0..<n {
+            let z = (0..<k).map { logits[$0 * ld + s] }
+            var o = [Float](repeating: 0, count: k), d = o, one = [Float](repeating: 0, count: 4)
+            let loss = OutputHead.softmaxCrossEntropy.evaluate(
+                logits: z, outputs: &o, delta: &d, targets: [labels[s]], targetWidth: 1, units: k,
+                count: 1, columns: 1, ld: 1, scratch: &one, kernels: kernels)
+            sum += loss
+            for j in 0..<k {
+                #expect(o[j] == outputs[j * ld + s], "sample \(s) unit \(j)")
+                #expect(d[j] / 8 == delta[j * ld + s], "sample \(s) unit \(j)")
+            }
+        }
+        #expect(sum == total)
+    }
 }

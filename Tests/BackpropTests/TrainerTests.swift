@@ -17,6 +17,31 @@ import Backprop
         #expect(m.confusion == [[2, 0], [0, 2]])
     }
 
+    /// The trainer trains its own (aligned) copy of the parameters: reading `network` after a step
+    /// gives that step's parameters, and setting it (the page's click-to-edit) is what the next step
+    /// starts from — on the fused batch-1 step and on Adam's.
+    @Test(arguments: [Optimizer.sgd, .adam()])
+    func anEditedNetworkIsWhatTrainingContinuesFrom(optimizer: Optimizer) throws {
+        let arch = Architecture(sizes: [2, 12, 1], activation: .tanh, head: .sigmoidCrossEntropy)
+        let net = try Network<Double>(arch, initializer: .normal(scale: 1), seed: 4)
+        let settings = TrainingSettings(epochs: 10, batchSize: 1, order: .stored, learningRate: .constant(0.1), optimizer: optimizer)
+        let trainer = try Trainer(network: net, data: Self.xor, settings: settings)
+        try trainer.trainEpoch()
+        let once = trainer.network
+        #expect(once.parameters != net.parameters)
+        var edited = once
+        edited.setWeight(layer: 0, to: 3, from: 1, 0.5)
+        trainer.network = edited
+        #expect(trainer.network.parameters == edited.parameters)
+        try trainer.trainEpoch()
+        // The same epoch from the edited network by a trainer that never saw the first (SGD keeps no
+        // state; Adam's moments differ, so only the step is compared there).
+        let fresh = try Trainer(network: edited, data: Self.xor, settings: settings, epoch: 1)
+        try fresh.trainEpoch()
+        if optimizer == .sgd { #expect(trainer.network.parameters == fresh.network.parameters) }
+        #expect(trainer.network.parameters != edited.parameters)
+    }
+
     @Test func theSheetsMoonsRunFromTheDefaultSeedReachesItsMeasuredAccuracy() throws {
         // The sheet's data (make_moons 500, noise 0.2, 30 % test), 2-10-1 tanh/sigmoid,
         // full batch, lr 3, 10,000 epochs, weights N(0, 1) from the default seed 0: test

@@ -655,10 +655,14 @@ static inline __attribute__((always_inline)) void FN(sample_sgd_columns)(int S, 
 /// gradients out into the sample-wide e.
 static inline __attribute__((always_inline)) void FN(sample_sgd_out)(long samples, long outW, long inW, T *b,
                                                                       struct FN(sample_rows) m, T eta, T *e, long ld) {
-    SCALAR for (long o = 0; o < outW; o++) {
-        T g = m.ds[o];
-        for (long j = 1; j < samples; j++) g += m.ds[j * m.outP + o];
-        b[o] -= eta * g;
+    if (samples == 1) {
+        for (long o = 0; o < outW; o++) b[o] -= eta * m.ds[o];   // vectorised: the same step per bias
+    } else {
+        SCALAR for (long o = 0; o < outW; o++) {
+            T g = m.ds[o];
+            for (long j = 1; j < samples; j++) g += m.ds[j * m.outP + o];
+            b[o] -= eta * g;
+        }
     }
     if (e && m.es != e) for (long j = 0; j < samples; j++) SCALAR for (long i = 0; i < inW; i++) e[i * ld + j] = m.es[j * m.inP + i];
 }

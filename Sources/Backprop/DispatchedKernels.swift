@@ -156,7 +156,7 @@ struct DispatchedKernels<T: Scalar> {
         }
     }
 
-    /// One layer's plain-SGD step for 1–3 samples, fused (`bp_sample_sgd`): with `e`, each
+    /// One layer's plain-SGD step for 1–7 samples, fused (`bp_sample_sgd`): with `e`, each
     /// sample's input gradient Wᵀδ from the weights before the step; then W −= η·Σ δxᵀ,
     /// b −= η·Σ δ. δ, x and e are sample-wide (row stride `ld`). Only when `isCompiled`.
     @inline(__always)

@@ -168,7 +168,7 @@ public final class Trainer<T: Scalar> {
         steps += 1
         stale = true
         let p = parameters
-        // Plain SGD on 1–3 samples that run sample by sample: the workspace updates each layer
+        // Plain SGD on 1–7 samples that run sample by sample: the workspace updates each layer
         // as the backward pass leaves it (`Workspace.sgdStep`), the same step bit for bit.
         if plainSGD, let loss = workspace.sgdStep(p, learningRate: eta, withLoss: measuringLoss) { return loss }
         let layout = current.layout

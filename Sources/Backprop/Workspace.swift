@@ -60,17 +60,22 @@ final class Workspace<T: Scalar> {
     /// loaded columns are meaningful — the padding columns of z, a and the error signals are left
     /// as they fall, and nothing reads them (every kernel of the pass reads the loaded columns only).
     ///
-    /// One sample always does. Two or three do when the network is large enough that a pass per
-    /// sample costs less than the padded batch's per-layer overheads, measured (Float, AVX-512,
-    /// µs per sample, sample by sample against padded): 64-16-10 (1,210 parameters) at batch 2
-    /// 0.33 against 0.40 and at batch 3 0.28 against 0.26; 64-32-10 (2,410) at batch 3 0.37
-    /// against 0.40; 64-128-10 at batch 2 1.1 against 1.9, at 4 1.04 against 0.99; the
-    /// playground's 2-6×6-1 (198) is faster padded at 2 and 3 (0.78 and 0.54 s against 0.96 and
-    /// 0.85 for 6,000 epochs of the spiral). Hence: 2 samples from 1,000 parameters, 3 from 2,000.
+    /// One sample always does; 2–7 (`BP_SAMPLE_MAX`) do from `bySampleFrom[n]` parameters on.
     private(set) var bySample = false
+    /// The fewest parameters with which n samples run sample by sample: where a pass per sample
+    /// (a product per sample, one fused update summing the samples) cost less than the padded
+    /// batch's 8 columns, measured (Float, AVX-512, `backprop-bench --point`, µs per sample, sample
+    /// by sample against padded, medians of 8): 64-8-10 (610 parameters) at 2 0.22 / 0.32, at 3
+    /// 0.20 / 0.21; 64-12-10 (910) at 4 0.20 / 0.20; 64-16-10 (1,210) at 4 0.17 / 0.20, at 5 0.17 /
+    /// 0.16; 64-32-10 (2,410) at 5 0.22 / 0.25, at 6 0.22 / 0.21; 64-64-10 (4,810) at 6 0.32 / 0.37,
+    /// at 7 0.31 / 0.32; 64-128-10 at 7 0.50 / 0.58. Narrow networks take their own pass at every
+    /// batch size (`narrow`), so the playground's are not among these.
+    static var bySampleFrom: [Int] { [0, 0, 500, 500, 1_000, 2_000, 4_000, 8_000] }
+    /// The most samples the fused sample-by-sample kernels take (`bySampleFrom` has one entry more).
+    static var sampleMax: Int { Int(BP_SAMPLE_MAX) }
     /// The whole pass in one C call, for networks no wider than 8 units (`NarrowPass`); nil otherwise.
     let narrow: NarrowPass<T>?
-    /// Local rows for `sgdStep`'s kernel (`bp_sample_sgd`): 3 rows per sample, up to 3 samples.
+    /// Local rows for `sgdStep`'s kernel (`bp_sample_sgd`): 3 rows per sample, up to `BP_SAMPLE_MAX` samples.
     let sampleScratch: UnsafeMutablePointer<T>
 
     init(architecture: Architecture, capacity: Int, kernels path: KernelPath = .selected) {
@@ -105,7 +110,7 @@ final class Workspace<T: Scalar> {
         headScratch = buffer(4 * ld)
         gradient = buffer(layout.count)
         narrow = NarrowPass(layout: layout, activations: activations, head: head, capacity: self.capacity, kernels: kernels)
-        sampleScratch = buffer(sampleKernels ? 9 * ((widest + 7) & ~7) : 1)
+        sampleScratch = buffer(sampleKernels ? 3 * Int(BP_SAMPLE_MAX) * ((widest + 7) & ~7) : 1)
     }
 
     deinit {
@@ -135,7 +140,7 @@ final class Workspace<T: Scalar> {
         precondition(n >= 1 && n <= capacity, "a batch must fit the workspace")
         let inW = layout.sizes[0], tw = targetWidth
         count = n
-        bySample = sampleKernels && (n == 1 || (n <= 3 && layout.count >= 1000 * (n - 1)))
+        bySample = sampleKernels && n < Self.bySampleFrom.count && layout.count >= Self.bySampleFrom[n]
         single = bySample && n == 1 && narrow == nil
         columns = single ? 1 : (n + 7) & ~7
         ld = single ? 1 : batchStride
@@ -241,7 +246,7 @@ final class Workspace<T: Scalar> {
     }
 
     /// One plain-SGD step (w −= η·∇ of the mean loss) on the loaded samples, when they run
-    /// sample by sample (1–3 of them) and not as a narrow pass; nil, and nothing done, otherwise.
+    /// sample by sample (1–7 of them) and not as a narrow pass; nil, and nothing done, otherwise.
     /// The same step as `lossAndGradient` and then SGD, bit for bit, but each layer's weights are
     /// updated as the backward pass leaves them (`bp_sample_sgd`): the gradient is neither written
     /// nor read back, and `gradient` is left as it was. Returns the summed loss (0 unless `withLoss`).

@@ -589,7 +589,7 @@ static inline __attribute__((always_inline)) struct FN(sample_rows) FN(sample_sg
     return r;
 }
 
-/// … the columns from r0 on, for S samples (1–3): with `want_e`, each sample's input gradient,
+/// … the columns from r0 on, for S samples (1–BP_SAMPLE_MAX): with `want_e`, each sample's input gradient,
 /// one chain over o per value (bp_matvec's), from the weights before the step; and
 /// w −= η·(δ₀x₀ + δ₁x₁ + …), the products and the sum in bp_outer's order, then bp_sgd's step.
 /// One sample takes strips of 32 (four running sums, as bp_matvec), more take strips of 8 …
@@ -618,7 +618,7 @@ static inline __attribute__((always_inline)) void FN(sample_sgd_columns)(int S, 
         }
     }
     for (; r + 8 <= inW; r += 8) {
-        V sums[3] = {}, xv[3];
+        V sums[BP_SAMPLE_MAX] = {}, xv[BP_SAMPLE_MAX];
         for (int j = 0; j < S; j++) xv[j] = LOAD(m.xs + j * m.inP + r);
         T *wk = w + r;
         for (long o = 0; o < outW; o++, wk += inW) {
@@ -635,7 +635,7 @@ static inline __attribute__((always_inline)) void FN(sample_sgd_columns)(int S, 
         if (want_e) for (int j = 0; j < S; j++) STORE(sums[j], m.es + j * m.inP + r);
     }
     for (; r < inW; r++) {
-        T t[3] = {0};
+        T t[BP_SAMPLE_MAX] = {0};
         SCALAR for (long o = 0; o < outW; o++) {
             T *wo = w + o * inW + r;
             const T w0 = *wo;
@@ -667,7 +667,7 @@ static inline __attribute__((always_inline)) void FN(sample_sgd_out)(long sample
     if (e && m.es != e) for (long j = 0; j < samples; j++) SCALAR for (long i = 0; i < inW; i++) e[i * ld + j] = m.es[j * m.inP + i];
 }
 
-/// One layer's plain-SGD step for 1–3 samples (columns 0… of the sample-wide δ, x and e, row
+/// One layer's plain-SGD step for 1–7 samples (columns 0… of the sample-wide δ, x and e, row
 /// stride ld), in one pass over W: with `e`, each sample's input gradient Σ_o W[o, r]·δ[o] from
 /// W's values before the step (bp_matvec's sums, in its order), and W −= η·Σ_j δ_j x_jᵀ,
 /// b −= η·Σ_j δ_j (bp_outer's products and sums, then bp_sgd's roundings) — the step of
@@ -684,9 +684,15 @@ static inline __attribute__((always_inline)) void FN(sample_sgd)(int S, long out
 void FN(bp_sample_sgd)(long samples, long outW, long inW, T *w, T *b, const T *delta, const T *x, long ld,
                        T eta, T *e, T *scratch) {
     // One copy of the loops per sample count, so that every loop over the samples unrolls.
-    if (samples == 1) FN(sample_sgd)(1, outW, inW, w, b, delta, x, ld, eta, e, scratch);
-    else if (samples == 2) FN(sample_sgd)(2, outW, inW, w, b, delta, x, ld, eta, e, scratch);
-    else FN(sample_sgd)(3, outW, inW, w, b, delta, x, ld, eta, e, scratch);
+    switch (samples) {
+    case 1: FN(sample_sgd)(1, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 2: FN(sample_sgd)(2, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 3: FN(sample_sgd)(3, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 4: FN(sample_sgd)(4, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 5: FN(sample_sgd)(5, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 6: FN(sample_sgd)(6, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    default: FN(sample_sgd)(7, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    }
 }
 
 /// Plain SGD, w −= η·g, as `Optimizer.apply` does it (not fused: the same roundings).

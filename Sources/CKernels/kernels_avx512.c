@@ -281,7 +281,7 @@ static void bp_matvec16_f32_avx512(long rows, long depth, const float *a, long r
     matvec_out_f32_avx512(ys, bias, rows, y, incy);
 }
 
-/// Float's SGD step for 1–3 samples (bp_sample_sgd) in 16-lane registers: strips of 64 inputs for
+/// Float's SGD step for 1–7 samples (bp_sample_sgd) in 16-lane registers: strips of 64 inputs for
 /// one sample, of 16 for more, the rest as the 8-lane kernel takes it. Every weight's update and
 /// every input gradient's chain over o are the 8-lane kernel's, so the result is bit for bit the
 /// same; only the width doubles (the step is one pass of loads and stores over W).
@@ -310,7 +310,7 @@ static inline __attribute__((always_inline)) long sample_sgd16(int S, long outW,
         }
     }
     for (; r + 16 <= inW; r += 16) {
-        V16 sums[3] = {}, xv[3];
+        V16 sums[BP_SAMPLE_MAX] = {}, xv[BP_SAMPLE_MAX];
         for (int j = 0; j < S; j++) xv[j] = load16(m.xs + j * m.inP + r);
         float *wk = w + r;
         for (long o = 0; o < outW; o++, wk += inW) {
@@ -339,9 +339,15 @@ static inline __attribute__((always_inline)) void sample_sgd16_all(int S, long o
 
 static void bp_sample_sgd16_f32_avx512(long samples, long outW, long inW, float *w, float *b, const float *delta,
                                        const float *x, long ld, float eta, float *e, float *scratch) {
-    if (samples == 1) sample_sgd16_all(1, outW, inW, w, b, delta, x, ld, eta, e, scratch);
-    else if (samples == 2) sample_sgd16_all(2, outW, inW, w, b, delta, x, ld, eta, e, scratch);
-    else sample_sgd16_all(3, outW, inW, w, b, delta, x, ld, eta, e, scratch);
+    switch (samples) {
+    case 1: sample_sgd16_all(1, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 2: sample_sgd16_all(2, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 3: sample_sgd16_all(3, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 4: sample_sgd16_all(4, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 5: sample_sgd16_all(5, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    case 6: sample_sgd16_all(6, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    default: sample_sgd16_all(7, outW, inW, w, b, delta, x, ld, eta, e, scratch); break;
+    }
 }
 
 #pragma clang attribute pop

@@ -52,10 +52,11 @@ import Testing
     }
 
     /// More shapes for the one-sample kernels' 16-lane strips and their rest: 16-row blocks of the
-    /// forward product with a tail after the vector part (33 deep) and rows left over (17, 70).
+    /// forward product with a tail after the vector part (33 deep) and rows left over (17, 70), and
+    /// a network large enough (9,758 parameters) that batches of up to 7 run sample by sample.
     static let sampleCases: [(sizes: [Int], activation: Activation, head: OutputHead)] = [
         ([12, 20, 1], .tanh, .sigmoidCrossEntropy), ([9, 33, 17, 2], .relu, .identitySquaredError),
-        ([80, 70, 3], .sigmoid, .softmaxCrossEntropy),
+        ([80, 70, 3], .sigmoid, .softmaxCrossEntropy), ([66, 130, 8], .relu, .softmaxCrossEntropy),
     ]
 
     /// Glorot's weights and biases that are not zero (Glorot's are), so that every kernel's bias term counts.
@@ -101,7 +102,7 @@ import Testing
         try expectEveryPathMatchesTheReference(Double.self, batch: batch, gradientTolerance: 1e-13, lossTolerance: 1e-13)
     }
 
-    @Test(arguments: [1, 3, 10, 33])
+    @Test(arguments: [1, 3, 5, 10, 33])
     func everyPathGivesTheReferenceGradientInFloat(batch: Int) throws {
         try expectEveryPathMatchesTheReference(Float.self, batch: batch, gradientTolerance: 1e-4, lossTolerance: 1e-5)
     }
@@ -123,12 +124,12 @@ import Testing
         }
     }
 
-    /// Plain SGD on 1–3 samples updates each layer as the backward pass leaves it
+    /// Plain SGD on 1–7 samples updates each layer as the backward pass leaves it
     /// (`Workspace.sgdStep`): the same parameters and loss, bit for bit, as the gradient and then
     /// the update, on every C path — for every case that runs sample by sample (not the narrow
-    /// ones, and at 2 and 3 samples only the larger networks), inputs not a multiple of 8 and a
-    /// one-output layer among them.
-    @Test(arguments: [1, 2, 3])
+    /// ones, and at 2–7 samples only the larger networks; at every batch size some case does),
+    /// inputs not a multiple of 8 and a one-output layer among them.
+    @Test(arguments: 1...7)
     func theFusedSampleStepIsTheGradientThenTheUpdate(batch: Int) throws {
         try expectTheFusedStepIsTheGradientThenTheUpdate(Double.self, batch: batch)
         try expectTheFusedStepIsTheGradientThenTheUpdate(Float.self, batch: batch)   // AVX-512 has its own 16-lane Float kernel
@@ -136,6 +137,8 @@ import Testing
 
     func expectTheFusedStepIsTheGradientThenTheUpdate<T: Scalar>(_: T.Type, batch: Int) throws {
         for path in KernelPath.supported where path != .baseline {
+            var fusedCases = 0
+            defer { #expect(fusedCases > 0, "\(path) batch \(batch): no case ran sample by sample") }
             for c in Self.cases + Self.sampleCases {
                 let arch = Architecture(sizes: c.sizes, activation: c.activation, head: c.head)
                 let net: Network<T> = try Self.network(arch, seed: 9)
@@ -158,6 +161,7 @@ import Testing
                     #expect(l1 == nil, "\(c.sizes) batch \(batch): a narrow or padded batch takes its own pass")
                     continue
                 }
+                fusedCases += 1
                 #expect(l1 == l2, "\(path) \(c.sizes) \(T.self): loss")
                 let differing = zip(p1, p2).filter { $0 != $1 }.count
                 #expect(differing == 0, "\(path) \(c.sizes) \(T.self): \(differing) of \(p1.count) parameters differ after the step")
@@ -171,7 +175,7 @@ import Testing
     @Test func avx2AndAVX512AgreeBitForBit() throws {
         guard KernelPath.avx512.isSupported else { return }
         for c in Self.cases + Self.sampleCases {
-            for batch in [1, 10, 33] {
+            for batch in [1, 5, 7, 10, 33] {
                 let a = try lossAndGradient(Double.self, c, batch: batch, path: .avx2)
                 let b = try lossAndGradient(Double.self, c, batch: batch, path: .avx512)
                 #expect(a.loss == b.loss && a.gradient == b.gradient, "\(c.sizes) batch \(batch)")

@@ -67,4 +67,25 @@ import Testing
         }
         #expect(sum == total)
     }
+    /// Batches of up to `sampleMax` samples of a large network run sample by sample on every C
+    /// path, larger ones padded; small networks keep small batches padded; the baseline never runs
+    /// sample by sample.
+    @Test func smallBatchesOfALargeNetworkRunSampleBySample() throws {
+        #expect(Workspace<Float>.bySampleFrom.count == Workspace<Float>.sampleMax + 1)
+        let large = Architecture(sizes: [64, 128, 10], activation: .relu, head: .softmaxCrossEntropy)
+        let small = Architecture(sizes: [16, 12, 3], activation: .tanh, head: .softmaxCrossEntropy)   // 243 parameters
+        var r = RandomSource(seed: 2)
+        for path in KernelPath.supported {
+            for (arch, bySampleUpTo) in [(large, path == .baseline ? 0 : 7), (small, path == .baseline ? 0 : 1)] {
+                let n = 16, inputs = arch.sizes[0]
+                let data = try Dataset(x: Matrix<Float>(rows: n, columns: inputs, elements: (0..<(n * inputs)).map { _ in Float(r.uniform(-1, 1)) })!,
+                                       labels: (0..<n).map { Float($0 % 3) })
+                let ws = Workspace<Float>(architecture: arch, capacity: n, kernels: path)
+                for count in 1...n {
+                    ws.gather(data, rowsFrom: 0, count: count)
+                    #expect(ws.bySample == (count <= bySampleUpTo), "\(path) \(arch.sizes) batch \(count)")
+                }
+            }
+        }
+    }
 }

@@ -14,6 +14,10 @@ enum { BP_HEAD_SIGMOID_CROSS_ENTROPY = 0, BP_HEAD_TANH_SQUARED_ERROR = 1, BP_HEA
 /// The widest layer the one-sample kernels take (their rows live on the stack).
 #define BP_ONE_SAMPLE_WIDTH 4096
 
+/// The most samples `sample_sgd` takes in one step (sample by sample, each weight's update summed
+/// over them in order).
+#define BP_SAMPLE_MAX 7
+
 /// The widest layer (inputs and outputs included) `narrow_pass` takes: one vector lane per unit.
 #define BP_NARROW_WIDTH 8
 
@@ -40,7 +44,7 @@ enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
                   T *gw, T *gb, int accumulate);                                                    \
     void (*sgd)(T *w, const T *g, long count, T eta);                                              \
     void (*transpose)(const T *src, long rows, long cols, long lds, T *dst, long ldd);             \
-    /* One layer's fused plain-SGD step for 1–3 samples. */                                      \
+    /* One layer's fused plain-SGD step for 1–7 samples. */                                      \
     void (*sample_sgd)(long samples, long outW, long inW, T *w, T *b, const T *delta,             \
                        const T *x, long ld, T eta, T *e, T *scratch);                               \
     /* A whole pass of a network at most BP_NARROW_WIDTH wide (narrow_pass.h). */                  \

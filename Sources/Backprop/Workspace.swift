@@ -60,7 +60,7 @@ final class Workspace<T: Scalar> {
     /// loaded columns are meaningful — the padding columns of z, a and the error signals are left
     /// as they fall, and nothing reads them (every kernel of the pass reads the loaded columns only).
     ///
-    /// One sample always does; 2–7 (`BP_SAMPLE_MAX`) do from `bySampleFrom[n]` parameters on.
+    /// One sample always does; 2–7 (`BP_SAMPLE_MAX`) do from `bySampleFrom(samples:)` parameters on.
     private(set) var bySample = false
     /// The fewest parameters with which n samples run sample by sample: where a pass per sample
     /// (a product per sample, one fused update summing the samples) cost less than the padded
@@ -70,8 +70,18 @@ final class Workspace<T: Scalar> {
     /// 0.16; 64-32-10 (2,410) at 5 0.22 / 0.25, at 6 0.22 / 0.21; 64-64-10 (4,810) at 6 0.32 / 0.37,
     /// at 7 0.31 / 0.32; 64-128-10 at 7 0.50 / 0.58. Narrow networks take their own pass at every
     /// batch size (`narrow`), so the playground's are not among these.
-    static var bySampleFrom: [Int] { [0, 0, 500, 500, 1_000, 2_000, 4_000, 8_000] }
-    /// The most samples the fused sample-by-sample kernels take (`bySampleFrom` has one entry more).
+    static func bySampleFrom(samples n: Int) -> Int {
+        switch n {
+        case 1: 0
+        case 2, 3: 500
+        case 4: 1_000
+        case 5: 2_000
+        case 6: 4_000
+        case 7: 8_000
+        default: .max   // more than BP_SAMPLE_MAX: padded
+        }
+    }
+    /// The most samples the fused sample-by-sample kernels take.
     static var sampleMax: Int { Int(BP_SAMPLE_MAX) }
     /// The whole pass in one C call, for networks no wider than 8 units (`NarrowPass`); nil otherwise.
     let narrow: NarrowPass<T>?
@@ -140,7 +150,7 @@ final class Workspace<T: Scalar> {
         precondition(n >= 1 && n <= capacity, "a batch must fit the workspace")
         let inW = layout.sizes[0], tw = targetWidth
         count = n
-        bySample = sampleKernels && n < Self.bySampleFrom.count && layout.count >= Self.bySampleFrom[n]
+        bySample = sampleKernels && layout.count >= Self.bySampleFrom(samples: n)
         single = bySample && n == 1 && narrow == nil
         columns = single ? 1 : (n + 7) & ~7
         ld = single ? 1 : batchStride

@@ -23,6 +23,22 @@ public struct LineChart: Sendable {
         self.logX = logX; self.logY = logY
     }
 
+    /// Ticks of a log axis spanning log10 values min…max: the powers of ten inside it; when fewer
+    /// than two are, the 1-2-5 steps; when still fewer, every step 1…9 — an axis within one decade
+    /// (the batch curve's 0.17–0.76 µs) had no label at all.
+    static func logTicks(min: Double, max: Double) -> [Double] {
+        guard min.isFinite, max.isFinite, min <= max, max - min < 400 else { return [] }
+        let decades = Int(min.rounded(.down))...Int(max.rounded(.up)), eps = 1e-9
+        func steps(_ mantissas: [Double]) -> [Double] {
+            decades.flatMap { n in mantissas.map { log10($0) + Double(n) } }.filter { $0 >= min - eps && $0 <= max + eps }
+        }
+        for mantissas in [[1.0], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
+            let ticks = steps(mantissas)
+            if ticks.count >= 2 { return ticks }
+        }
+        return steps([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    }
+
     public func drawing(width: Int = 640, height: Int = 400) -> Drawing {
         var d = Drawing(width: width, height: height)
         let left = 64.0, right = 20.0, top = 36.0, bottom = 50.0
@@ -34,7 +50,7 @@ public struct LineChart: Sendable {
         let yMax = (ys.max() ?? 1), yMin = logY ? (ys.min() ?? 0) : min(0, ys.min() ?? 0)
         let xa = Axis(min: xs.min() ?? 0, max: xs.max() ?? 1, pixelStart: left, pixelEnd: Double(width) - right)
         let ya = Axis(min: yMin, max: yMax + (yMax - yMin) * 0.05, pixelStart: Double(height) - bottom, pixelEnd: top)
-        func logTicks(_ a: Axis) -> [Double] { Array(Int(a.min.rounded(.up))...max(Int(a.min.rounded(.up)), Int(a.max.rounded(.down)))).map(Double.init) }
+        func logTicks(_ a: Axis) -> [Double] { Self.logTicks(min: a.min, max: a.max) }
         func label(_ t: Double, _ isLog: Bool) -> String { isLog ? Axis.label(pow(10, t)) : Axis.label(t) }
         d.text(title, Double(width) / 2, 22, anchor: .middle)
         for t in logY ? logTicks(ya) : ya.ticks() {

@@ -592,7 +592,8 @@ static inline __attribute__((always_inline)) struct FN(sample_rows) FN(sample_sg
 /// … the columns from r0 on, for S samples (1–BP_SAMPLE_MAX): with `want_e`, each sample's input gradient,
 /// one chain over o per value (bp_matvec's), from the weights before the step; and
 /// w −= η·(δ₀x₀ + δ₁x₁ + …), the products and the sum in bp_outer's order, then bp_sgd's step.
-/// One sample takes strips of 32 (four running sums, as bp_matvec), more take strips of 8 …
+/// One sample takes strips of 32 (four running sums, as bp_matvec), 2–4 samples without the input
+/// gradient (a first layer) too, more take strips of 8 …
 static inline __attribute__((always_inline)) void FN(sample_sgd_columns)(int S, long outW, long inW, T *w,
                                                                           struct FN(sample_rows) m, T eta, int want_e, long r0) {
     const V ev = SPLAT(eta);
@@ -614,6 +615,20 @@ static inline __attribute__((always_inline)) void FN(sample_sgd_columns)(int S, 
                 const V d = SPLAT(m.ds[o]);
                 STORE(LOAD(wk) - ev * (d * x0), wk); STORE(LOAD(wk + 8) - ev * (d * x1), wk + 8);
                 STORE(LOAD(wk + 16) - ev * (d * x2), wk + 16); STORE(LOAD(wk + 24) - ev * (d * x3), wk + 24);
+            }
+        }
+    }
+    // 2–4 samples without the input gradient: each sample's δ broadcast once per row and 32
+    // weights instead of once per 8; the update is the loop's below.
+    for (; S >= 2 && S <= 4 && !want_e && r + 32 <= inW; r += 32) {
+        T *wk = w + r;
+        for (long o = 0; o < outW; o++, wk += inW) {
+            V d[4];
+            for (int j = 0; j < S; j++) d[j] = SPLAT(m.ds[j * m.outP + o]);
+            for (int q = 0; q < 4; q++) {
+                V g = d[0] * LOAD(m.xs + r + 8 * q);
+                for (int j = 1; j < S; j++) g = g + d[j] * LOAD(m.xs + j * m.inP + r + 8 * q);
+                STORE(LOAD(wk + 8 * q) - ev * g, wk + 8 * q);
             }
         }
     }

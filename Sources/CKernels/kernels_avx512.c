@@ -309,6 +309,22 @@ static inline __attribute__((always_inline)) long sample_sgd16(int S, long outW,
             }
         }
     }
+    // 2–4 samples without the input gradient (a first layer): strips of 64 as well, each sample's
+    // δ broadcast once per row instead of once per 16 weights; the update is the loop's below.
+    for (; S >= 2 && S <= 4 && !want_e && r + 64 <= inW; r += 64) {
+        V16 xv[4][4];
+        for (int j = 0; j < S; j++) for (int q = 0; q < 4; q++) xv[j][q] = load16(m.xs + j * m.inP + r + 16 * q);
+        float *wk = w + r;
+        for (long o = 0; o < outW; o++, wk += inW) {
+            V16 d[4];
+            for (int j = 0; j < S; j++) d[j] = splat16(m.ds[j * m.outP + o]);
+            for (int q = 0; q < 4; q++) {
+                V16 g = d[0] * xv[0][q];
+                for (int j = 1; j < S; j++) g = g + d[j] * xv[j][q];
+                store16(load16(wk + 16 * q) - ev * g, wk + 16 * q);
+            }
+        }
+    }
     for (; r + 16 <= inW; r += 16) {
         V16 sums[BP_SAMPLE_MAX] = {}, xv[BP_SAMPLE_MAX];
         for (int j = 0; j < S; j++) xv[j] = load16(m.xs + j * m.inP + r);

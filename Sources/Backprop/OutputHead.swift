@@ -96,18 +96,19 @@ extension OutputHead {
             // One sample (batch 1): the loops below along its units instead of along samples, the
             // same operations in the same order — each loop of one column cost more to enter than
             // to run (a seventh of a batch-1 step of 64-128-10).
+            let dld = delta == nil ? 0 : ld
             var m = z[0]
-            for j in 1..<max(k, 1) { m = Swift.max(m, z[j * ld]) }
+            for j in 1..<max(k, 1) { m = Swift.max(m, z[j &* ld]) }
             var sum: T = 0
             for j in 0..<k { outputs[j &* ld] = T.vexp(z[j &* ld] - m) }   // apart from the sum: vectorised
             for j in 0..<k { sum += outputs[j &* ld] }
             sum = 1 / sum
             for j in 0..<k {
-                let p = outputs[j * ld] * sum
-                outputs[j * ld] = p
-                signals[j * (delta == nil ? 0 : ld)] = (y[0] == T(j) ? p - 1 : p) * scale
+                let p = outputs[j &* ld] * sum
+                outputs[j &* ld] = p
+                signals[j &* dld] = (y[0] == T(j) ? p - 1 : p) * scale
             }
-            if withLoss { total += m - T.log(sum) - z[Int(y[0]) * ld] }
+            if withLoss { total += m - T.log(sum) - z[Int(y[0]) &* ld] }
         case .softmaxCrossEntropy:
             // p = e^{z−m}/Σ e^{z−m} with m the largest logit; loss log Σ e^{z−m} + m − z_label.
             let m = scratch + ld, sum = scratch + 2 * ld

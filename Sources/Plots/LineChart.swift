@@ -32,7 +32,7 @@ public struct LineChart: Sendable {
         func steps(_ mantissas: [Double]) -> [Double] {
             decades.flatMap { n in mantissas.map { log10($0) + Double(n) } }.filter { $0 >= min - eps && $0 <= max + eps }
         }
-        for mantissas in [[1.0], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
+        for mantissas in [[1.0], [1, 2, 5]] {
             let ticks = steps(mantissas)
             if ticks.count >= 2 { return ticks }
         }

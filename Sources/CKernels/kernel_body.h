@@ -331,6 +331,19 @@ static inline __attribute__((always_inline)) V FN(times_derivative)(int kind, V 
     }
 }
 
+/// tanh over a[0..<length]. Double's chain from z to a is ~50 cycles of dependent steps, and with
+/// one 8-lane vector an iteration the schedulers filled with steps waiting on it: blocks of 32
+/// (four vectors side by side) ran the loop of W1's 3,520 values 7 % faster (0.285 → 0.265 ns a
+/// value, AVX-512), the rest as before. Float's chain is shorter, and blocks did nothing for it.
+static inline __attribute__((always_inline)) void FN(tanh_row)(const T *z, T *a, long length) {
+    long j = 0;
+#ifdef BP_DOUBLE
+    const long blocks = length & ~31L;
+    _Pragma("clang loop interleave_count(4)") for (; j < blocks; j++) a[j] = vtanh_f64(z[j]);
+#endif
+    for (; j < length; j++) a[j] = CAT(vtanh, TS)(z[j]);
+}
+
 /// `Kernels.activate` for ReLU, tanh, the sigmoid and the identity (the others stay in Swift).
 void FN(bp_activate)(int kind, const T *z, T *a, long rows, long cols, long ld) {
     long loops = cols == ld ? 1 : rows, length = cols == ld ? rows * cols : cols;
@@ -341,7 +354,7 @@ void FN(bp_activate)(int kind, const T *z, T *a, long rows, long cols, long ld) 
         case BP_RELU:
             for (long j = 0; j < length; j += 8) STORE(FN(relu)(LOAD(zr + j)), ar + j);
             break;
-        case BP_TANH: for (long j = 0; j < length; j++) ar[j] = CAT(vtanh, TS)(zr[j]); break;
+        case BP_TANH: FN(tanh_row)(zr, ar, length); break;
         case BP_SIGMOID: for (long j = 0; j < length; j++) ar[j] = CAT(vsigmoid, TS)(zr[j]); break;
         default: __builtin_memmove(ar, zr, (size_t)length * sizeof(T)); break;
         }

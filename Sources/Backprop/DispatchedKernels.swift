@@ -130,6 +130,22 @@ struct DispatchedKernels<T: Scalar> {
         return true
     }
 
+    /// Softmax of a batch (`bp_softmax`): outputs, the error signal (rows `dld` apart), each
+    /// sample's largest logit in `m` and 1/Σ e^{z−m} in `sum`; false, and nothing done, on the
+    /// baseline path (the caller runs the same loops in Swift).
+    func softmax(z: UnsafePointer<T>, y: UnsafePointer<T>, o: UnsafeMutablePointer<T>, d: UnsafeMutablePointer<T>,
+                 units k: Int, columns: Int, ld: Int, dld: Int, scale: T,
+                 m: UnsafeMutablePointer<T>, sum: UnsafeMutablePointer<T>) -> Bool {
+        if let f = f32?.softmax {
+            f(cast(z), cast(y), cast(o), cast(d), k, columns, ld, dld, Float(scale), cast(m), cast(sum))
+        } else if let f = f64?.softmax {
+            f(cast(z), cast(y), cast(o), cast(d), k, columns, ld, dld, Double(scale), cast(m), cast(sum))
+        } else {
+            return false
+        }
+        return true
+    }
+
     /// Whether this path has the C kernels (and with them the one-sample kernels).
     var isCompiled: Bool { f32 != nil || f64 != nil }
 

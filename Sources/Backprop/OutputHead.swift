@@ -96,42 +96,49 @@ extension OutputHead {
             // One sample (batch 1): the loops below along its units instead of along samples, the
             // same operations in the same order — each loop of one column cost more to enter than
             // to run (a seventh of a batch-1 step of 64-128-10).
-            let dld = delta == nil ? 0 : ld
-            var m = z[0]
-            for j in 1..<max(k, 1) { m = Swift.max(m, z[j &* ld]) }
-            var sum: T = 0
-            for j in 0..<k { outputs[j &* ld] = T.vexp(z[j &* ld] - m) }   // apart from the sum: vectorised
-            for j in 0..<k { sum += outputs[j &* ld] }
-            sum = 1 / sum
-            for j in 0..<k {
-                let p = outputs[j &* ld] * sum
-                outputs[j &* ld] = p
-                signals[j &* dld] = (y[0] == T(j) ? p - 1 : p) * scale
+            let dld = delta == nil ? 0 : ld, m = scratch + ld, sum = scratch + 2 * ld
+            if !kernels.softmax(z: z, y: y, o: outputs, d: signals, units: k, columns: 1, ld: ld, dld: dld,
+                                scale: scale, m: m, sum: sum) {
+                m[0] = z[0]
+                for j in 1..<max(k, 1) { m[0] = Swift.max(m[0], z[j &* ld]) }
+                for j in 0..<k { outputs[j &* ld] = T.vexp(z[j &* ld] - m[0]) }   // apart from the sum: vectorised
+                sum[0] = 0
+                for j in 0..<k { sum[0] += outputs[j &* ld] }
+                sum[0] = 1 / sum[0]
+                for j in 0..<k {
+                    let p = outputs[j &* ld] * sum[0]
+                    outputs[j &* ld] = p
+                    signals[j &* dld] = (y[0] == T(j) ? p - 1 : p) * scale
+                }
             }
-            if withLoss { total += m - T.log(sum) - z[Int(y[0]) &* ld] }
+            if withLoss { total += m[0] - T.log(sum[0]) - z[Int(y[0]) &* ld] }
         case .softmaxCrossEntropy:
             // p = e^{z−m}/Σ e^{z−m} with m the largest logit; loss log Σ e^{z−m} + m − z_label.
-            let m = scratch + ld, sum = scratch + 2 * ld
-            m.update(from: z, count: columns)
-            for j in 1..<max(k, 1) {
-                let zj = z + j * ld
-                for s in 0..<columns { m[s] = Swift.max(m[s], zj[s]) }
-            }
-            sum.update(repeating: 0, count: columns)
-            for j in 0..<k {
-                let zj = z + j * ld, oj = outputs + j * ld
-                for s in 0..<columns { let e = T.vexp(zj[s] - m[s]); oj[s] = e; sum[s] += e }
-            }
-            for s in 0..<columns { sum[s] = 1 / sum[s] }
-            for j in 0..<k {
-                let oj = outputs + j * ld, dj = signals + j * (delta == nil ? 0 : ld), label = T(j)
-                for s in 0..<columns {
-                    let p = oj[s] * sum[s]
-                    oj[s] = p
-                    dj[s] = (y[s] == label ? p - 1 : p) * scale
+            // The C kernels of this CPU's path run the same loops when there are any.
+            let m = scratch + ld, sum = scratch + 2 * ld, dld = delta == nil ? 0 : ld
+            if !kernels.softmax(z: z, y: y, o: outputs, d: signals, units: k, columns: columns, ld: ld, dld: dld,
+                                scale: scale, m: m, sum: sum) {
+                m.update(from: z, count: columns)
+                for j in 1..<max(k, 1) {
+                    let zj = z + j * ld
+                    for s in 0..<columns { m[s] = Swift.max(m[s], zj[s]) }
                 }
-                (dj + n).update(repeating: 0, count: columns - n)
+                sum.update(repeating: 0, count: columns)
+                for j in 0..<k {
+                    let zj = z + j * ld, oj = outputs + j * ld
+                    for s in 0..<columns { let e = T.vexp(zj[s] - m[s]); oj[s] = e; sum[s] += e }
+                }
+                for s in 0..<columns { sum[s] = 1 / sum[s] }
+                for j in 0..<k {
+                    let oj = outputs + j * ld, dj = signals + j * dld, label = T(j)
+                    for s in 0..<columns {
+                        let p = oj[s] * sum[s]
+                        oj[s] = p
+                        dj[s] = (y[s] == label ? p - 1 : p) * scale
+                    }
+                }
             }
+            for j in 0..<k { (signals + j * dld + n).update(repeating: 0, count: columns - n) }
             if withLoss { for s in 0..<n { total += m[s] - T.log(sum[s]) - z[Int(y[s]) * ld + s] } }
         }
         return total

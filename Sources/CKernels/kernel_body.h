@@ -416,6 +416,45 @@ void FN(bp_head_row)(int head, const T *z, const T *y, long tw, T *o, T *d, T *l
     }
 }
 
+/// Softmax over the k rows of logits z (stride ld) for `columns` samples: OutputHead's batch
+/// loops, the same operations in the same order, so that they run with this path's vectors (in
+/// the default build the Swift loops are SSE2: W3's Double head was 6 % of its step). Leaves each
+/// sample's largest logit in m and 1/Σ e^{z−m} in sum (rows of `columns`), from which the caller
+/// takes the loss; d's rows are dld apart (0: one scratch row, nobody reads the signal). One
+/// sample (columns 1) runs along its units instead, the same operations in the same order.
+void FN(bp_softmax)(const T *restrict z, const T *restrict y, T *restrict o, T *restrict d, long k, long columns,
+                    long ld, long dld, T scale, T *restrict m, T *restrict sum) {
+    if (columns == 1) {
+        T mk = z[0], sk = 0;
+        for (long j = 1; j < k; j++) mk = CAT(max, TS)(mk, z[j * ld]);
+        for (long j = 0; j < k; j++) o[j * ld] = CAT(vexp, TS)(z[j * ld] - mk);   // apart from the sum: vectorised
+        for (long j = 0; j < k; j++) sk += o[j * ld];
+        sk = 1 / sk;
+        for (long j = 0; j < k; j++) {
+            T p = o[j * ld] * sk;
+            o[j * ld] = p;
+            d[j * dld] = (y[0] == (T)j ? p - 1 : p) * scale;
+        }
+        *m = mk;
+        *sum = sk;
+        return;
+    }
+    for (long s = 0; s < columns; s++) m[s] = z[s];
+    for (long j = 1; j < k; j++) for (long s = 0; s < columns; s++) m[s] = CAT(max, TS)(m[s], z[j * ld + s]);
+    for (long s = 0; s < columns; s++) sum[s] = 0;
+    for (long j = 0; j < k; j++)
+        for (long s = 0; s < columns; s++) { T e = CAT(vexp, TS)(z[j * ld + s] - m[s]); o[j * ld + s] = e; sum[s] += e; }
+    for (long s = 0; s < columns; s++) sum[s] = 1 / sum[s];
+    for (long j = 0; j < k; j++) {
+        const T label = (T)j;
+        for (long s = 0; s < columns; s++) {
+            T p = o[j * ld + s] * sum[s];
+            o[j * ld + s] = p;
+            d[j * dld + s] = (y[s] == label ? p - 1 : p) * scale;
+        }
+    }
+}
+
 /// x (n values, stride inc) as contiguous values: x itself when they are (one sample on its own,
 /// `Workspace.single`), else copied into buf.
 static inline __attribute__((always_inline)) const T *FN(contiguous_in)(const T *x, long inc, long n, T *buf) {

@@ -372,7 +372,7 @@ const bp_kernels_f32 bp_kernels_f32_avx512 = {
     bp_panel16_f32_avx512, bp_weight_gradient16_f32_avx512, bp_bias_gradient_f32_avx512,
     bp_activate_f32_avx512, bp_multiply_derivative16_f32_avx512, bp_head_row_f32_avx512,
     bp_matvec16_f32_avx512, bp_outer_f32_avx512, bp_sgd_f32_avx512, bp_transpose_f32_avx512,
-    bp_sample_sgd16_f32_avx512, bp_narrow_pass_f32_avx512,
+    bp_sample_sgd16_f32_avx512, bp_narrow_pass_f32_avx512, bp_softmax_f32_avx512,
 };
 const bp_kernels_f64 bp_kernels_f64_avx512 = TABLE(f64);
 #endif

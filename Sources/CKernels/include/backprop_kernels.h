@@ -51,6 +51,9 @@ enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
     T (*narrow_pass)(long layers, const long *sizes, const long *woff, const long *boff,          \
                      const int *kinds, int head, const T *p, long count, const T *x, long ld,      \
                      const T *y, long tw, long n, T *work, T *g, int with_loss);                                \
+    /* Softmax of a batch: outputs, error signal, each sample's max logit and 1/normaliser. */      \
+    void (*softmax)(const T *z, const T *y, T *o, T *d, long k, long columns, long ld, long dld,   \
+                    T scale, T *m, T *sum);                                                         \
 }
 
 typedef BP_KERNEL_TABLE(float) bp_kernels_f32;

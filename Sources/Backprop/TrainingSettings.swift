@@ -41,8 +41,18 @@ public struct TrainingSettings: Codable, Equatable, Hashable, Sendable {
         try regularization.validate()
         if case .given(let perms) = order {
             guard !perms.isEmpty else { throw .invalidSetting("a given batch order needs at least one permutation") }
-            for (e, p) in perms.enumerated() where p.count != n || Set(p) != Set(0..<n) {
-                throw .invalidSetting("permutation \(e + 1) is not a permutation of the \(n) training rows")
+            // A row seen twice in n rows means one is missing. Marks in an array, not two Sets per
+            // order: W3's 50 orders of 1,437 rows took ~2.8 ms of each trainer's set-up in hashing
+            // (the difference over 11 set-ups), a sixth of its Float training run.
+            var seen = [Bool](repeating: false, count: n)
+            for (e, p) in perms.enumerated() {
+                let invalid = BackpropError.invalidSetting("permutation \(e + 1) is not a permutation of the \(n) training rows")
+                guard p.count == n else { throw invalid }
+                for i in seen.indices { seen[i] = false }
+                for row in p {
+                    guard row >= 0, row < n, !seen[row] else { throw invalid }
+                    seen[row] = true
+                }
             }
         }
     }

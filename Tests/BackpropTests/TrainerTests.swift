@@ -151,6 +151,23 @@ import Backprop
         #expect(throws: BackpropError.self) { try soft.evaluate(badClass) }
     }
 
+    /// A given batch order must be, epoch by epoch, a permutation of the training rows: a row
+    /// twice (so another missing), a row out of range or an order of the wrong length is refused,
+    /// naming the order.
+    @Test func aGivenOrderThatIsNotAPermutationIsRefused() throws {
+        let net = try Network<Double>(Architecture(sizes: [2, 3, 1], activation: .tanh, head: .sigmoidCrossEntropy), initializer: .he, seed: 1)
+        func settings(_ orders: [[Int]]) -> TrainingSettings {
+            TrainingSettings(epochs: 2, batchSize: 2, order: .given(orders), learningRate: .constant(0.1))
+        }
+        _ = try Trainer(network: net, data: Self.xor, settings: settings([[0, 1, 2, 3], [3, 1, 0, 2]]))
+        for (orders, which) in [([[0, 1, 2, 3], [3, 1, 1, 2]], 2), ([[0, 1, 2, 4]], 1), ([[0, -1, 2, 3]], 1),
+                                ([[0, 1, 2]], 1), ([[0, 1, 2, 3], [0, 1, 2, 3, 0]], 2)] {
+            #expect(throws: BackpropError.invalidSetting("permutation \(which) is not a permutation of the 4 training rows"),
+                    "\(orders)") { try Trainer(network: net, data: Self.xor, settings: settings(orders)) }
+        }
+        #expect(throws: BackpropError.self) { try Trainer(network: net, data: Self.xor, settings: settings([])) }
+    }
+
     @Test func miniBatchesCoverEveryRowIncludingAShortLastBatch() throws {
         // With lr 0 nothing moves, and the running loss is the mean of batch means.
         let arch = Architecture(sizes: [2, 1], activation: .linear, head: .identitySquaredError)

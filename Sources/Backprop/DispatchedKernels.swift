@@ -28,7 +28,7 @@ struct DispatchedKernels<T: Scalar> {
         }
     }
 
-    /// The C code of the heads the C kernels handle (softmax stays in Swift).
+    /// The C code of the heads `bp_head_row` handles (softmax has its own kernel, `softmax`).
     static func code(_ head: OutputHead) -> Int32? {
         switch head {
         case .sigmoidCrossEntropy: Int32(BP_HEAD_SIGMOID_CROSS_ENTROPY)

@@ -8,7 +8,7 @@
 /// Activation codes the C kernels handle (the rest stay in Swift).
 enum { BP_RELU = 0, BP_TANH = 1, BP_SIGMOID = 2, BP_LINEAR = 3 };
 
-/// The heads the C kernels handle (softmax stays in Swift).
+/// The heads bp_head_row handles (softmax has its own kernel, bp_softmax).
 enum { BP_HEAD_SIGMOID_CROSS_ENTROPY = 0, BP_HEAD_TANH_SQUARED_ERROR = 1, BP_HEAD_IDENTITY_SQUARED_ERROR = 2 };
 
 /// The widest layer the one-sample kernels take (their rows live on the stack).

@@ -342,9 +342,13 @@ def run(driver, server):
     check(True, f"a dead or stuck network is said in words: {by_id('notices').text[:100]}")
 
     # ---- The sheet's presets, each run to its stop epoch (screenshots for the README).
+    # The spiral's one seed is chaotic after ~2,000 epochs (a last-bit change to tanh moved it from
+    # 0.0795 to 0.1049, past the sheet's 0.1; over 20 seeds 0.009–0.153, see the README), so the page
+    # is held to "learnt" — not learning stays near 0.5 — and the sheet's 0.1 to many seeds
+    # (scripts/check-claims.sh).
     for name, shot_name, expect in [("gradients-sigmoid", "preset-gradients-sigmoid.png", None),
                                      ("gradients-relu", "preset-gradients-relu.png", None),
-                                     ("spiral-6x6", "preset-spiral-6x6.png", lambda d: snap(d, "testLoss") < 0.1),
+                                     ("spiral-6x6", "preset-spiral-6x6.png", lambda d: snap(d, "testLoss") < 0.2),
                                      ("moons", "preset-moons.png", lambda d: snap(d, "testAccuracy") > 0.9),
                                      ("regularization-l1", "preset-l1.png", None), ("regularization-l2", "preset-l2.png", None),
                                      ("regularization-none", "preset-none.png", None)]:

@@ -61,7 +61,8 @@ static inline double ln2_reduced_f64(double x, double *scale) {
 /// multiply-add every kernel has, ln2/2's high part can be the whole double (n·ln2/2 rounds once),
 /// so s² starts one fma earlier and the low part (1.16e-17, which left out biased tanh by +0.1–0.2
 /// ulp and W1's trajectory tenfold) corrects only p's last product, off that chain (0.30 → 0.29
-/// ns a value in a loop of 3,520, AVX-512; s²'s error from it is below 1e-33).
+/// ns a value in a loop of 3,520, AVX-512). Against the low part taken before s², as in Swift:
+/// 0.08 % of 2·10⁷ values in [−12, 12] differ, each within 2.6 ulp of an 80-bit tanh, unbiased.
 static inline double vtanh_f64(double x) {
     const double magic = 6755399441055744.0;
     double a = min_f64(__builtin_fabs(x), 20), t = __builtin_fma(a, 2 * 1.4426950408889634074, magic), n = t - magic;

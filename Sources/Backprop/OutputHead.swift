@@ -92,29 +92,12 @@ extension OutputHead {
                 (dj + n).update(repeating: 0, count: columns - n)
                 if withLoss { total += Kernels.sum(losses, count: n) }
             }
-        case .softmaxCrossEntropy where columns == 1:
-            // One sample (batch 1): the loops below along its units instead of along samples, the
-            // same operations in the same order — each loop of one column cost more to enter than
-            // to run (a seventh of a batch-1 step of 64-128-10).
-            let dld = delta == nil ? 0 : ld, m = scratch + ld, sum = scratch + 2 * ld
-            if !kernels.softmax(z: z, y: y, o: outputs, d: signals, units: k, columns: 1, ld: ld, dld: dld,
-                                scale: scale, m: m, sum: sum) {
-                m[0] = z[0]
-                for j in 1..<max(k, 1) { m[0] = Swift.max(m[0], z[j &* ld]) }
-                for j in 0..<k { outputs[j &* ld] = T.vexp(z[j &* ld] - m[0]) }   // apart from the sum: vectorised
-                sum[0] = 0
-                for j in 0..<k { sum[0] += outputs[j &* ld] }
-                sum[0] = 1 / sum[0]
-                for j in 0..<k {
-                    let p = outputs[j &* ld] * sum[0]
-                    outputs[j &* ld] = p
-                    signals[j &* dld] = (y[0] == T(j) ? p - 1 : p) * scale
-                }
-            }
-            if withLoss { total += m[0] - T.log(sum[0]) - z[Int(y[0]) &* ld] }
         case .softmaxCrossEntropy:
             // p = e^{z−m}/Σ e^{z−m} with m the largest logit; loss log Σ e^{z−m} + m − z_label.
-            // The C kernels of this CPU's path run the same loops when there are any.
+            // The C kernels of this CPU's path run the same loops when there are any (and one
+            // sample alone along its units: each loop of one column cost more to enter than to
+            // run, a seventh of a batch-1 step of 64-128-10). These loops are the baseline's, where
+            // no sample runs alone; for one column they are the same operations in the same order.
             let m = scratch + ld, sum = scratch + 2 * ld, dld = delta == nil ? 0 : ld
             if !kernels.softmax(z: z, y: y, o: outputs, d: signals, units: k, columns: columns, ld: ld, dld: dld,
                                 scale: scale, m: m, sum: sum) {

@@ -143,27 +143,9 @@ public func quoted(_ text: some StringProtocol, limit: Int = 80) -> String {
 }
 
 extension Limits {
-    /// A file's bytes, read in chunks and refused past `fileBytes` — also for what `stat`
-    /// cannot size (a pipe, `/dev/zero`), which would otherwise be read until memory ends.
+    /// A file's bytes, refused past `fileBytes` (`FileAccess.read`: regular files only, or a
+    /// pipe given as `-`, `/dev/stdin` or `/dev/fd/N`).
     public func readFile(_ path: String, what: String) throws(BackpropError) -> Data {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw .invalidSetting("cannot read \(what) \(quoted(path)): \(exists ? "permission denied or not a file" : "no such file")")
-        }
-        defer { try? handle.close() }
-        var data = Data()
-        do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                data.append(chunk)
-                guard data.count <= fileBytes else {
-                    throw BackpropError.invalidSetting("\(what) \(quoted(path)) is larger than \(fileBytes >> 20) MB; refusing to read it")
-                }
-            }
-        } catch let e as BackpropError {
-            throw e
-        } catch {
-            throw .invalidSetting("cannot read \(what) \(quoted(path)): \(error.localizedDescription)")
-        }
-        return data
+        try FileAccess.read(path, what: what, limit: fileBytes)
     }
 }

@@ -93,11 +93,7 @@ extension Network {
             throw .invalidSetting("cannot tell the model format of \(url.lastPathComponent): use .json or .safetensors")
         }
         let data = format == .json ? jsonData() : safetensorsData()
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw .invalidSetting("cannot write \(url.path): \(error.localizedDescription)")
-        }
+        try FileAccess.write(data, to: url.path)
     }
 
     /// Reads a model file; the format comes from the extension, or from the

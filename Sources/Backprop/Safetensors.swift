@@ -49,7 +49,7 @@ public enum Safetensors {
             }
         }
         let buffer = bytes.count - headerEnd
-        var tensors: [String: Tensor] = [:]
+        var entries: [(name: String, dtype: String, width: Int, shape: [Int], begin: Int, count: Int)] = []
         for (name, value) in header where name != "__metadata__" {
             guard let t = value as? [String: Any] else { throw fail("tensor \(quoted(name)) is not an object") }
             guard let dtype = t["dtype"] as? String else { throw fail("tensor \(quoted(name)) has no dtype") }
@@ -79,14 +79,25 @@ public enum Safetensors {
             guard end - begin == count * width else {
                 throw fail("tensor \(quoted(name)) has shape \(quoted(shape.description)) (\(count * width) bytes of \(dtype)) but \(end - begin) bytes of data")
             }
-            var values = [Double](repeating: 0, count: count)
-            let base = headerEnd + begin
-            for k in 0..<count {
+            entries.append((name, dtype, width, shape, begin, count))
+        }
+        // Tensors may not share bytes (the reference reader requires them contiguous and
+        // disjoint): a thousand headers aliasing one buffer would otherwise decode to a thousand
+        // copies of it. Disjoint, the values decoded are at most twice the buffer (F32 → Double).
+        let byOffset = entries.sorted { ($0.begin, $0.count * $0.width) < ($1.begin, $1.count * $1.width) }
+        for (a, b) in zip(byOffset, byOffset.dropFirst()) where a.count > 0 && b.count > 0 && b.begin < a.begin + a.count * a.width {
+            throw fail("tensors \(quoted(a.name)) and \(quoted(b.name)) overlap in the data buffer; the file is corrupt")
+        }
+        var tensors: [String: Tensor] = [:]
+        for e in entries {
+            var values = [Double](repeating: 0, count: e.count)
+            let base = headerEnd + e.begin
+            for k in 0..<e.count {
                 var bits: UInt64 = 0
-                for j in 0..<width { bits |= UInt64(bytes[base + k * width + j]) << (8 * UInt64(j)) }
-                values[k] = width == 4 ? Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits))) : Double(bitPattern: bits)
+                for j in 0..<e.width { bits |= UInt64(bytes[base + k * e.width + j]) << (8 * UInt64(j)) }
+                values[k] = e.width == 4 ? Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits))) : Double(bitPattern: bits)
             }
-            tensors[name] = Tensor(dtype: dtype, shape: shape, values: values)
+            tensors[e.name] = Tensor(dtype: e.dtype, shape: e.shape, values: values)
         }
         return (tensors, metadata)
     }

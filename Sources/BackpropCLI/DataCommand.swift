@@ -20,7 +20,7 @@ struct DataCommand: ParsableCommand {
         let experiment = try options.experiment()
         let points = try Session.loadPoints(experiment.data)
         let text = CSV.format(points)
-        if let csvPath { try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: csvPath)) } else { print(text, terminator: "") }
+        if let csvPath { try FileAccess.write(Data(text.utf8), to: csvPath) } else { print(text, terminator: "") }
         guard png != nil || svg != nil else { return }
         let session = try Session(experiment, points: points)
         let r = session.plotRegion
@@ -38,7 +38,7 @@ struct DataCommand: ParsableCommand {
                           cells: [Color(250, 250, 250)], points: plotPoints, legend: legend)
         map.explainsModel = false
         let drawing = map.drawing()
-        if let png { try writeAtomically(drawing.png(), to: URL(fileURLWithPath: png)) }
-        if let svg { try writeAtomically(Data(drawing.svg().utf8), to: URL(fileURLWithPath: svg)) }
+        if let png { try FileAccess.write(drawing.png(), to: png) }
+        if let svg { try FileAccess.write(Data(drawing.svg().utf8), to: svg) }
     }
 }

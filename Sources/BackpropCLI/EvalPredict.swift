@@ -80,6 +80,6 @@ struct Predict: ParsableCommand {
             }
             text += cells.joined(separator: ",") + "\n"
         }
-        if let out { try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: out)) } else { print(text, terminator: "") }
+        if let out { try FileAccess.write(Data(text.utf8), to: out) } else { print(text, terminator: "") }
     }
 }

@@ -190,10 +190,9 @@ struct SweepCommand: ParsableCommand {
         try script.validate(directory: URL(fileURLWithPath: path).standardizedFileURL.path)
         let planned = try sweep.trials()
         let dir = try SweepDirectory.create(sweep, at: path, trialsPerTask: trialsPerTask ?? SlurmScript.defaultTrialsPerTask(planned))
-        let logs = dir.url.appendingPathComponent("logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        _ = try dir.root.subdirectory("logs", create: true)
         let file = dir.url.appendingPathComponent("sweep.sbatch")
-        try writeAtomically(Data(script.text(for: dir).utf8), to: file)
+        try dir.root.write(Data(script.text(for: dir).utf8), to: "sweep.sbatch")
         let already = try dir.finished().runs.count
         say("wrote \(dir.trials.count) trials (\(already) finished) and \(file.path): \(dir.plan.tasks) array tasks of \(dir.plan.trialsPerTask == 1 ? "1 trial each" : "up to \(dir.plan.trialsPerTask) trials")")
         guard submit else {

@@ -42,47 +42,98 @@ public enum CSV {
     }
 
     /// The header's names and every data row as numbers. Every row must have the
-    /// header's column count and only finite numbers. The header's width and the row count are
-    /// checked against `limits` before any row is read, so a rejected file costs about its own size.
+    /// header's column count and only finite numbers. The text is read line by line and field
+    /// by field, and refused as soon as it passes `limits` (the header's width, the row count,
+    /// the numbers in all): nothing is built for a line or a field beyond them, so a refused
+    /// file costs about its own size, whatever its shape (a million newlines, one line of
+    /// forty million commas). Lines end in `\n`, `\r\n` or `\r`; blank lines at the end are
+    /// ignored, a blank line between rows is an error.
     public static func parseTable(_ text: String, limits: Limits = .standard) throws(BackpropError) -> (header: [String], rows: [[Double]]) {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
-        guard let headerLine = lines.first, !headerLine.trimmingCharacters(in: .whitespaces).isEmpty else {
+        var text = text
+        text.makeContiguousUTF8()
+        let parsed: Result<([String], [[Double]]), BackpropError>? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(BackpropError) in try parseTable(bytes, limits: limits) }
+        }
+        guard let parsed else { throw .invalidData("the CSV text could not be read as UTF-8") }
+        return try parsed.get()
+    }
+
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>.SubSequence) -> Bool {
+        line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+    }
+
+    static func trimmed(_ field: UnsafeBufferPointer<UInt8>.SubSequence) -> String {
+        var f = field[...]
+        while let c = f.first, c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") { f = f.dropFirst() }
+        while let c = f.last, c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") { f = f.dropLast() }
+        return String(decoding: f, as: UTF8.self)
+    }
+
+    static func parseTable(_ bytes: UnsafeBufferPointer<UInt8>, limits: Limits) throws(BackpropError) -> (header: [String], rows: [[Double]]) {
+        let (newline, carriageReturn, comma) = (UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ","))
+        var position = 0
+        /// The next line without its ending, or nil at the end of the text.
+        func nextLine() -> UnsafeBufferPointer<UInt8>.SubSequence? {
+            guard position < bytes.count else { return nil }
+            var end = position
+            while end < bytes.count && bytes[end] != newline && bytes[end] != carriageReturn { end += 1 }
+            let line = bytes[position..<end]
+            position = end
+            if position < bytes.count {
+                if bytes[position] == carriageReturn && position + 1 < bytes.count && bytes[position + 1] == newline { position += 1 }
+                position += 1
+            }
+            return line
+        }
+        guard let headerLine = nextLine(), !isBlank(headerLine) else {
             throw .invalidData("the CSV file is empty; it needs a header row and at least one data row")
         }
-        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard header.count <= limits.inputs + 1 else {
-            throw .invalidData("line 1: the header has \(header.count) columns; at most \(limits.inputs) inputs and a target here")
+        var header: [String] = []
+        for field in headerLine.split(separator: comma, maxSplits: limits.inputs + 1, omittingEmptySubsequences: false) {
+            guard header.count < limits.inputs + 1 else {
+                throw .invalidData("line 1: the header has more than \(limits.inputs + 1) columns; at most \(limits.inputs) inputs and a target here")
+            }
+            header.append(trimmed(field))
         }
-        guard lines.count >= 2 else { throw .invalidData("the CSV file has a header but no data rows") }
-        guard lines.count - 1 <= limits.points else {
-            throw .invalidData("the CSV file has \(lines.count - 1) data rows; at most \(limits.points) here")
-        }
-        guard let cells = Limits.product(lines.count - 1, header.count), cells <= limits.dataValues else {
-            throw .invalidData("the CSV file has \(lines.count - 1) rows of \(header.count) columns; at most \(limits.dataValues) numbers here")
-        }
+        let columns = header.count
+        let maxRows = min(limits.points, limits.dataValues / max(columns, 1))
         var rows: [[Double]] = []
-        rows.reserveCapacity(lines.count - 1)
-        for (i, line) in lines.enumerated().dropFirst() {
-            let lineNumber = i + 1
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { throw .invalidData("line \(lineNumber) is empty") }
+        var lineNumber = 1
+        var blankLine: Int?
+        while let line = nextLine() {
+            lineNumber += 1
+            if isBlank(line) { blankLine = blankLine ?? lineNumber; continue }
+            if let blankLine { throw .invalidData("line \(blankLine) is empty") }
+            guard rows.count < maxRows else {
+                throw rows.count >= limits.points
+                    ? .invalidData("the CSV file has more than \(limits.points) data rows; at most \(limits.points) here")
+                    : .invalidData("the CSV file has more than \(maxRows) rows of \(columns) columns; at most \(limits.dataValues) numbers here")
+            }
             var row: [Double] = []
-            row.reserveCapacity(header.count)
+            row.reserveCapacity(columns)
+            var start = line.startIndex
             var c = 0
-            for field in line.split(separator: ",", omittingEmptySubsequences: false) {
+            while true {
+                var end = start
+                while end < line.endIndex && line[end] != comma { end += 1 }
                 c += 1
-                guard c <= header.count else { break }
-                let s = field.trimmingCharacters(in: .whitespaces)
+                guard c <= columns else {
+                    var count = c
+                    var k = end
+                    while k < line.endIndex { if line[k] == comma { count += 1 }; k += 1 }
+                    throw .invalidData("line \(lineNumber) has \(count) columns, the header has \(columns)")
+                }
+                let s = trimmed(line[start..<end])
                 guard let v = Double(s) else { throw .invalidData("line \(lineNumber), column \(c): \(quoted(s)) is not a number") }
                 guard v.isFinite else { throw .invalidData("line \(lineNumber), column \(c): \(quoted(s)) is not a finite number") }
                 row.append(v)
+                if end == line.endIndex { break }
+                start = end + 1
             }
-            guard c == header.count else {
-                let count = c > header.count ? line.split(separator: ",", omittingEmptySubsequences: false).count : c
-                throw .invalidData("line \(lineNumber) has \(count) columns, the header has \(header.count)")
-            }
+            guard c == columns else { throw .invalidData("line \(lineNumber) has \(c) columns, the header has \(columns)") }
             rows.append(row)
         }
+        guard !rows.isEmpty else { throw .invalidData("the CSV file has a header but no data rows") }
         return (header, rows)
     }
 

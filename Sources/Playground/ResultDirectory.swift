@@ -39,7 +39,7 @@ public enum ResultDirectory {
         }
         let parent = url.deletingLastPathComponent().path
         do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-            throw .invalidSetting("cannot create \(quoted(parent)): \(error.localizedDescription)")
+            throw .invalidSetting("cannot create \(quoted(parent)): \(FileAccess.words(error))")
         }
         guard FileManager.default.isWritableFile(atPath: parent) else {
             throw .invalidSetting("--out \(quoted(path)): the directory \(quoted(parent)) is not writable")
@@ -61,7 +61,7 @@ public enum ResultDirectory {
             for f in files { try f.data.write(to: staging.appendingPathComponent(f.name)) }
         } catch {
             try? fm.removeItem(at: staging)
-            throw .invalidSetting("cannot write into \(quoted(parent.path)): \(error.localizedDescription)")
+            throw .invalidSetting("cannot write into \(quoted(parent.path)): \(FileAccess.words(error))")
         }
         if !fm.fileExists(atPath: target.path), rename(staging.path, target.path) == 0 { return }
         if exchange(staging.path, target.path) {

@@ -2,14 +2,6 @@ import Foundation
 import Backprop
 import Plots
 
-/// Writes `data` to `url` under a temporary name, then renames it into place,
-/// so an existing file is never left half-written.
-public func writeAtomically(_ data: Data, to url: URL) throws(BackpropError) {
-    do { try data.write(to: url, options: .atomic) } catch {
-        throw .invalidSetting("cannot write \(url.path): \(error.localizedDescription)")
-    }
-}
-
 extension Session {
     /// Metrics and history as written to `metrics.json`.
     public struct Report: Codable, Sendable {

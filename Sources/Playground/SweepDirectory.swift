@@ -11,7 +11,8 @@ import Backprop
 ///     DIR/sweep.sbatch, DIR/logs/          with `--slurm`: the job-array script and its logs
 ///
 /// Every file is written under a temporary name and renamed, so a trial has a whole result
-/// or none: a sweep killed by any signal loses only the trials in flight, and running the
+/// or none, and no name inside the directory is followed if it is a link (`DirectoryHandle`):
+/// a link planted in a shared sweep cannot make its owner's run write or read elsewhere. a sweep killed by any signal loses only the trials in flight, and running the
 /// same command again skips the finished ones. A trial's number fixes its setting and seed,
 /// so a job-array task, a Kubernetes index or a GNU parallel job slot needs nothing but its
 /// number to find its trials (`trials(forTask:)`), and every way of running gives the same
@@ -29,6 +30,9 @@ public struct SweepDirectory: Sendable {
     }
 
     public let url: URL
+    /// The directory itself and its `trials/`, opened once; every trial is reached from these.
+    public let root: DirectoryHandle
+    let trialsDirectory: DirectoryHandle
     public let plan: Plan
     /// Every trial of the plan, numbered.
     public let trials: [Sweep.Trial]
@@ -43,55 +47,62 @@ public struct SweepDirectory: Sendable {
                               limits: Limits = .standard) throws(BackpropError) -> SweepDirectory {
         let trials = try sweep.trials(limits: limits)
         let url = try prepare(path)
-        let fm = FileManager.default
-        let planURL = url.appendingPathComponent("plan.json")
+        let root = try DirectoryHandle(url.path, create: true)
         var plan = Plan(sweep: sweep, trials: trials.count, trialsPerTask: max(1, min(trialsPerTask ?? 1, trials.count)))
-        if fm.fileExists(atPath: planURL.path) {
-            let old = try readPlan(planURL)
+        if try root.hasFile("plan.json") {
+            let old = try readPlan(root)
             guard old.sweep == sweep, old.trials == trials.count else {
                 throw .invalidSetting("\(quoted(path)) holds another sweep (its plan.json differs from these settings); choose a new directory, or delete it to start over")
             }
             if trialsPerTask == nil { plan.trialsPerTask = old.trialsPerTask }
         }
-        let dir = SweepDirectory(url: url, plan: plan, trials: trials)
-        let trialsURL = url.appendingPathComponent("trials")
-        do { try fm.createDirectory(at: trialsURL, withIntermediateDirectories: true) } catch {
-            throw .invalidSetting("cannot create \(quoted(trialsURL.path)): \(error.localizedDescription)")
-        }
+        let dir = SweepDirectory(url: url, root: root, trials: try root.subdirectory("trials", create: true), plan: plan, trials: trials)
         for t in trials {
-            let file = dir.experimentURL(t.index)
-            if fm.fileExists(atPath: file.path) { continue }
-            do { try fm.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
-                throw .invalidSetting("cannot create \(quoted(file.deletingLastPathComponent().path)): \(error.localizedDescription)")
-            }
-            try writeAtomically(t.experiment.jsonData(), to: file)
+            let folder = try dir.trialsDirectory.subdirectory(dir.trialName(t.index), create: true)
+            if try folder.hasFile("experiment.json") { continue }
+            try folder.write(t.experiment.jsonData(), to: "experiment.json")
         }
         // The plan last: a directory with a plan has every trial's file.
-        try writeAtomically(try encode(plan), to: planURL)
+        try root.write(try encode(plan), to: "plan.json")
         return dir
     }
 
     /// Opens a directory that `create` made (for `--run`, `--task` and `--collect`).
     public init(opening path: String, limits: Limits = .standard) throws(BackpropError) {
         let url = URL(fileURLWithPath: path).standardizedFileURL
-        let planURL = url.appendingPathComponent("plan.json")
-        guard FileManager.default.fileExists(atPath: planURL.path) else {
+        guard FileAccess.kind(url.path) == .directory else {
+            throw .invalidSetting("\(quoted(path)) is not a sweep directory (\(FileAccess.kind(url.path) == .missing ? "there is nothing there" : "it is not a directory")); make one with backprop sweep … --out DIR or --slurm DIR")
+        }
+        let root = try DirectoryHandle(url.path, create: false)
+        guard try root.hasFile("plan.json") else {
             throw .invalidSetting("\(quoted(path)) is not a sweep directory (it has no plan.json); make one with backprop sweep … --out DIR or --slurm DIR")
         }
-        let plan = try SweepDirectory.readPlan(planURL)
+        let plan = try SweepDirectory.readPlan(root)
+        let planURL = url.appendingPathComponent("plan.json")
         let trials: [Sweep.Trial]
         do { trials = try plan.sweep.trials(limits: limits) } catch { throw .invalidSetting("\(planURL.path): \(error.message)") }
         guard trials.count == plan.trials, plan.trialsPerTask >= 1, plan.trialsPerTask <= max(1, trials.count) else {
             throw .invalidSetting("\(planURL.path) is inconsistent (\(plan.trials) trials planned, its settings make \(trials.count)); make the sweep again")
         }
-        self.init(url: url, plan: plan, trials: trials)
+        self.init(url: url, root: root, trials: try root.subdirectory("trials", create: true), plan: plan, trials: trials)
     }
 
-    private init(url: URL, plan: Plan, trials: [Sweep.Trial]) {
-        self.url = url; self.plan = plan; self.trials = trials
+    private init(url: URL, root: DirectoryHandle, trials trialsDirectory: DirectoryHandle, plan: Plan, trials: [Sweep.Trial]) {
+        self.url = url; self.root = root; self.trialsDirectory = trialsDirectory; self.plan = plan; self.trials = trials
     }
 
-    public func trialURL(_ index: Int) -> URL { url.appendingPathComponent("trials").appendingPathComponent(String(format: "%06d", index)) }
+    func trialName(_ index: Int) -> String { String(format: "%06d", index) }
+    /// Trial `index`'s folder, which must be a real directory (made when `create`).
+    func trialFolder(_ index: Int, create: Bool = false) throws(BackpropError) -> DirectoryHandle {
+        try trialsDirectory.subdirectory(trialName(index), create: create)
+    }
+    /// Whether trial `index` has a result file (anything else by that name is refused).
+    func hasResult(_ index: Int) throws(BackpropError) -> Bool {
+        guard trialsDirectory.kind(trialName(index)) != .missing else { return false }
+        return try trialFolder(index).hasFile("result.json")
+    }
+
+    public func trialURL(_ index: Int) -> URL { url.appendingPathComponent("trials").appendingPathComponent(trialName(index)) }
     public func experimentURL(_ index: Int) -> URL { trialURL(index).appendingPathComponent("experiment.json") }
     public func resultURL(_ index: Int) -> URL { trialURL(index).appendingPathComponent("result.json") }
 
@@ -110,8 +121,8 @@ public struct SweepDirectory: Sendable {
     /// trial (a file copied from another sweep) is an error naming the file.
     public func result(_ index: Int) throws(BackpropError) -> Sweep.RunResult? {
         let file = resultURL(index)
-        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-        let r = try SweepDirectory.result(from: try Limits.standard.readFile(file.path, what: "the result"), file: file.path)
+        guard try hasResult(index) else { return nil }
+        let r = try SweepDirectory.result(from: try trialFolder(index).read("result.json", what: "the result"), file: file.path)
         let t = trials[index]
         guard r.trial == index, r.seed == t.seed, r.setting == t.setting else {
             throw .invalidSetting("\(file.path) is the result of another trial (trial \(r.trial), seed \(r.seed)); delete it and run the trial again")
@@ -126,9 +137,9 @@ public struct SweepDirectory: Sendable {
     public func run(_ some: [Sweep.Trial]? = nil, threads: Int,
                     progress: @Sendable @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws(BackpropError) -> (ran: Int, threads: Int) {
         var todo: [Sweep.Trial] = []
-        for t in some ?? trials where !FileManager.default.fileExists(atPath: resultURL(t.index).path) {
+        for t in some ?? trials where try !hasResult(t.index) {
             let file = experimentURL(t.index)
-            let onDisk = try Experiment(json: try Limits.standard.readFile(file.path, what: "the trial"))
+            let onDisk = try Experiment(json: try trialFolder(t.index).read("experiment.json", what: "the trial"))
             guard onDisk == t.experiment else {
                 throw .invalidSetting("\(file.path) differs from the sweep's plan; rerun the sweep command to write it again")
             }
@@ -138,7 +149,7 @@ public struct SweepDirectory: Sendable {
         let failure = Mutex<BackpropError?>(nil)
         let total = todo.count
         let used = Sweep.run(todo, criterion: plan.sweep.criterion, checkEvery: plan.sweep.checkEvery, threads: threads) { r in
-            do throws(BackpropError) { try writeAtomically(try SweepDirectory.encode(r), to: resultURL(r.trial)) } catch {
+            do throws(BackpropError) { try trialFolder(r.trial).write(try SweepDirectory.encode(r), to: "result.json") } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
             }
         } progress: { done in progress(done, total) }
@@ -160,11 +171,11 @@ public struct SweepDirectory: Sendable {
         let (runs, missing) = try finished()
         let sweep = plan.sweep
         let report = sweep.report(runs, trials: trials.count)
-        try writeAtomically(Data(Sweep.csv(report.summaries, keys: sweep.axes.map(\.key)).utf8), to: url.appendingPathComponent("sweep.csv"))
-        try writeAtomically(try SweepDirectory.encode(report), to: url.appendingPathComponent("sweep.json"))
+        try root.write(Data(Sweep.csv(report.summaries, keys: sweep.axes.map(\.key)).utf8), to: "sweep.csv")
+        try root.write(try SweepDirectory.encode(report), to: "sweep.json")
         let map = sweep.successMap(report.summaries)
-        try writeAtomically(map.png(), to: url.appendingPathComponent("sweep.png"))
-        try writeAtomically(Data(map.svg().utf8), to: url.appendingPathComponent("sweep.svg"))
+        try root.write(map.png(), to: "sweep.png")
+        try root.write(Data(map.svg().utf8), to: "sweep.svg")
         return (report, missing)
     }
 
@@ -172,8 +183,8 @@ public struct SweepDirectory: Sendable {
         do { return try Sweep.encoder.encode(value) } catch { throw .invalidSetting("cannot encode: \(error.localizedDescription)") }
     }
 
-    static func readPlan(_ file: URL) throws(BackpropError) -> Plan {
-        try plan(from: try Limits.standard.readFile(file.path, what: "the sweep's plan"), file: file.path)
+    static func readPlan(_ root: DirectoryHandle) throws(BackpropError) -> Plan {
+        try plan(from: try root.read("plan.json", what: "the sweep's plan"), file: "\(root.path)/plan.json")
     }
 
     /// `plan.json`'s bytes as a plan (its settings are checked when its trials are made).
@@ -205,7 +216,7 @@ public struct SweepDirectory: Sendable {
             guard fm.isWritableFile(atPath: url.path) else { throw .invalidSetting("\(quoted(path)) is not writable") }
         } else {
             do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-                throw .invalidSetting("cannot create \(quoted(path)): \(error.localizedDescription)")
+                throw .invalidSetting("cannot create \(quoted(path)): \(FileAccess.words(error))")
             }
         }
         return url

@@ -193,7 +193,7 @@ import Backprop
         ], count: 2, app: app())
         try #require(errors.count == 2)
         #expect(errors[0].contains("input features is 100000; at most 64"))
-        #expect(errors[1].contains("120000 columns; at most 64 inputs"))
+        #expect(errors[1].contains("more than 65 columns; at most 64 inputs"))
         #expect(errors.allSatisfy { $0.count < 300 }, "errors quote at most a little of the input")
     }
 

@@ -3,7 +3,7 @@
 /// `derivative(z:a:)` receives both the pre-activation `z` and the output
 /// `a = φ(z)` that the forward pass already computed, so tanh, sigmoid and
 /// swish reuse it instead of evaluating a transcendental twice.
-public enum Activation: String, Codable, CaseIterable, Sendable {
+public enum Activation: String, CaseIterable, Sendable {
     case relu, tanh, sigmoid, linear
     case leakyRelu = "leaky_relu"
     case elu, gelu, softplus, swish, sine
@@ -13,7 +13,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
 
     /// Parses a name as users type it: `relu`, `leaky_relu` / `leakyrelu` / `leaky-relu`, `sin`.
     public init?(name: String) {
-        let key = name.lowercased().replacingOccurrences(of: "-", with: "_")
+        let key = nameKey(name)
         switch key {
         case "leakyrelu": self = .leakyRelu
         case "sin": self = .sine
@@ -77,3 +77,8 @@ public func logistic<T: Scalar>(_ z: T) -> T {
 public func logOnePlusExp<T: Scalar>(_ z: T) -> T {
     (z > 0 ? z : 0) + T.log1p(T.exp(-abs(z)))
 }
+
+#if !hasFeature(Embedded)
+// Read and written by Foundation's coders; the WebAssembly build (Embedded Swift) has none.
+extension Activation: Codable {}
+#endif

@@ -1,8 +1,8 @@
 /// The shape of a network: input width, hidden layers (each with its own
 /// activation), output width and output head. `Codable`, so it travels in
 /// model files, experiment files, URLs and WebSocket messages unchanged.
-public struct Architecture: Codable, Equatable, Hashable, Sendable {
-    public struct Hidden: Codable, Equatable, Hashable, Sendable {
+public struct Architecture: Equatable, Hashable, Sendable {
+    public struct Hidden: Equatable, Hashable, Sendable {
         public var units: Int
         public var activation: Activation
         public init(units: Int, activation: Activation) {
@@ -33,7 +33,7 @@ public struct Architecture: Codable, Equatable, Hashable, Sendable {
     }
 
     /// Layer widths including input and output: `[inputs, h1, …, outputs]`.
-    public var sizes: [Int] { [inputs] + hidden.map(\.units) + [outputs] }
+    public var sizes: [Int] { [inputs] + hidden.map { $0.units } + [outputs] }
 
     /// Number of dense (weight) layers.
     public var layerCount: Int { hidden.count + 1 }
@@ -52,3 +52,9 @@ public struct Architecture: Codable, Equatable, Hashable, Sendable {
         try limits.check(self)
     }
 }
+
+#if !hasFeature(Embedded)
+// Read and written by Foundation's coders; the WebAssembly build (Embedded Swift) has none.
+extension Architecture: Codable {}
+extension Architecture.Hidden: Codable {}
+#endif

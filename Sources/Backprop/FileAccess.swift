@@ -239,3 +239,11 @@ public enum FileAccess {
 // At file scope `read` and `write` are the C library's, not `FileAccess`'s.
 private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
 private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { write(fd, buffer, count) }
+
+extension Limits {
+    /// A file's bytes, refused past `fileBytes` (`FileAccess.read`: regular files only, or a
+    /// pipe given as `-`, `/dev/stdin` or `/dev/fd/N`).
+    public func readFile(_ path: String, what: String) throws(BackpropError) -> Data {
+        try FileAccess.read(path, what: what, limit: fileBytes)
+    }
+}

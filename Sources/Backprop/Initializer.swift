@@ -1,8 +1,8 @@
 /// How a network's first weights are drawn. Weights are drawn layer by layer,
 /// each `out × in` matrix row by row, from one `RandomSource`; biases are set
 /// without drawing (0, or 0.1 for the playground's scheme).
-public struct Initializer: Codable, Equatable, Hashable, Sendable {
-    public enum Kind: String, Codable, CaseIterable, Sendable {
+public struct Initializer: Equatable, Hashable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
         /// N(0, scale²): the sheet's `initialization_scale`.
         case normal
         /// U(−0.5, 0.5) weights, biases 0.1: the TensorFlow playground's.
@@ -30,12 +30,6 @@ public struct Initializer: Codable, Equatable, Hashable, Sendable {
     public static let glorotNormal = Initializer(.glorotNormal)
     public static let he = Initializer(.he)
 
-    enum CodingKeys: String, CodingKey { case kind, scale }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        kind = try c.decode(Kind.self, forKey: .kind)
-        scale = try c.decodeIfPresent(Double.self, forKey: .scale) ?? 1
-    }
 
     func weight(fanIn: Int, fanOut: Int, random: inout RandomSource) -> Double {
         switch kind {
@@ -51,3 +45,16 @@ public struct Initializer: Codable, Equatable, Hashable, Sendable {
 
     var bias: Double { kind == .playground ? 0.1 : 0 }
 }
+
+#if !hasFeature(Embedded)
+// Read and written by Foundation's coders; the WebAssembly build (Embedded Swift) has none.
+extension Initializer: Codable {
+    enum CodingKeys: String, CodingKey { case kind, scale }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        scale = try c.decodeIfPresent(Double.self, forKey: .scale) ?? 1
+    }
+}
+extension Initializer.Kind: Codable {}
+#endif

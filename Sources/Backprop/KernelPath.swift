@@ -44,7 +44,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     }
 
     /// The paths this machine can run, baseline first.
-    public static let supported: [KernelPath] = allCases.filter(\.isSupported)
+    public static let supported: [KernelPath] = allCases.filter { $0.isSupported }
 
     /// The path the engine uses unless a trainer is given another: `BACKPROP_KERNELS` when it
     /// names a path this CPU runs, otherwise the best it has.
@@ -57,8 +57,12 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     private static let choice = choose(requested: environmentRequest)
 
     private static var environmentRequest: String? {
+        #if hasFeature(Embedded)
+        return nil   // a browser has no environment
+        #else
         guard let value = getenv("BACKPROP_KERNELS") else { return nil }
         return String(cString: value)
+        #endif
     }
 
     /// The path for a request (the value of `BACKPROP_KERNELS`, nil or empty for "the best").
@@ -66,7 +70,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         let best = supported.max() ?? .baseline
         guard let requested, !requested.isEmpty else { return (best, nil) }
         guard let path = KernelPath(rawValue: requested.lowercased()) else {
-            let names = allCases.map(\.rawValue).joined(separator: ", ")
+            let names = allCases.map { $0.rawValue }.joined(separator: ", ")
             return (best, "BACKPROP_KERNELS=\(requested) is not one of \(names); using \(best.rawValue)")
         }
         guard path.isSupported else {

@@ -1,4 +1,3 @@
-import Foundation
 
 /// The learning rate as a function of the (0-based) epoch.
 ///
@@ -8,9 +7,9 @@ import Foundation
 /// - exponential: `initial · decay^epoch`;
 /// - cosine: from `initial` down to `final` over `epochs`, half a cosine wave,
 ///   then `final`.
-public struct LearningRateSchedule: Codable, Equatable, Hashable, Sendable {
-    public enum Kind: String, Codable, CaseIterable, Sendable { case constant, piecewise, exponential, cosine }
-    public struct Change: Codable, Equatable, Hashable, Sendable {
+public struct LearningRateSchedule: Equatable, Hashable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable { case constant, piecewise, exponential, cosine }
+    public struct Change: Equatable, Hashable, Sendable {
         public var epoch: Int
         public var rate: Double
         public init(epoch: Int, rate: Double) { self.epoch = epoch; self.rate = rate }
@@ -41,30 +40,20 @@ public struct LearningRateSchedule: Codable, Equatable, Hashable, Sendable {
         Self(kind: .cosine, initial: initial, final: final, epochs: epochs)
     }
 
-    enum CodingKeys: String, CodingKey { case kind, initial, changes, decay, final, epochs }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(kind: try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .constant,
-                  initial: try c.decode(Double.self, forKey: .initial),
-                  changes: try c.decodeIfPresent([Change].self, forKey: .changes) ?? [],
-                  decay: try c.decodeIfPresent(Double.self, forKey: .decay) ?? 1,
-                  final: try c.decodeIfPresent(Double.self, forKey: .final) ?? 0,
-                  epochs: try c.decodeIfPresent(Int.self, forKey: .epochs) ?? 0)
-    }
 
     public func rate(epoch: Int) -> Double {
         switch kind {
         case .constant: return initial
         case .piecewise: return changes.last { $0.epoch <= epoch }?.rate ?? initial
-        case .exponential: return initial * pow(decay, Double(epoch))
+        case .exponential: return initial * cPow(decay, Double(epoch))
         case .cosine:
             guard epochs > 0, epoch < epochs else { return epochs > 0 ? final : initial }
-            return final + (initial - final) * (1 + cos(Double.pi * Double(epoch) / Double(epochs))) / 2
+            return final + (initial - final) * (1 + cCos(Double.pi * Double(epoch) / Double(epochs))) / 2
         }
     }
 
     public func validate() throws(BackpropError) {
-        let rates = [initial] + changes.map(\.rate) + (kind == .cosine ? [final] : [])
+        let rates = [initial] + changes.map { $0.rate } + (kind == .cosine ? [final] : [])
         for r in rates where !(r.isFinite && r >= 0) {
             throw .invalidSetting("learning rates must be 0 or positive, got \(r)")
         }
@@ -75,3 +64,21 @@ public struct LearningRateSchedule: Codable, Equatable, Hashable, Sendable {
         if kind == .cosine && epochs <= 0 { throw .invalidSetting("a cosine schedule needs a positive epoch count") }
     }
 }
+
+#if !hasFeature(Embedded)
+// Read and written by Foundation's coders; the WebAssembly build (Embedded Swift) has none.
+extension LearningRateSchedule: Codable {
+    enum CodingKeys: String, CodingKey { case kind, initial, changes, decay, final, epochs }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .constant,
+                  initial: try c.decode(Double.self, forKey: .initial),
+                  changes: try c.decodeIfPresent([Change].self, forKey: .changes) ?? [],
+                  decay: try c.decodeIfPresent(Double.self, forKey: .decay) ?? 1,
+                  final: try c.decodeIfPresent(Double.self, forKey: .final) ?? 0,
+                  epochs: try c.decodeIfPresent(Int.self, forKey: .epochs) ?? 0)
+    }
+}
+extension LearningRateSchedule.Kind: Codable {}
+extension LearningRateSchedule.Change: Codable {}
+#endif

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Every size a person (or a file, or a web page) can ask for, bounded in one place.
 ///
 /// The command line, the experiment and model loaders, the CSV reader, sweeps and the
@@ -53,7 +51,7 @@ public struct Limits: Sendable, Equatable {
     /// command, so it is bounded by what it costs, not only by its count. Play has no such
     /// bound; it trains in frames.
     public var stepEpochs = 10_000
-    public var stepWork = 5_000_000_000
+    public var stepWork = Int(exactly: 5_000_000_000 as Int64) ?? Int.max   // Int.max where Int is 32 bits (WebAssembly)
 
     public init() {}
 
@@ -140,12 +138,4 @@ public struct Limits: Sendable, Equatable {
 public func quoted(_ text: some StringProtocol, limit: Int = 80) -> String {
     guard text.count > limit else { return "\"\(text)\"" }
     return "\"\(text.prefix(limit))…\" (\(text.utf8.count) bytes)"
-}
-
-extension Limits {
-    /// A file's bytes, refused past `fileBytes` (`FileAccess.read`: regular files only, or a
-    /// pipe given as `-`, `/dev/stdin` or `/dev/fd/N`).
-    public func readFile(_ path: String, what: String) throws(BackpropError) -> Data {
-        try FileAccess.read(path, what: what, limit: fileBytes)
-    }
 }

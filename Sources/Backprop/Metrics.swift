@@ -1,5 +1,5 @@
 /// How well a network fits a data set.
-public struct Metrics: Codable, Equatable, Sendable {
+public struct Metrics: Equatable, Sendable {
     /// Mean data loss (without any regularisation penalty).
     public var loss: Double
     /// Fraction classified correctly; nil for regression.
@@ -126,16 +126,16 @@ final class Evaluator<T: Scalar> {
 
 extension Network {
     /// The head's outputs for each row of `x`: probabilities (sigmoid, softmax) or values (identity, tanh).
-    @_specialize(exported: true, where T == Float)
-    @_specialize(exported: true, where T == Double)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func predict(_ x: Matrix<T>) throws(BackpropError) -> Matrix<T> {
         try checkInputs(x)
         return Evaluator<T>(architecture: architecture).run(self, x: x, targets: nil).outputs
     }
 
     /// Loss, accuracy, confusion matrix or R² on `data`.
-    @_specialize(exported: true, where T == Float)
-    @_specialize(exported: true, where T == Double)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func evaluate(_ data: Dataset<T>) throws(BackpropError) -> Metrics {
         try data.validate(for: architecture)
         return Evaluator<T>(architecture: architecture).metrics(self, data)
@@ -152,8 +152,8 @@ extension Network {
     /// Every layer's output for each row of `x`: the hidden layers' activations
     /// (index 0 = first hidden layer) and, last, the head's outputs. For drawing
     /// what each neuron computes over the plane.
-    @_specialize(exported: true, where T == Float)
-    @_specialize(exported: true, where T == Double)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func layerOutputs(_ x: Matrix<T>) throws(BackpropError) -> [Matrix<T>] {
         try checkInputs(x)
         let evaluator = Evaluator<T>(architecture: architecture)
@@ -169,3 +169,8 @@ extension Network {
         return outs
     }
 }
+
+#if !hasFeature(Embedded)
+// Read and written by Foundation's coders; the WebAssembly build (Embedded Swift) has none.
+extension Metrics: Codable {}
+#endif

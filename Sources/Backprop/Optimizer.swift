@@ -1,4 +1,3 @@
-import Foundation
 
 /// How a gradient becomes a parameter step. Conventions follow PyTorch's
 /// `torch.optim`, so results can be compared one to one:
@@ -8,8 +7,8 @@ import Foundation
 /// - Nesterov: `v ← μ v + g`, `w ← w − η (g + μ v)`
 /// - Adam: `m ← β₁ m + (1−β₁) g`, `v ← β₂ v + (1−β₂) g²`,
 ///   `w ← w − η m̂ / (√v̂ + ε)` with bias-corrected m̂, v̂.
-public struct Optimizer: Codable, Equatable, Hashable, Sendable {
-    public enum Kind: String, Codable, CaseIterable, Sendable {
+public struct Optimizer: Equatable, Hashable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
         case sgd, momentum, nesterov, adam
     }
     public var kind: Kind
@@ -34,15 +33,6 @@ public struct Optimizer: Codable, Equatable, Hashable, Sendable {
         Optimizer(.adam, beta1: beta1, beta2: beta2, epsilon: epsilon)
     }
 
-    enum CodingKeys: String, CodingKey { case kind, momentum, beta1, beta2, epsilon }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(try c.decode(Kind.self, forKey: .kind),
-                  momentum: try c.decodeIfPresent(Double.self, forKey: .momentum) ?? 0.9,
-                  beta1: try c.decodeIfPresent(Double.self, forKey: .beta1) ?? 0.9,
-                  beta2: try c.decodeIfPresent(Double.self, forKey: .beta2) ?? 0.999,
-                  epsilon: try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? 1e-8)
-    }
 
     public func validate() throws(BackpropError) {
         guard (0..<1).contains(momentum) else { throw .invalidSetting("momentum must be in [0, 1), got \(momentum)") }
@@ -87,7 +77,7 @@ public struct Optimizer: Codable, Equatable, Hashable, Sendable {
             }
         case .adam:
             let b1 = T(beta1), b2 = T(beta2), eps = T(epsilon)
-            let c1 = 1 - T(pow(beta1, Double(t))), c2 = 1 - T(pow(beta2, Double(t)))
+            let c1 = 1 - T(cPow(beta1, Double(t))), c2 = 1 - T(cPow(beta2, Double(t)))
             let m = state, v = state + count
             for i in 0..<count {
                 m[i] = b1 * m[i] + (1 - b1) * g[i]
@@ -97,3 +87,19 @@ public struct Optimizer: Codable, Equatable, Hashable, Sendable {
         }
     }
 }
+
+#if !hasFeature(Embedded)
+// Read and written by Foundation's coders; the WebAssembly build (Embedded Swift) has none.
+extension Optimizer: Codable {
+    enum CodingKeys: String, CodingKey { case kind, momentum, beta1, beta2, epsilon }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(try c.decode(Kind.self, forKey: .kind),
+                  momentum: try c.decodeIfPresent(Double.self, forKey: .momentum) ?? 0.9,
+                  beta1: try c.decodeIfPresent(Double.self, forKey: .beta1) ?? 0.9,
+                  beta2: try c.decodeIfPresent(Double.self, forKey: .beta2) ?? 0.999,
+                  epsilon: try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? 1e-8)
+    }
+}
+extension Optimizer.Kind: Codable {}
+#endif

@@ -4,7 +4,7 @@
 /// `δ = ∂L/∂z` at the output logits `z`, and the loss itself is computed from
 /// the logits, never from a probability that has already rounded to 0 or 1:
 /// no NaN or Inf for |z| = 1000.
-public enum OutputHead: String, Codable, CaseIterable, Sendable {
+public enum OutputHead: String, CaseIterable, Sendable {
     /// σ(z) with binary cross-entropy; targets 0 or 1. δ = σ(z) − y.
     case sigmoidCrossEntropy = "sigmoid_bce"
     /// softmax(z) with cross-entropy; targets are class indices 0..<C. δ = p − onehot(y).
@@ -16,7 +16,7 @@ public enum OutputHead: String, Codable, CaseIterable, Sendable {
 
     /// Parses the names the command line and page use.
     public init?(name: String) {
-        switch name.lowercased().replacingOccurrences(of: "-", with: "_") {
+        switch nameKey(name) {
         case "sigmoid_bce", "sigmoid", "bce", "binary": self = .sigmoidCrossEntropy
         case "softmax_ce", "softmax", "ce", "multiclass": self = .softmaxCrossEntropy
         case "identity_mse", "identity", "linear", "mse", "regression": self = .identitySquaredError
@@ -127,3 +127,8 @@ extension OutputHead {
         return total
     }
 }
+
+#if !hasFeature(Embedded)
+// Read and written by Foundation's coders; the WebAssembly build (Embedded Swift) has none.
+extension OutputHead: Codable {}
+#endif

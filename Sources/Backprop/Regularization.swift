@@ -7,9 +7,9 @@
 ///   a separate step `w ← w − η λ r'(w_old)`, not divided by the batch size.
 ///   For L1, a weight whose step would cross zero is set to 0 and its link is
 ///   dead: it is not updated again until the network is reset.
-public struct Regularization: Codable, Equatable, Hashable, Sendable {
-    public enum Kind: String, Codable, CaseIterable, Sendable { case none, l1, l2 }
-    public enum Style: String, Codable, CaseIterable, Sendable { case gradient, playground }
+public struct Regularization: Equatable, Hashable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable { case none, l1, l2 }
+    public enum Style: String, CaseIterable, Sendable { case gradient, playground }
 
     public var kind: Kind
     public var rate: Double
@@ -25,13 +25,6 @@ public struct Regularization: Codable, Equatable, Hashable, Sendable {
     public static func l1(_ rate: Double, style: Style = .gradient) -> Regularization { Regularization(.l1, rate: rate, style: style) }
     public static func l2(_ rate: Double, style: Style = .gradient) -> Regularization { Regularization(.l2, rate: rate, style: style) }
 
-    enum CodingKeys: String, CodingKey { case kind, rate, style }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(try c.decode(Kind.self, forKey: .kind),
-                  rate: try c.decodeIfPresent(Double.self, forKey: .rate) ?? 0,
-                  style: try c.decodeIfPresent(Style.self, forKey: .style) ?? .gradient)
-    }
 
     public var isActive: Bool { kind != .none && rate != 0 }
 
@@ -50,3 +43,18 @@ public struct Regularization: Codable, Equatable, Hashable, Sendable {
     }
 
 }
+
+#if !hasFeature(Embedded)
+// Read and written by Foundation's coders; the WebAssembly build (Embedded Swift) has none.
+extension Regularization: Codable {
+    enum CodingKeys: String, CodingKey { case kind, rate, style }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(try c.decode(Kind.self, forKey: .kind),
+                  rate: try c.decodeIfPresent(Double.self, forKey: .rate) ?? 0,
+                  style: try c.decodeIfPresent(Style.self, forKey: .style) ?? .gradient)
+    }
+}
+extension Regularization.Kind: Codable {}
+extension Regularization.Style: Codable {}
+#endif

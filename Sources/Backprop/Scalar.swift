@@ -1,4 +1,11 @@
-import Foundation
+#if hasFeature(Embedded)
+/// What a scalar must be besides a number: nothing more in the WebAssembly build, which has
+/// neither Foundation's coders nor text for floating-point numbers.
+public typealias ScalarText = Sendable
+#else
+/// What a scalar must be besides a number: written and read as JSON and as text.
+public typealias ScalarText = Codable & LosslessStringConvertible
+#endif
 
 /// The element type of every tensor in Backprop: `Float` or `Double`.
 ///
@@ -10,7 +17,11 @@ import Foundation
 /// boundary: a caller in another module reaches unspecialised code (witness
 /// tables, boxed scalars) unless the entry point is specialised. The public
 /// entry points that do the heavy work (`Trainer.trainEpoch`, `Trainer.fit`,
-/// `Network.predict`) therefore carry `@_specialize` for `Float` and `Double`.
+/// `Network.predict`) therefore carry `@_specialize` for `Float` and `Double`: a
+/// specialisation the generic entry point dispatches to after one type check. Not
+/// `exported: true`, which promises callers a prespecialised symbol that Embedded Swift
+/// (the WebAssembly build) never emits; natively both forms train at the same speed
+/// (`backprop-bench` W1 and W3, interleaved runs of both builds).
 /// Measured with `backprop-bench` (release, one core, 2026-11-27, on the kernels
 /// of that day, before the fused ones): without those attributes W1 ran about 7×
 /// and W3 about 35–48× slower (W1 10.3 s against 1.40 s in Float; W3 27.4 s
@@ -19,7 +30,7 @@ import Foundation
 /// The transcendental functions are requirements (not `Foundation` calls at
 /// the use site) so that the `Float` path calls `expf`, `tanhf`, … and never
 /// widens to `Double`.
-public protocol Scalar: BinaryFloatingPoint, SIMDScalar, VectorMath, Codable, Sendable, LosslessStringConvertible
+public protocol Scalar: BinaryFloatingPoint, SIMDScalar, VectorMath, ScalarText, Sendable
 where RawSignificand: FixedWidthInteger {
     static func exp(_ x: Self) -> Self
     static func expm1(_ x: Self) -> Self
@@ -34,28 +45,28 @@ where RawSignificand: FixedWidthInteger {
 }
 
 extension Float: Scalar {
-    @inlinable @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
-    @inlinable @inline(__always) public static func expm1(_ x: Float) -> Float { Foundation.expm1(x) }
-    @inlinable @inline(__always) public static func log(_ x: Float) -> Float { Foundation.log(x) }
-    @inlinable @inline(__always) public static func log1p(_ x: Float) -> Float { Foundation.log1p(x) }
+    @inlinable @inline(__always) public static func exp(_ x: Float) -> Float { cExp(x) }
+    @inlinable @inline(__always) public static func expm1(_ x: Float) -> Float { cExpm1(x) }
+    @inlinable @inline(__always) public static func log(_ x: Float) -> Float { cLog(x) }
+    @inlinable @inline(__always) public static func log1p(_ x: Float) -> Float { cLog1p(x) }
     /// tanh without glibc's `tanhf`, which spends most of its time in `expm1f`
     /// (59 % of W1 in `perf record`): the vectorisable form of `VectorMath`,
     /// a fitted rational within 6 ulp (tested at ≤ 8); saturates to ±1 without overflow.
     @inlinable @inline(__always) public static func tanh(_ x: Float) -> Float { vtanh(x) }
-    @inlinable @inline(__always) public static func erf(_ x: Float) -> Float { Foundation.erf(x) }
-    @inlinable @inline(__always) public static func sin(_ x: Float) -> Float { Foundation.sin(x) }
-    @inlinable @inline(__always) public static func cos(_ x: Float) -> Float { Foundation.cos(x) }
+    @inlinable @inline(__always) public static func erf(_ x: Float) -> Float { cErf(x) }
+    @inlinable @inline(__always) public static func sin(_ x: Float) -> Float { cSin(x) }
+    @inlinable @inline(__always) public static func cos(_ x: Float) -> Float { cCos(x) }
     public static var dtypeName: String { "F32" }
 }
 
 extension Double: Scalar {
-    @inlinable @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
-    @inlinable @inline(__always) public static func expm1(_ x: Double) -> Double { Foundation.expm1(x) }
-    @inlinable @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }
-    @inlinable @inline(__always) public static func log1p(_ x: Double) -> Double { Foundation.log1p(x) }
-    @inlinable @inline(__always) public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
-    @inlinable @inline(__always) public static func erf(_ x: Double) -> Double { Foundation.erf(x) }
-    @inlinable @inline(__always) public static func sin(_ x: Double) -> Double { Foundation.sin(x) }
-    @inlinable @inline(__always) public static func cos(_ x: Double) -> Double { Foundation.cos(x) }
+    @inlinable @inline(__always) public static func exp(_ x: Double) -> Double { cExp(x) }
+    @inlinable @inline(__always) public static func expm1(_ x: Double) -> Double { cExpm1(x) }
+    @inlinable @inline(__always) public static func log(_ x: Double) -> Double { cLog(x) }
+    @inlinable @inline(__always) public static func log1p(_ x: Double) -> Double { cLog1p(x) }
+    @inlinable @inline(__always) public static func tanh(_ x: Double) -> Double { cTanh(x) }
+    @inlinable @inline(__always) public static func erf(_ x: Double) -> Double { cErf(x) }
+    @inlinable @inline(__always) public static func sin(_ x: Double) -> Double { cSin(x) }
+    @inlinable @inline(__always) public static func cos(_ x: Double) -> Double { cCos(x) }
     public static var dtypeName: String { "F64" }
 }

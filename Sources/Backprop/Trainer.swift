@@ -121,8 +121,8 @@ public final class Trainer<T: Scalar> {
     /// One epoch over the training set. Returns the mean batch loss.
     /// Throws `.diverged` as soon as a loss or parameter is not finite.
     @discardableResult
-    @_specialize(exported: true, where T == Float)
-    @_specialize(exported: true, where T == Double)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func trainEpoch() throws(BackpropError) -> Double {
         try trainEpoch(measuringLoss: true) ?? .nan
     }
@@ -235,8 +235,8 @@ public final class Trainer<T: Scalar> {
     /// Train metrics are computed only when `evaluateTrain`; test metrics when `test` is given;
     /// the running loss only when `measureRunningLoss`.
     @discardableResult
-    @_specialize(exported: true, where T == Float)
-    @_specialize(exported: true, where T == Double)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func fit(
         epochs: Int? = nil, test: Dataset<T>? = nil, reportEvery: Int = 1, evaluateTrain: Bool = true,
         measureRunningLoss: Bool = false, onEpoch: (EpochReport) -> Void = { _ in }
@@ -257,8 +257,8 @@ public final class Trainer<T: Scalar> {
     }
 
     /// Metrics of the current network on `data` (the training set by default).
-    @_specialize(exported: true, where T == Float)
-    @_specialize(exported: true, where T == Double)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func evaluate(_ data: Dataset<T>? = nil) -> Metrics {
         evaluator.metrics(network, data ?? self.data)
     }

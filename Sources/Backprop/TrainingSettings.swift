@@ -1,5 +1,5 @@
 /// The order in which an epoch visits the training samples.
-public enum BatchOrder: Codable, Equatable, Hashable, Sendable {
+public enum BatchOrder: Equatable, Hashable, Sendable {
     /// The stored order, every epoch (the TensorFlow playground's).
     case stored
     /// A fresh permutation each epoch, drawn from the settings' seed.
@@ -10,7 +10,7 @@ public enum BatchOrder: Codable, Equatable, Hashable, Sendable {
 }
 
 /// Everything about how a network is trained, apart from the network and the data.
-public struct TrainingSettings: Codable, Equatable, Hashable, Sendable {
+public struct TrainingSettings: Equatable, Hashable, Sendable {
     public var epochs: Int
     /// Samples per step; 0 means the whole training set (full batch).
     public var batchSize: Int
@@ -57,3 +57,9 @@ public struct TrainingSettings: Codable, Equatable, Hashable, Sendable {
         }
     }
 }
+
+#if !hasFeature(Embedded)
+// Read and written by Foundation's coders; the WebAssembly build (Embedded Swift) has none.
+extension BatchOrder: Codable {}
+extension TrainingSettings: Codable {}
+#endif

@@ -94,7 +94,7 @@ final class Workspace<T: Scalar> {
         let layout = ParameterLayout(sizes: architecture.sizes)
         self.layout = layout
         head = architecture.head
-        activations = architecture.hidden.map(\.activation)
+        activations = architecture.hidden.map { $0.activation }
         self.capacity = max(capacity, 1)
         targetWidth = architecture.head.usesClassIndices ? 1 : architecture.outputs
         let ld = Self.rowStride(capacity: self.capacity)

@@ -5,6 +5,12 @@
 // registers, which a default build cannot use without -target-cpu (and a package cannot set that
 // for its users: unsafeFlags would make it unusable as a dependency).
 
+#if defined(__wasm__)
+// The WebAssembly build has no Foundation or Glibc module: Swift reaches the C library's
+// mathematics (wasi-libc) through this header (Sources/Backprop/LibM.swift).
+#include <math.h>
+#endif
+
 /// Activation codes the C kernels handle (the rest stay in Swift).
 enum { BP_RELU = 0, BP_TANH = 1, BP_SIGMOID = 2, BP_LINEAR = 3 };
 

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import Backprop
+
+/// The WebAssembly engine (`scripts/build-wasm.sh`, run under node by `Tests/Wasm/engine.mjs`)
+/// repeats the native baseline path's operations: the Swift loops, no fused multiply-add (wasm
+/// has none; the baseline build emits none), the same Double tanh (`VectorMath`), and exp/log
+/// from a C library whose implementations are the same correctly-rounding-in-practice code
+/// (glibc natively, wasi-libc's musl in the module). So the sheet's moons run ends with the
+/// same bits. The check needs the module and node; CI builds the module first and sets
+/// `BACKPROP_REQUIRE_WASM=1`, so there it cannot be skipped.
+@Suite struct WasmEngineTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let module = root.appendingPathComponent(".build-wasm/backprop.wasm")
+
+    @Test func theSheetsMoonsRunEndsWithTheBaselinePathsBits() throws {
+        guard FileManager.default.fileExists(atPath: Self.module.path) else {
+            #expect(ProcessInfo.processInfo.environment["BACKPROP_REQUIRE_WASM"] != "1",
+                    "BACKPROP_REQUIRE_WASM=1 but \(Self.module.path) is missing: run scripts/build-wasm.sh")
+            return
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["node", Self.root.appendingPathComponent("Tests/Wasm/engine.mjs").path, Self.module.path, "--w1-bits"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "the wasm engine's golden checks failed:\n\(text)")
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("w1-bits ") }, "no w1-bits line in:\n\(text)")
+        let wasm = line.dropFirst(8).split(separator: ",").compactMap { UInt64($0, radix: 16) }
+
+        let g = try Golden.load("w1_moons")
+        let (train, _) = try g.data()
+        let trainer = try Trainer(network: try g.network(activation: .tanh, head: .sigmoidCrossEntropy), data: train,
+                                  settings: TrainingSettings(epochs: 10_000, batchSize: 0, order: .stored, learningRate: .constant(3)),
+                                  kernels: .baseline)
+        try trainer.fit(evaluateTrain: false)
+        let net = trainer.network
+        var native: [UInt64] = []
+        for l in 0..<(net.architecture.sizes.count - 1) {
+            native += net.weight(l).elements.map(\.bitPattern) + net.bias(l).map(\.bitPattern)
+        }
+        #expect(wasm.count == native.count)
+        let differing = zip(wasm, native).filter { $0 != $1 }.count
+        #expect(differing == 0, "\(differing) of \(native.count) parameters differ from the baseline path's bits")
+    }
+}

@@ -134,8 +134,25 @@ public struct Limits: Sendable, Equatable {
 }
 
 /// `text` for an error message: at most `limit` characters, so that a 10 MB field does not
-/// become a 10 MB error line.
+/// become a 10 MB error line, with control characters escaped (`\n`, `\u{1B}`), so that a value
+/// holding a newline cannot break the message over two lines or a terminal's escape codes run.
 public func quoted(_ text: some StringProtocol, limit: Int = 80) -> String {
-    guard text.count > limit else { return "\"\(text)\"" }
-    return "\"\(text.prefix(limit))…\" (\(text.utf8.count) bytes)"
+    func escaped(_ part: some StringProtocol) -> String {
+        var out = ""
+        for scalar in part.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+    guard text.count > limit else { return "\"\(escaped(text))\"" }
+    return "\"\(escaped(text.prefix(limit)))…\" (\(text.utf8.count) bytes)"
 }

@@ -11,32 +11,32 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .long, help: "An experiment file (experiment.json from an earlier run); other options override it.")
     var config: String?
 
-    @Option(help: ArgumentHelp(Experiment.helpText("dataset")), completion: Experiment.completion("dataset")) var dataset: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("data"), valueName: "file.csv"), completion: .file(extensions: ["csv"])) var data: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("points")), completion: Experiment.completion("points")) var points: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("noise")), completion: Experiment.completion("noise")) var noise: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("ratio")), completion: Experiment.completion("ratio")) var ratio: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("classes")), completion: Experiment.completion("classes")) var classes: String?
-    @Option(name: .customLong("data-seed"), help: ArgumentHelp(Experiment.helpText("data-seed")), completion: Experiment.completion("data-seed")) var dataSeed: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("features")), completion: Experiment.completion("features")) var features: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("layers")), completion: Experiment.completion("layers")) var layers: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("width")), completion: Experiment.completion("width")) var width: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("depth")), completion: Experiment.completion("depth")) var depth: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("activation")), completion: Experiment.completion("activation")) var activation: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("head")), completion: Experiment.completion("head")) var head: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("init")), completion: Experiment.completion("init")) var `init`: String?
-    @Option(name: .customLong("init-scale"), help: ArgumentHelp(Experiment.helpText("init-scale")), completion: Experiment.completion("init-scale")) var initScale: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("epochs")), completion: Experiment.completion("epochs")) var epochs: String?
-    @Option(name: .customLong("batch-size"), help: ArgumentHelp(Experiment.helpText("batch-size")), completion: Experiment.completion("batch-size")) var batchSize: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("order")), completion: Experiment.completion("order")) var order: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("lr")), completion: Experiment.completion("lr")) var lr: String?
-    @Option(name: .customLong("lr-schedule"), help: ArgumentHelp(Experiment.helpText("lr-schedule")), completion: Experiment.completion("lr-schedule")) var lrSchedule: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("optimizer")), completion: Experiment.completion("optimizer")) var optimizer: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("momentum")), completion: Experiment.completion("momentum")) var momentum: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("regularization")), completion: Experiment.completion("regularization")) var regularization: String?
-    @Option(name: .customLong("reg-rate"), help: ArgumentHelp(Experiment.helpText("reg-rate")), completion: Experiment.completion("reg-rate")) var regRate: String?
-    @Option(name: .customLong("reg-style"), help: ArgumentHelp(Experiment.helpText("reg-style")), completion: Experiment.completion("reg-style")) var regStyle: String?
-    @Option(help: ArgumentHelp(Experiment.helpText("seed")), completion: Experiment.completion("seed")) var seed: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("dataset")), completion: Experiment.completion("dataset")) var dataset: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("data"), valueName: "file.csv"), completion: .file(extensions: ["csv"])) var data: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("points")), completion: Experiment.completion("points")) var points: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("noise")), completion: Experiment.completion("noise")) var noise: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("ratio")), completion: Experiment.completion("ratio")) var ratio: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("classes")), completion: Experiment.completion("classes")) var classes: String?
+    @Option(name: .customLong("data-seed"), parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("data-seed")), completion: Experiment.completion("data-seed")) var dataSeed: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("features")), completion: Experiment.completion("features")) var features: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("layers")), completion: Experiment.completion("layers")) var layers: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("width")), completion: Experiment.completion("width")) var width: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("depth")), completion: Experiment.completion("depth")) var depth: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("activation")), completion: Experiment.completion("activation")) var activation: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("head")), completion: Experiment.completion("head")) var head: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("init")), completion: Experiment.completion("init")) var `init`: String?
+    @Option(name: .customLong("init-scale"), parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("init-scale")), completion: Experiment.completion("init-scale")) var initScale: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("epochs")), completion: Experiment.completion("epochs")) var epochs: String?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("batch-size")), completion: Experiment.completion("batch-size")) var batchSize: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("order")), completion: Experiment.completion("order")) var order: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("lr")), completion: Experiment.completion("lr")) var lr: String?
+    @Option(name: .customLong("lr-schedule"), parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("lr-schedule")), completion: Experiment.completion("lr-schedule")) var lrSchedule: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("optimizer")), completion: Experiment.completion("optimizer")) var optimizer: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("momentum")), completion: Experiment.completion("momentum")) var momentum: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("regularization")), completion: Experiment.completion("regularization")) var regularization: String?
+    @Option(name: .customLong("reg-rate"), parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("reg-rate")), completion: Experiment.completion("reg-rate")) var regRate: String?
+    @Option(name: .customLong("reg-style"), parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("reg-style")), completion: Experiment.completion("reg-style")) var regStyle: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(Experiment.helpText("seed")), completion: Experiment.completion("seed")) var seed: String?
 
     /// The options given, by setting key.
     var pairs: [(String, String?)] {

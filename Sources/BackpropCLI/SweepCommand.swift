@@ -51,7 +51,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "With --slurm: at most this many array tasks at once (--array=…%N).") var throttle: Int?
     @Option(help: "With --slurm: the partition (queue) to run in.") var partition: String?
     @Option(help: "With --slurm: the account to charge.") var account: String?
-    @Option(name: .customLong("sbatch-option"), help: ArgumentHelp("With --slurm: another #SBATCH line, e.g. --qos=short; repeatable, later lines win.", valueName: "option"))
+    @Option(name: .customLong("sbatch-option"), parsing: .unconditionalSingleValue, help: ArgumentHelp("With --slurm: another #SBATCH line, e.g. --qos=short; repeatable, later lines win.", valueName: "option"))
     var sbatchOptions: [String] = []
     @Option(name: .customLong("backprop"), help: ArgumentHelp("With --slurm: the backprop executable the tasks run (default: this one).", valueName: "path"))
     var executable: String?

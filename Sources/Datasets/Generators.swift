@@ -57,6 +57,11 @@ public enum Generators {
     public static func generate(_ name: DatasetName, count: Int, noise: Double, seed: UInt64, classes: Int = 3) throws(BackpropError) -> LabeledPoints {
         guard count >= 2 else { throw .invalidSetting("a data set needs at least 2 points, got \(count)") }
         guard noise.isFinite, noise >= 0 else { throw .invalidSetting("noise must be 0 or more, got \(noise)") }
+        // numpy's RandomState, which moons and circles reproduce, takes seeds below 2³²; a larger
+        // one would be cut to its low 32 bits and silently repeat another seed's points.
+        if name == .moons || name == .circles, seed > UInt64(UInt32.max) {
+            throw .invalidSetting("data-seed: \(name.rawValue) draws with numpy's RandomState, whose seeds go up to \(UInt32.max); got \(seed)")
+        }
         var r = RandomSource(seed: seed)
         switch name {
         case .moons: return moons(count, noise: noise, seed: seed)

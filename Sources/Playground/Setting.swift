@@ -95,7 +95,11 @@ extension Experiment {
                 try Limits.standard.check(n, "layers: the number of hidden layers", atMost: Limits.standard.depth)
                 e.network.hidden = Array(repeating: w, count: n)
             } else {
-                e.network.hidden = try v.split(separator: ",").map { s throws(BackpropError) in try Setting.integer("layers", String(s)) }
+                let widths = v.split(separator: ",", omittingEmptySubsequences: false)
+                guard !widths.contains(where: { $0.allSatisfy { $0 == " " } }) else {
+                    throw .invalidSetting("layers: \(quoted(v)) has an empty width; give widths like 6,6,6 or 6x3, or none")
+                }
+                e.network.hidden = try widths.map { s throws(BackpropError) in try Setting.integer("layers", String(s)) }
             }
         },
         Setting("width", "neurons in every hidden layer, keeping their number (one layer if there is none); a sweep axis beside depth",

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import Synchronization
+import Backprop
 
 /// Who may talk to `backprop serve`: the checks every request and every WebSocket upgrade pass.
 ///
@@ -67,10 +68,47 @@ public final class Access: Sendable {
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
+    /// A Host header's host, lower case and without brackets, when the header is exactly
+    /// `host`, `host:port`, `[v6]` or `[v6]:port` with a port of digits up to 65535 — and nil for
+    /// anything else (`localhost:8080@evil.example`, `[::1]evil:8080`, `localhost:abc`, spaces):
+    /// no browser sends those, and a lenient reading of them is how allow-lists are slipped.
+    static func strictHost(_ authority: String) -> String? {
+        let a = authority.lowercased()
+        var host: Substring, rest: Substring
+        if a.hasPrefix("[") {
+            guard let close = a.firstIndex(of: "]") else { return nil }
+            host = a[a.index(after: a.startIndex)..<close]
+            rest = a[a.index(after: close)...]
+            guard isIPLiteral(String(host)), host.contains(":") else { return nil }
+        } else {
+            let colon = a.firstIndex(of: ":") ?? a.endIndex
+            host = a[..<colon]
+            rest = a[colon...]
+            let nameCharacters = host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+            guard !host.isEmpty, nameCharacters else { return nil }
+        }
+        if !rest.isEmpty {
+            let port = rest.dropFirst()
+            guard rest.first == ":", !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let n = Int(port), n <= 65535 else { return nil }
+        }
+        return String(host)
+    }
+
+    /// Why the request's Host is not a Host at all (answered 400), or nil: more than one (HTTP/1.1
+    /// allows one, RFC 9112 §3.2; the first becomes the authority, so a second left among the
+    /// fields would be a Host no check saw), or one that is not `host[:port]`.
+    static func malformed(_ request: HTTPRequest) -> String? {
+        if let host = HTTPField.Name("Host"), request.headerFields[host] != nil { return "a request carries one Host header" }
+        if let authority = request.authority, strictHost(authority) == nil {
+            return "Host \(quoted(authority)) is not a host name and port"
+        }
+        return nil
+    }
+
     /// Whether requests naming `authority` (the Host header) are served.
     public func hostAllowed(_ authority: String?) -> Bool {
-        guard let authority, !authority.isEmpty else { return false }
-        let host = Access.hostName(authority)
+        guard let authority, let host = Access.strictHost(authority) else { return false }
         return hosts.contains(host) || (allowsIPLiterals && Access.isIPLiteral(host))
     }
 
@@ -103,6 +141,7 @@ public final class Access: Sendable {
 
     /// Why `request` is refused, or nil when it may be served. `upgrade` adds the Origin check.
     public func refusal(_ request: HTTPRequest, upgrade: Bool) -> String? {
+        if let why = Access.malformed(request) { return why }
         guard hostAllowed(request.authority) else {
             return "Host \(String((request.authority ?? "").prefix(80))) is not served here (DNS rebinding?); open the URL backprop serve printed, or start it with --allow-host NAME"
         }
@@ -139,7 +178,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let access: Access
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let why = access.refusal(request.head, upgrade: false) {
-            return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: why + "\n")))
+            return Response(status: Access.malformed(request.head) == nil ? .forbidden : .badRequest, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: why + "\n")))
         }
         var response = try await next(request, context)
         if let cookie = access.cookie(for: request.head) { response.headers[.setCookie] = cookie }

@@ -53,6 +53,16 @@ struct Connection: Sendable {
 
     struct StalledClient: Error {}
 
+    /// What the client did wrong, from the WebSocket layer's error (whose type it keeps to
+    /// itself; its description names the close code).
+    static func words(forProtocolError error: any Error, limit: Int) -> String {
+        let what = String(describing: error)
+        if what.contains("messageTooLarge") { return "message refused: messages are limited to \(limit) bytes" }
+        if what.contains("dataInconsistentWithMessage") { return "message refused: a text message must be UTF-8" }
+        if what.contains("protocolError") { return "WebSocket protocol error (a fragment out of order, a reserved opcode or bit); closing" }
+        return "the connection failed: \(quoted(what))"
+    }
+
     /// 33 frames a second: the page redraws at this pace while training. (It was 50 ms, 20 frames
     /// a second, with 40 ms of training in each: at "as fast as it goes" the page looked jerky.)
     static let framePeriod: Duration = .milliseconds(30)
@@ -93,8 +103,10 @@ struct Connection: Sendable {
                 } catch is StalledClient {
                     throw StalledClient()
                 } catch {
-                    // A message over the size limit ends the stream; say so before closing.
-                    try? await send(error: "message refused: messages are limited to \(limits.messageBytes) bytes")
+                    // The WebSocket layer ends the stream with the close code its error carries
+                    // (1009, 1007, 1002): say which in words first, then let it close with that code.
+                    try? await send(error: Connection.words(forProtocolError: error, limit: limits.messageBytes))
+                    throw error
                 }
             }
             // Whichever ends first (the client left, or stopped reading) ends the other.

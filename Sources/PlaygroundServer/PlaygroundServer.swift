@@ -32,7 +32,8 @@ public enum PlaygroundServer {
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let access = access ?? Access(bind: host, port: port)
         let page = try Page()
-        let router = Router()
+        // HEAD answered as GET without the body (link checkers and `curl -I` ask this way).
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessMiddleware(access: access))
         router.get("/") { _, _ in page.response("index.html") }
         router.get("/index.html") { _, _ in page.response("index.html") }
@@ -61,8 +62,10 @@ public enum PlaygroundServer {
         let sessions = Atomic<Int>(0)
         // Frames up to twice the message limit reach `Connection`, which answers a message over
         // the limit with an error before closing; larger frames are closed at once (1009).
-        let ws = WebSocketServerConfiguration(maxFrameSize: 2 * limits.messageBytes, autoPing: .enabled(timePeriod: .seconds(10)), closeTimeout: .seconds(2))
-        let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, _, logger in
+        // Text that is not UTF-8 closes the socket with 1007, as RFC 6455 §8.1 requires.
+        let ws = WebSocketServerConfiguration(maxFrameSize: 2 * limits.messageBytes, autoPing: .enabled(timePeriod: .seconds(10)),
+                                              closeTimeout: .seconds(2), validateUTF8: true)
+        let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, channel, logger in
             guard request.path?.split(separator: "?").first == "/ws", access.refusal(request, upgrade: true) == nil else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, _ in
                 let count = sessions.add(1, ordering: .relaxed).newValue
@@ -76,7 +79,13 @@ public enum PlaygroundServer {
                     try await connection.send(error: "too many sessions (\(limits.sessions)) on this server; close another playground tab and reload")
                     return
                 }
-                try await connection.serve(inbound)
+                do {
+                    try await connection.serve(inbound)
+                } catch is Connection.StalledClient {
+                    // A tab that stopped reading would never take the close frame either: its
+                    // queued snapshots would stay in memory and its descriptor open. Drop it.
+                    try? await channel.close()
+                }
             }
         }
         let app = Application(

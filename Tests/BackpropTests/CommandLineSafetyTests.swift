@@ -26,7 +26,25 @@ import Playground
         (["sweep", "--first-seed", "18446744073709551615", "--seeds", "2", "--epochs", "1"], "largest seed"),
         (["serve", "--port", "70000"], "--port"),
         (["gradcheck", "--layers", "1000,1000"], "parameters to check"),
+        // A value that looks like an option is still the value, and is judged as one.
+        (["train", "--lr", "-1"], "learning rates must be 0 or positive, got -1"),
+        (["train", "--layers", ",,,"], "has an empty width"),
+        (["train", "--data-seed", "4294967296"], "seeds go up to 4294967295"),
+        (["train", "--dataset", "circles", "--data-seed", "18446744073709551615"], "seeds go up to 4294967295"),
+        // A newline in a value is shown escaped, so the message stays one line.
+        (["train", "--activation", "re\nlu\u{1B}[31m"], #"unknown activation "re\nlu\u{1B}[31m""#),
     ]
+
+    /// The README's `--sbatch-option --qos=short`: an option's value may begin with dashes.
+    @Test func anSbatchOptionMayLookLikeAnOption() async throws {
+        let dir = try cli.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try await cli.run(["sweep", "--slurm", dir.appendingPathComponent("s").path, "--sbatch-option", "--qos=short",
+                                   "--epochs", "1", "--seeds", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let script = try String(contentsOf: dir.appendingPathComponent("s/sweep.sbatch"), encoding: .utf8)
+        #expect(script.contains("#SBATCH --qos=short\n"))
+    }
 
     @Test(arguments: absurd)
     func absurdSizesAreRefusedBeforeAllocating(args: [String], mentions: String) async throws {

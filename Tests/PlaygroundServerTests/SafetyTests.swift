@@ -63,6 +63,32 @@ import Backprop
         }
     }
 
+    /// HEAD is answered like GET without a body; a second or malformed Host is a bad request; a text message that is not UTF-8 closes the
+    /// socket with 1007 (RFC 6455 §8.1), not decoded with replacement characters.
+    @Test func headIsAnsweredBadHostsAre400AndInvalidUTF8Closes1007() async throws {
+        try await app().test(.live) { client in
+            let port = try #require(client.port)
+            #expect(try Self.rawStatus(port: port, "HEAD / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").contains("200"))
+            #expect(try Self.rawStatus(port: port, "GET / HTTP/1.1\r\nHost: localhost:\(port)@evil.example\r\n\r\n").contains("400"))
+            #expect(try Self.rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nHost: evil.example\r\n\r\n").contains("400"))
+            let fd = try Self.openSocket(port: port)
+            defer { close(fd) }
+            _ = Self.upgrade(host: "127.0.0.1:\(port)", origin: "http://127.0.0.1:\(port)").withCString { send(fd, $0, strlen($0), 0) }
+            let payload: [UInt8] = [0x7B, 0xFF, 0xFE, 0x7D]   // "{", two bytes no UTF-8 has, "}"
+            let frame: [UInt8] = [0x81, 0x80 | UInt8(payload.count), 0, 0, 0, 0] + payload
+            _ = frame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var reply = [UInt8](), buffer = [UInt8](repeating: 0, count: 65536)
+            while reply.count < 4_000_000 {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n <= 0 { break }
+                reply += buffer.prefix(n)
+            }
+            // A close frame (0x88) whose status is 1007 (0x03EF).
+            let closes1007 = reply.indices.dropLast(3).contains { reply[$0] == 0x88 && reply[$0 + 1] & 0x7F >= 2 && reply[$0 + 2] == 0x03 && reply[$0 + 3] == 0xEF }
+            #expect(closes1007, "no close frame with 1007 in \(reply.count) bytes")
+        }
+    }
+
     @Test func aHalfSentRequestIsClosedAfterTheIdleTimeout() async throws {
         var timeouts = PlaygroundServer.Timeouts()
         timeouts.httpIdle = .seconds(1)
@@ -119,6 +145,18 @@ import Backprop
                 served = String(decoding: reply, as: UTF8.self).contains("\"task\"")
             }
             #expect(served, "the stalled tab still holds the only session slot after \(attempts) attempts")
+            // And its socket is closed, not left open with its queued replies: read now, the tab
+            // gets what was queued and then the end (or a reset), not a read that times out.
+            var closed = false, received = 0
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let draining = ContinuousClock.now
+            while ContinuousClock.now - draining < .seconds(30) {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n == 0 || (n < 0 && errno == ECONNRESET) { closed = true; break }
+                if n < 0 { break }   // 5 s without a byte: still open
+                received += n
+            }
+            #expect(closed, "the stalled tab's socket is still open (\(received) queued bytes read)")
         }
     }
 
@@ -131,6 +169,12 @@ import Backprop
         let lan = Access(bind: "0.0.0.0", port: 8080, allowHosts: ["lab-pc.local"], token: "sesame-1234")
         #expect(lan.hostAllowed("192.168.1.5:8080") && lan.hostAllowed("lab-pc.local:8080") && lan.hostAllowed("[fe80::1]:8080"))
         #expect(!lan.hostAllowed("evil.example:8080"))
+        // Only `host[:port]`: what a lenient split would let through is refused.
+        for odd in ["localhost:8080@evil.example", "[::1]evil:8080", "localhost:abc", "localhost:", "localhost:99999",
+                    "local host", "[::1", "[127.0.0.1]:8080", "localhost:8080:1", "localhost/x", ""] {
+            #expect(!local.hostAllowed(odd), "Host \(odd) was allowed")
+        }
+        #expect(local.hostAllowed("LOCALHOST") && local.hostAllowed("[::1]"))
         #expect(Access.isLoopback("127.0.0.1") && Access.isLoopback("::1") && !Access.isLoopback("0.0.0.0"))
     }
 

@@ -24,6 +24,7 @@ struct Connection: Sendable {
     init(limits: Limits, outbound: WebSocketOutboundWriter, logger: Logger, writeTimeout: Duration, pool: TrainingPool = .shared) {
         self.writeTimeout = writeTimeout
         self.live = LiveSession(limits: limits)
+        live.stepBudget = Connection.trainingBudget
         self.limits = limits
         self.outbound = outbound
         self.logger = logger
@@ -115,15 +116,15 @@ struct Connection: Sendable {
         }
     }
 
-    /// While playing: train a chunk, send a snapshot, one frame every `framePeriod` at most
-    /// (a slow `speed` trains its few epochs in microseconds and must not flood the page);
-    /// otherwise idle briefly.
+    /// While playing or stepping: train a chunk, send a snapshot, one frame every `framePeriod`
+    /// at most (a slow `speed` trains its few epochs in microseconds and must not flood the
+    /// page); otherwise idle briefly.
     func trainingLoop() async throws {
         let clock = ContinuousClock()
         while !Task.isCancelled {
-            if try await onSession({ $0.playing }) {
+            if try await onSession({ $0.isTraining }) {
                 let frame = clock.now
-                try await onSession { _ = $0.trainChunk(budget: Connection.trainingBudget) }
+                try await onSession { _ = $0.trainFrame(budget: Connection.trainingBudget) }
                 try await sendSnapshot()
                 try await Task.sleep(until: frame + Connection.framePeriod, clock: clock)
             } else {

@@ -40,6 +40,15 @@ public final class LiveSession: @unchecked Sendable {
     var ownTrain: LabeledPoints?
     var ownTest: LabeledPoints?
     public private(set) var playing = false
+    /// Epochs of a `step` still to train. A step trains at most `stepBudget` seconds in its
+    /// reply and the rest in the frames after it (`trainFrame`), so that one tab's large step
+    /// holds a training thread no longer than a frame of play does.
+    public private(set) var stepRemaining = 0
+    /// Seconds a step trains before its reply: unbounded for the library and tests (the reply
+    /// has trained the whole step); the server sets one frame's training budget.
+    public var stepBudget = Double.infinity
+    /// Whether frames still have training to do (playing, or a step not yet done).
+    public var isTraining: Bool { playing || stepRemaining > 0 }
     private var controls = PageControls()
     private var diverged: String?
     /// Why training last stopped by itself (the stop epoch or condition), until it goes on.
@@ -74,6 +83,8 @@ public final class LiveSession: @unchecked Sendable {
         do { message = try ClientMessage(json: text) } catch { return [json(ErrorMessage(message: error.message))] }
         var out: [String] = []
         func data() { if let d = dataMessage() { out.append(json(d)) } }
+        // Any command but a step (or a question: explain, download) ends a step in progress.
+        if !["step", "explain", "download"].contains(message.type) { stepRemaining = 0 }
         do {
             switch message.type {
             case "configure":
@@ -99,7 +110,8 @@ public final class LiveSession: @unchecked Sendable {
                 }
                 setPlaying(false)
                 stopped = nil
-                trainChunk(budget: .infinity, maxEpochs: Int(n))
+                stepRemaining = Int(n)
+                trainFrame(budget: stepBudget)
             case "reset": try reset()
             case "regenerate":
                 try regenerate()
@@ -344,6 +356,19 @@ public final class LiveSession: @unchecked Sendable {
         }
         stopped = nil
         playing = true
+    }
+
+    /// One frame of training: while playing, a chunk of play; while a step is unfinished, up to
+    /// `budget` seconds more of it. Returns false when diverged.
+    @discardableResult
+    public func trainFrame(budget: Double) -> Bool {
+        if playing { return trainChunk(budget: budget) }
+        guard stepRemaining > 0, let session else { return true }
+        let before = session.epoch
+        let ok = trainChunk(budget: budget, maxEpochs: stepRemaining)
+        // A stop epoch, a stop condition or a divergence ends the step early, as play.
+        stepRemaining = ok && stopped == nil ? max(0, stepRemaining - (session.epoch - before)) : 0
+        return ok
     }
 
     /// Trains for about `budget` seconds (at least one epoch), at most `maxEpochs` — and

@@ -63,6 +63,32 @@ import Playground
         #expect(try snapshot(big).epoch == 0)
     }
 
+    /// On the server a step trains one frame's budget in its reply and the rest in the frames
+    /// after it, like play, so one tab's step cannot hold a training thread; it still ends at
+    /// exactly the epoch asked for, and any other command ends it. (A budget of 0 trains one
+    /// epoch a frame.)
+    @Test func aStepOnTheServerTrainsInFramesAndEndsExactly() throws {
+        let live = try session(["epochs": "1000"])
+        live.stepBudget = 0
+        _ = live.respond(to: #"{"type":"step","value":40}"#)
+        let first = try snapshot(live).epoch
+        #expect(first == 1 && live.stepRemaining == 39 && live.isTraining)
+        var frames = 0
+        while live.isTraining && frames < 1000 { live.trainFrame(budget: 0); frames += 1 }
+        let last = try snapshot(live).epoch
+        #expect(frames == 39 && last == 40 && !live.isTraining)
+        _ = live.respond(to: #"{"type":"step","value":40}"#)
+        live.trainFrame(budget: 0)
+        _ = live.respond(to: #"{"type":"reset"}"#)
+        #expect(!live.isTraining && live.stepRemaining == 0)
+        // A step that meets the stop epoch ends there, as play does.
+        let near = try session(["epochs": "5"])
+        near.stepBudget = 0
+        _ = near.respond(to: #"{"type":"step","value":40}"#)
+        while near.isTraining && frames < 2000 { near.trainFrame(budget: 0); frames += 1 }
+        #expect(try snapshot(near).epoch == 5)
+    }
+
     @Test func theSpeedIsEpochsPerFrame() throws {
         let live = try session(["speed": "3"])
         _ = live.respond(to: #"{"type":"play"}"#)

@@ -28,7 +28,7 @@ public enum PlaygroundServer {
     /// Builds the application; `run` serves until the process is stopped. `onRunning` is called
     /// with the bound port once the socket listens (port 0 picks a free one).
     public static func application(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = .playground,
-                                   access: Access? = nil, timeouts: Timeouts = Timeouts(), logger: Logger = Logger(label: "backprop.serve"),
+                                   access: Access? = nil, timeouts: Timeouts = Timeouts(), caps: ConnectionCaps = ConnectionCaps(), logger: Logger = Logger(label: "backprop.serve"),
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let access = access ?? Access(bind: host, port: port)
         let page = try Page()
@@ -88,12 +88,13 @@ public enum PlaygroundServer {
                 }
             }
         }
+        let counter = ConnectionCounter(caps)
         let app = Application(
             router: router,
             server: HTTPServerBuilder { responder in
-                WithHeaderDeadline(base: HTTP1WebSocketUpgradeChannel(
+                WithConnectionCap(base: WithHeaderDeadline(base: HTTP1WebSocketUpgradeChannel(
                     responder: responder, configuration: .init(http1: .init(idleTimeout: TimeAmount(timeouts.httpIdle)), ws: ws), shouldUpgrade: shouldUpgrade),
-                    timeout: TimeAmount(timeouts.httpIdle))
+                    timeout: TimeAmount(timeouts.httpIdle)), counter: counter)
             },
             configuration: .init(address: .hostname(host, port: port), serverName: "backprop"),
             onServerRunning: { channel in

@@ -13,8 +13,33 @@ import Backprop
 /// What an attacker's page or a careless client tried against `backprop serve`, each now refused
 /// with the server still serving (issue 11's regressions).
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SafetyTests {
-    func app(_ limits: Limits = .playground, access: Access? = nil, timeouts: PlaygroundServer.Timeouts = .init()) throws -> some ApplicationProtocol {
-        try PlaygroundServer.application(host: "127.0.0.1", port: 0, limits: limits, access: access, timeouts: timeouts)
+    func app(_ limits: Limits = .playground, access: Access? = nil, timeouts: PlaygroundServer.Timeouts = .init(),
+             caps: ConnectionCaps = .init()) throws -> some ApplicationProtocol {
+        try PlaygroundServer.application(host: "127.0.0.1", port: 0, limits: limits, access: access, timeouts: timeouts, caps: caps)
+    }
+
+    /// Connections past the caps are closed as they arrive, and the server goes on serving the
+    /// ones it holds; a freed place is taken again.
+    @Test func connectionsPastTheCapAreClosedAndTheRestServed() async throws {
+        try await app(caps: ConnectionCaps(total: 6, perAddress: 3)).test(.live) { client in
+            let port = try #require(client.port)
+            let held = try (0..<3).map { _ in try Self.openSocket(port: port) }
+            try await Task.sleep(for: .milliseconds(200))
+            let extra = try Self.openSocket(port: port)
+            var byte: UInt8 = 0
+            let n = recv(extra, &byte, 1, 0)   // the end, at once, not a 5 s read timeout
+            #expect(n == 0 || (n < 0 && errno == ECONNRESET), "a fourth connection from one address was held (recv \(n), errno \(errno))")
+            close(extra)
+            // The held ones are served.
+            let request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n"
+            _ = request.withCString { send(held[0], $0, strlen($0), 0) }
+            var buffer = [UInt8](repeating: 0, count: 64)
+            let got = recv(held[0], &buffer, buffer.count, 0)
+            #expect(String(decoding: buffer.prefix(max(got, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+            for fd in held { close(fd) }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try Self.rawStatus(port: port, request).contains("200"), "a freed place was not taken again")
+        }
     }
 
     /// A connected TCP socket to 127.0.0.1:`port` with a small receive buffer and a 5 s read timeout.

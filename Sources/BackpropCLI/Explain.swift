@@ -21,9 +21,22 @@ struct Explain: ParsableCommand {
     @Flag(help: "A test sample instead of a training sample.") var test = false
 
     func run() throws {
+        // A run's model has its experiment beside it (`train --out`): that is the one it belongs to.
+        var options = self.options
+        var besideModel: String?
+        if let model, options.config == nil {
+            let file = URL(fileURLWithPath: model).deletingLastPathComponent().appendingPathComponent("experiment.json").path
+            if FileAccess.kind(file) == .regular { options.config = file; besideModel = file }
+        }
         let experiment = try options.experiment()
         let weights = try model.map { try Network<Double>(contentsOf: URL(fileURLWithPath: $0)) }
-        let session = try Session(experiment, initialWeights: weights)
+        let session: Session
+        do { session = try Session(experiment, initialWeights: weights) } catch {
+            guard case .invalidArchitecture(let m) = error else { throw error }
+            let hint = besideModel.map { "; \($0), beside the model, describes another network" }
+                ?? "; give the run's experiment with --config DIR/experiment.json (train --out writes it beside the model)"
+            throw BackpropError.invalidArchitecture(m + hint)
+        }
         print(try session.explanation(sample: sample, test: test))
     }
 }

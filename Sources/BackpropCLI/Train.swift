@@ -74,13 +74,15 @@ struct Train: ParsableCommand {
 
 /// One line of results: accuracy (with counts) for classifiers, R² for regression.
 func summary(train: Metrics, test: Metrics, testCount: Int) -> String {
+    // Four decimals, or four significant digits where fixed point would print dozens.
+    func f(_ v: Double) -> String { String(format: abs(v) < 1e6 ? "%.4f" : "%.4g", v) }
     var parts: [String] = []
     if let a = test.accuracy {
         parts.append(String(format: "test accuracy %.4f (%d/%d)", a, Int((a * Double(testCount)).rounded()), testCount))
     }
-    if let r2 = test.r2 { parts.append(String(format: "test R² %.4f", r2)) }
-    parts.append(String(format: "test loss %.4f", test.loss))
-    parts.append(String(format: "train loss %.4f", train.loss))
+    if let r2 = test.r2 { parts.append("test R² \(f(r2))") }
+    parts.append("test loss \(f(test.loss))")
+    parts.append("train loss \(f(train.loss))")
     if let a = train.accuracy { parts.append(String(format: "train accuracy %.4f", a)) }
     return parts.joined(separator: ", ")
 }

@@ -74,7 +74,9 @@ extension Session {
         }
         let t = try network.trace(data.subset([k]))
         let L = architecture.hidden.count + 1
-        func v(_ xs: [Double]) -> String { "[" + xs.map { String(format: "%.6g", $0) }.joined(separator: ", ") + "]" }
+        // One sign of zero: a product that rounds to zero is −0 on one kernel path and +0 on
+        // another (fused multiply-add or not); the two mean the same here and print the same.
+        func v(_ xs: [Double]) -> String { "[" + xs.map { String(format: "%.6g", $0 == 0 ? 0 : $0) }.joined(separator: ", ") + "]" }
         func row(_ m: Matrix<Double>) -> [Double] { m.row(0).map { $0 } }
         var out: [String] = []
         let head = architecture.head

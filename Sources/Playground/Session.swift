@@ -36,6 +36,13 @@ public final class Session {
     public let initialNetwork: Network<Double>
     public private(set) var trainer: Trainer<Double>
     public private(set) var history: [HistoryPoint] = []
+    /// Set when a record finds the training loss a million-fold above where it started (and
+    /// above 1): diverged, though every number is still finite. An identity head's outputs grow
+    /// without a bound to saturate at, so such a run printed a 90-digit R² and counted as done;
+    /// no run that is learning gets there (cross-entropy starts near 0.7, squared error near
+    /// the targets' variance).
+    public private(set) var runaway: BackpropError?
+    static let runawayGrowth = 1e6
     /// Whether each history record also records the gradient norms and dead units
     /// (`backprop train --explain`), into `gradientHistory`.
     public var recordsGradients = false
@@ -117,6 +124,7 @@ public final class Session {
         trainer = try Trainer(network: initialNetwork, data: train, settings: experiment.training)
         history = []
         gradientHistory = []
+        runaway = nil
     }
 
     /// Continues from `network` at `epoch`, as if trained here: a page that reconnects, or
@@ -132,6 +140,7 @@ public final class Session {
                                biases: (0..<network.layout.layerCount).map { network.bias($0) })
         trainer = try Trainer(network: copy, data: train, settings: experiment.training, epoch: epoch)
         history = []
+        runaway = nil
     }
 
     /// New training settings (learning rate, optimiser, regularisation, batch
@@ -150,7 +159,9 @@ public final class Session {
     @discardableResult
     public func run(epochs: Int? = nil, recordEvery: Int = 1, onRecord: (HistoryPoint) -> Void = { _ in }) throws(BackpropError) -> FitOutcome {
         if history.isEmpty { record(onRecord) }
-        return try trainer.fit(epochs: epochs, reportEvery: recordEvery, evaluateTrain: false) { _ in record(onRecord) }
+        let outcome = try trainer.fit(epochs: epochs, reportEvery: recordEvery, evaluateTrain: false) { _ in record(onRecord) }
+        if let runaway { throw runaway }
+        return outcome
     }
 
     /// Asks a running `run` to stop after the current step; safe from any thread.
@@ -164,6 +175,10 @@ public final class Session {
     private func record(_ onRecord: (HistoryPoint) -> Void) {
         let (tr, te) = metrics()
         let p = HistoryPoint(epoch: trainer.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy)
+        if runaway == nil, let start = history.first?.trainLoss, start.isFinite,
+           p.trainLoss > Session.runawayGrowth * max(start, 1) {
+            runaway = .diverged(epoch: p.epoch, layer: nil, detail: "the training loss grew from \(start) to \(p.trainLoss)")
+        }
         history.append(p)
         if recordsGradients, let g = gradientPoint() { gradientHistory.append(g) }
         onRecord(p)

@@ -393,6 +393,7 @@ public final class LiveSession: @unchecked Sendable {
                 batch = min(batch, barrier - session.epoch)
                 guard batch > 0 else { break }
                 try session.trainer.fit(epochs: batch, evaluateTrain: false)
+                if let runaway = session.runaway { throw runaway }
                 epochs += batch
                 if session.epoch >= barrier {
                     stopped = "Stopped at epoch \(grouped(session.epoch)), the stop epoch."

@@ -35,6 +35,31 @@ import Playground
         (["train", "--activation", "re\nlu\u{1B}[31m"], #"unknown activation "re\nlu\u{1B}[31m""#),
     ]
 
+    /// `explain --model run/model.safetensors` reads the run's experiment beside the model; a
+    /// model on its own gets told what to pass. On every kernel path zero prints as 0, never -0.
+    @Test func explainFindsTheRunsExperimentOrSaysWhatToPass() async throws {
+        let dir = try cli.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("run")
+        let trained = try await cli.run(["train", "--layers", "6,6", "--activation", "relu", "--epochs", "20", "--out", run.path, "--quiet"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let model = run.appendingPathComponent("model.safetensors")
+        let e = try await cli.run(["explain", "--model", model.path])
+        #expect(e.status == 0 && e.stdout.contains("forward"), "\(e.stderr)")
+        #expect(!e.stdout.contains("-0,") && !e.stdout.contains("-0]") && !e.stdout.contains("= -0\n"), "a -0 in:\n\(e.stdout)")
+        let alone = dir.appendingPathComponent("alone.safetensors")
+        try FileManager.default.copyItem(at: model, to: alone)
+        let a = try await cli.run(["explain", "--model", alone.path])
+        #expect(a.status == 2 && a.stderr.contains("--config DIR/experiment.json"), "\(a.stderr)")
+    }
+
+    /// An identity head diverges to finite, ever larger numbers: still a divergence, exit 1.
+    @Test func aRunawayRegressionIsADivergence() async throws {
+        let r = try await cli.run(["train", "--head", "identity", "--lr", "2", "--epochs", "60", "--quiet"])
+        #expect(r.status == 1 && r.stderr.contains("diverged") && r.stderr.contains("training loss grew"), "\(r.status): \(r.stderr)")
+        #expect(!r.stdout.contains("R²"), "\(r.stdout)")
+    }
+
     /// The README's `--sbatch-option --qos=short`: an option's value may begin with dashes.
     @Test func anSbatchOptionMayLookLikeAnOption() async throws {
         let dir = try cli.tempDir()

@@ -69,17 +69,21 @@ public enum StrictJSON {
 
     /// Decodes `T` from `data` and refuses unknown or duplicate keys. `what` names the file in
     /// messages; `optional` lists key paths the type reads but may not write back (nil values).
-    public static func decode<T: Codable>(_ type: T.Type, from data: Data, what: String, optional: Set<String> = []) throws(BackpropError) -> T {
+    public static func decode<T: Codable>(_ type: T.Type, from data: Data, what: String, optional: Set<String> = [],
+                                          decoder: JSONDecoder = JSONDecoder(), encoder: JSONEncoder? = nil) throws(BackpropError) -> T {
         let structure: Value
         do { structure = try parse(data) } catch { throw .invalidSetting("\(what): \(error.message)") }
         let value: T
-        do { value = try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
+        do { value = try decoder.decode(T.self, from: data) } catch let e as DecodingError {
             throw .invalidSetting("\(what): \(describeDecodingError(e))")
         } catch {
             throw .invalidSetting("\(what): \(error.localizedDescription)")
         }
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = encoder ?? {
+            let e = JSONEncoder()
+            e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            return e
+        }()
         guard let again = try? encoder.encode(value), let schema = try? parse(again) else { return value }
         if let key = firstUnknownKey(structure, schema: schema, optional: optional) {
             throw .invalidSetting("\(what): unknown key \(quoted(key)); remove it or check its spelling")

@@ -188,17 +188,21 @@ public struct SweepDirectory: Sendable {
     }
 
     /// `plan.json`'s bytes as a plan (its settings are checked when its trials are made).
+    /// Read strictly, as experiment files are: a misspelt or doubled key is named, not ignored.
     public static func plan(from data: Data, file: String) throws(BackpropError) -> Plan {
-        do { return try Sweep.decoder.decode(Plan.self, from: data) } catch {
-            throw .invalidSetting("\(file) is not a sweep's plan (\(error.localizedDescription))")
-        }
+        do {
+            return try StrictJSON.decode(Plan.self, from: data, what: "\(file) (a sweep's plan)",
+                                         optional: ["sweep.base.data.file", "sweep.base.network.head"],
+                                         decoder: Sweep.decoder, encoder: Sweep.encoder)
+        } catch { throw .invalidSetting("\(error.message); make the sweep again, or fix the key") }
     }
 
     /// `result.json`'s bytes as a result (whose trial it is, `result(_:)` checks).
     public static func result(from data: Data, file: String) throws(BackpropError) -> Sweep.RunResult {
-        do { return try Sweep.decoder.decode(Sweep.RunResult.self, from: data) } catch {
-            throw .invalidSetting("\(file) is not a trial's result (\(error.localizedDescription)); delete it and run the trial again")
-        }
+        do {
+            return try StrictJSON.decode(Sweep.RunResult.self, from: data, what: "\(file) (a trial's result)",
+                                         decoder: Sweep.decoder, encoder: Sweep.encoder)
+        } catch { throw .invalidSetting("\(error.message); delete it and run the trial again") }
     }
 
     /// The directory as a URL, created if needed; refused when it holds anything but a sweep's files.

@@ -107,6 +107,28 @@ import Playground
         #expect(t?.message.contains("differs from the sweep's plan") == true)
     }
 
+    /// Sweep files are read strictly, as experiment files are: the key is named, in one line.
+    @Test func aMisspeltOrDoubledKeyInASweepFileIsNamed() throws {
+        let root = try tempDir()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.appendingPathComponent("s").path
+        let dir = try SweepDirectory.create(Self.sweep, at: path)
+        _ = try dir.run([dir.trials[0]], threads: 1)
+        // Reading back what was written is fine.
+        #expect(try dir.finished().runs.count == 1)
+        let result = try String(contentsOf: dir.resultURL(0), encoding: .utf8)
+        try result.replacingOccurrences(of: "{", with: #"{"sed": 1, "#, options: [], range: result.range(of: "{"))
+            .write(to: dir.resultURL(0), atomically: true, encoding: .utf8)
+        let r = #expect(throws: BackpropError.self) { try dir.finished() }
+        #expect(r?.message.contains(#"unknown key "sed""#) == true && r?.message.contains("\n") == false, "\(r?.message ?? "")")
+        let planFile = URL(fileURLWithPath: path).appendingPathComponent("plan.json")
+        let plan = try String(contentsOf: planFile, encoding: .utf8)
+        try plan.replacingOccurrences(of: "{", with: #"{"trials": 6, "#, options: [], range: plan.range(of: "{"))
+            .write(to: planFile, atomically: true, encoding: .utf8)
+        let p = #expect(throws: BackpropError.self) { try SweepDirectory(opening: path) }
+        #expect(p?.message.contains("trials (given twice)") == true, "\(p?.message ?? "")")
+    }
+
     @Test func widthAndDepthAreSettingsThatCommute() throws {
         var a = Experiment(), b = Experiment()
         try a.set(["depth": "3", "width": "5"])

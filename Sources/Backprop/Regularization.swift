@@ -32,6 +32,15 @@ public struct Regularization: Equatable, Hashable, Sendable {
         guard rate.isFinite, rate >= 0 else { throw .invalidSetting("the regularisation rate must be 0 or positive, got \(rate)") }
     }
 
+    /// r(w): the penalty per unit rate (½w² for L2, |w| for L1), whose derivative is below.
+    func penalty(_ w: Double) -> Double {
+        switch kind {
+        case .none: return 0
+        case .l1: return abs(w)
+        case .l2: return w * w / 2
+        }
+    }
+
     /// r'(w): the penalty's derivative per unit rate.
     @inline(__always)
     func derivative<T: Scalar>(_ w: T) -> T {

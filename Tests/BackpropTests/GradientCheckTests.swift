@@ -56,4 +56,45 @@ import Testing
         for k in 0..<net.layout.weightOffsets[1] { wrongDerivative[k] = g[k] }
         #expect(try GradientCheck.run(net, on: data, step: 1e-3, floor: 1e-5, analytic: wrongDerivative).perLayer[0] > 1e-2)
     }
+
+    /// Inputs twenty times larger: with one fixed step the fourth-order formula's truncation
+    /// grows like the input's fifth power and reported a correct gradient as failed; the step
+    /// taken relative to each weight's input keeps the check exact.
+    @Test func largeInputsDoNotFailACorrectGradient() throws {
+        let arch = Architecture(sizes: [2, 6, 1], activation: .tanh, head: .sigmoidCrossEntropy)
+        let net = try Network<Double>(arch, initializer: .glorotNormal, seed: 11)
+        var data = try Self.problem(head: .sigmoidCrossEntropy, inputs: 2, outputs: 1, rows: 16, seed: 12)
+        var x = data.x
+        for k in x.elements.indices { x.elements[k] *= 20 }
+        data = try Dataset(x: x, y: data.y)
+        let result = try GradientCheck.run(net, on: data)
+        #expect(result.largest < 1e-7, "\(result.perLayer)")
+    }
+
+    /// A unit whose weights and bias are all 0 sits at ReLU's kink for every sample: its
+    /// parameters are skipped and counted, never compared as if they were fine.
+    @Test func parametersAtAKinkAreCountedAsSkipped() throws {
+        let arch = Architecture(sizes: [2, 3, 1], activation: .relu, head: .sigmoidCrossEntropy)
+        let base = try Network<Double>(arch, initializer: .glorotNormal, seed: 5)
+        var w0 = base.weight(0), b0 = base.bias(0)
+        w0.elements[0] = 0; w0.elements[1] = 0; b0[0] = 0   // unit 0: z = 0 everywhere
+        let net = try Network<Double>(arch, weights: [w0, base.weight(1)], biases: [b0, base.bias(1)])
+        let data = try Self.problem(head: .sigmoidCrossEntropy, inputs: 2, outputs: 1, rows: 8, seed: 6)
+        let result = try GradientCheck.run(net, on: data)
+        #expect(result.skipped >= 3 && result.checked + result.skipped == net.layout.count, "skipped \(result.skipped), checked \(result.checked)")
+    }
+
+    /// With L2 of the gradient style the check covers the penalty: the data loss's gradient
+    /// alone (the penalty's derivative forgotten) fails it.
+    @Test func regularisationIsPartOfTheCheck() throws {
+        let arch = Architecture(sizes: [2, 4, 1], activation: .tanh, head: .sigmoidCrossEntropy)
+        let net = try Network<Double>(arch, initializer: .normal(scale: 1), seed: 8)
+        let data = try Self.problem(head: .sigmoidCrossEntropy, inputs: 2, outputs: 1, rows: 6, seed: 9)
+        for reg in [Regularization.l2(0.1), .l1(0.1)] {
+            #expect(try GradientCheck.run(net, on: data, regularization: reg).largest < 1e-7, "\(reg.kind)")
+            let (_, dataOnly) = try GradientCheck.lossAndGradient(net, on: data)
+            #expect(try GradientCheck.run(net, on: data, step: 1e-3, floor: 1e-5, regularization: reg, analytic: dataOnly).largest > 1e-3, "\(reg.kind)")
+        }
+        #expect(throws: BackpropError.self) { try GradientCheck.run(net, on: data, regularization: .l2(0.1, style: .playground)) }
+    }
 }

@@ -2,7 +2,7 @@
 # Fuzzes one reader of outside input with libFuzzer and AddressSanitizer.
 #
 #   scripts/fuzz.sh TARGET SECONDS [libFuzzer options…]
-#   TARGET: csv | safetensors | model-json | experiment | message | sweep | all
+#   TARGET: csv | safetensors | model-json | experiment | message | sweep | sweep-layout | all
 #
 # Builds the BackpropFuzz product with -sanitize=fuzzer,address (into .build-fuzz, apart from
 # the normal build), then runs it on a copy of the seed corpus in Fuzz/corpus/TARGET; new
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 target=${1:?usage: scripts/fuzz.sh TARGET SECONDS [libFuzzer options]}
 seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS [libFuzzer options]}
 shift 2
-targets=(csv safetensors model-json experiment message sweep)
+targets=(csv safetensors model-json experiment message sweep sweep-layout)
 if [[ $target == all ]]; then
   for t in "${targets[@]}"; do "$0" "$t" "$seconds" "$@"; done
   exit 0

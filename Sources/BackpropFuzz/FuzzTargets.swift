@@ -19,6 +19,8 @@ enum FuzzTarget: String, CaseIterable {
     case message
     /// A sweep directory's `plan.json` (its trials, report and Slurm script) and `result.json`.
     case sweep
+    /// A sweep directory on disk with links, pipes and junk planted in it (`SweepLayout`).
+    case sweepLayout = "sweep-layout"
 
     func run(_ data: Data) {
         switch self {
@@ -50,6 +52,8 @@ enum FuzzTarget: String, CaseIterable {
                 let sweep = Sweep(base: Experiment(), axes: [], seeds: 1, criterion: Criterion(metric: .testLoss, lessThan: true, threshold: 0.1))
                 _ = Sweep.csv(sweep.summarise([r]), keys: Array(r.setting.keys))
             }
+        case .sweepLayout:
+            SweepLayout.run(data)
         case .message:
             // The page's limits, but data sets of at most 60 points and small maps: every
             // message path runs, ten times as many times a second.

@@ -34,7 +34,7 @@ clang --target=wasm32 -O2 -msimd128 -isystem /usr/include/wasm32-wasi -ISources/
 clang --target=wasm32 -O2 -c Wasm/console.c -o "$out/console.o"
 swiftc -target wasm32-unknown-none-wasm -enable-experimental-feature Embedded -wmo -O \
   -parse-as-library -module-name Backprop -Xfrontend -disable-stack-protector \
-  -I "$out/module" -Xcc -isystem -Xcc /usr/include/wasm32-wasi \
+  -I "$out/module" -Xcc -isystem -Xcc /usr/include/wasm32-wasi -Xcc -msimd128 \
   "${sources[@]}" Wasm/Exports.swift -o "$out/backprop.wasm" \
   -Xclang-linker -nostdlib -Xlinker --no-entry \
   $(for e in "${exports[@]}"; do printf -- '-Xlinker --export=%s ' "$e"; done) \

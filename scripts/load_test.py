@@ -10,6 +10,16 @@ Samples the server's RSS every second. Then closes the tabs and waits until the 
 to idle. Prints sessions, GET / latency (p50, p99, max), RSS (start, peak, last minute's range,
 after close) and CPU after close. A measurement, not a test: it asserts nothing.
 Needs `pip install websocket-client`.
+
+    python3 scripts/load_test.py BINARY --case stalled|flood|step [--seconds 30]
+
+The attacks, each against a server of its own, each printing its figures:
+  stalled  8 tabs that ask for large data sets and never read: how many of their sockets the
+           server closed, its RSS while they were held and afterwards, and a reading tab's frames/s.
+  flood    one client opens 400 connections that never finish a request: how many were closed at
+           once (the per-address cap), and GET / latency from a second address (127.0.0.2) meanwhile.
+  step     two tabs send the largest allowed step again and again beside one playing tab: that
+           tab's snapshots per second, against the same tab alone.
 """
 import argparse, json, multiprocessing, os, re, statistics, subprocess, sys, threading, time, urllib.request
 
@@ -57,13 +67,141 @@ def run_tabs(url, settings, sessions, stop, total):
     total.value = sum(counts)
 
 
+def start_server(binary, *extra):
+    server = subprocess.Popen([binary, "serve", "--port", "0", *extra], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    m = re.search(r"http://([^/]+)/", server.stdout.readline())
+    if not m:
+        sys.exit("the server printed no URL")
+    time.sleep(0.5)
+    return server, f"http://{m.group(1)}"
+
+
+def ws_connect(base, host=None):
+    url = base.replace("http://", "ws://") + "/ws"
+    return websocket.create_connection(url, origin=base, timeout=30, skip_utf8_validation=True)
+
+
+def frames_per_second(base, seconds):
+    """A tab that plays the page defaults and reads everything: its snapshots per second."""
+    ws = ws_connect(base)
+    ws.send(json.dumps({"type": "configure", "settings": {}}))
+    ws.send(json.dumps({"type": "play"}))
+    n, t0 = 0, time.time()
+    while time.time() - t0 < seconds:
+        if '"snapshot"' in ws.recv()[:40]:
+            n += 1
+    ws.close()
+    return n / seconds
+
+
+def case_stalled(binary, seconds):
+    import socket
+    server, base = start_server(binary)
+    port = int(base.rsplit(":", 1)[1])
+    start_rss = rss_mb(server.pid)
+    key = "dGhlIHNhbXBsZSBub25jZQ=="
+    stalled = []
+    for _ in range(8):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {base}\r\n\r\n").encode())
+        for _ in range(30):
+            payload = json.dumps({"type": "configure", "settings": {"points": "5000"}}).encode()
+            s.sendall(bytes([0x81, 0xFE, len(payload) >> 8, len(payload) & 0xFF, 0, 0, 0, 0]) + payload)
+        stalled.append(s)
+    time.sleep(2)
+    held_rss = rss_mb(server.pid)
+    fps = frames_per_second(base, seconds)
+    closed = 0
+    for s in stalled:
+        s.settimeout(5)
+        try:
+            while s.recv(65536):
+                pass
+            closed += 1
+        except ConnectionResetError:
+            closed += 1
+        except OSError:
+            pass
+        s.close()
+    time.sleep(2)
+    print(f"stalled: {closed} of {len(stalled)} stalled sockets closed by the server; RSS MB start {start_rss:.0f}, "
+          f"while held {held_rss:.0f}, after {rss_mb(server.pid):.0f}; a reading tab meanwhile {fps:.1f} frames/s")
+    server.terminate(); server.wait(timeout=10)
+
+
+def case_flood(binary, seconds):
+    import socket
+    server, base = start_server(binary)
+    port = int(base.rsplit(":", 1)[1])
+    flood = [socket.create_connection(("127.0.0.1", port)) for _ in range(400)]
+    for s in flood:
+        s.sendall(b"GET / HT")   # never finished
+    time.sleep(1)
+    closed = 0
+    for s in flood:
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b"":
+                closed += 1
+        except (BlockingIOError, ConnectionResetError) as e:
+            closed += isinstance(e, ConnectionResetError)
+    latencies = []
+    t0 = time.time()
+    while time.time() - t0 < min(seconds, 8):   # within the 10 s header deadline
+        s = time.perf_counter()
+        with urllib.request.urlopen(base.replace("127.0.0.1", "127.0.0.2") + "/", timeout=30) as r:
+            r.read()
+        latencies.append((time.perf_counter() - s) * 1000)
+        time.sleep(0.05)
+    q = statistics.quantiles(latencies, n=100)
+    print(f"flood: 400 half-open connections from 127.0.0.1, {closed} closed at once; GET / from 127.0.0.2 meanwhile: "
+          f"p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms, max {max(latencies):.1f} ms ({len(latencies)} requests)")
+    for s in flood:
+        s.close()
+    server.terminate(); server.wait(timeout=10)
+
+
+def stepper(base, stop):
+    ws = ws_connect(base)
+    ws.send(json.dumps({"type": "configure", "settings": {"dataset": "spiral", "layers": "32,32,32,32", "points": "2000"}}))
+    ws.settimeout(1)
+    while not stop.is_set():
+        ws.send(json.dumps({"type": "step", "value": 10000}))
+        try:
+            for _ in range(50):
+                ws.recv()
+        except Exception:
+            pass
+    ws.close()
+
+
+def case_step(binary, seconds):
+    server, base = start_server(binary)
+    alone = frames_per_second(base, seconds)
+    stop = threading.Event()
+    steppers = [threading.Thread(target=stepper, args=(base, stop), daemon=True) for _ in range(2)]
+    for t in steppers:
+        t.start()
+    time.sleep(1)
+    beside = frames_per_second(base, seconds)
+    stop.set()
+    print(f"step: a playing tab alone {alone:.1f} snapshots/s; beside two tabs stepping 10,000 epochs at a time {beside:.1f}/s")
+    server.terminate(); server.wait(timeout=10)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("--sessions", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--heavy", action="store_true")
+    ap.add_argument("--case", choices=["stalled", "flood", "step"])
     a = ap.parse_args()
+    if a.case:
+        {"stalled": case_stalled, "flood": case_flood, "step": case_step}[a.case](a.binary, a.seconds)
+        return
 
     server = subprocess.Popen([a.binary, "serve", "--port", "0", "--max-sessions", str(a.sessions)],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

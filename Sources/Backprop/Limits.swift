@@ -6,10 +6,10 @@
 /// message — can make the process allocate gigabytes or trap on an overflow. Sizes are
 /// multiplied with overflow checks (`product`), never with `*`.
 ///
-/// `standard` is generous: far beyond what the sheet's experiments need, well inside a
-/// laptop's memory (the largest network it admits, 16 M parameters, trains in a few
-/// hundred MB). `playground` is what one browser tab may ask of `backprop serve`, where
-/// one machine serves many tabs and the page draws every neuron.
+/// `standard` is generous: far beyond what the sheet's experiments need, inside a laptop's
+/// memory, the largest of each kind in one to three GB (the README's "Safe on a student's
+/// laptop" has the figures and what measured them). `playground` is what one browser tab may
+/// ask of `backprop serve`, where one machine serves many tabs and the page draws every neuron.
 public struct Limits: Sendable, Equatable {
     /// Input columns: features of 2-D data, columns of a CSV, inputs of a model file.
     public var inputs = 4096

@@ -74,16 +74,20 @@ public enum FileAccess {
     }
 
     /// The last system call's failure in words ("Permission denied").
-    public static var errnoWords: String { String(cString: strerror(errno)) }
+    public static var errnoWords: String { lowered(String(cString: strerror(errno))) }
+
+    /// The C library's reasons start with a capital ("Permission denied"); in the middle of our
+    /// one-line messages they read as the rest of the sentence.
+    static func lowered(_ reason: String) -> String { reason.prefix(1).lowercased() + reason.dropFirst() }
 
     /// A Foundation error in plain words: the system's reason where there is one, never
     /// "NSCocoaErrorDomain error 512".
     public static func words(_ error: any Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
+            return lowered(String(cString: strerror(Int32(underlying.code))))
         }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        if ns.domain == NSPOSIXErrorDomain { return lowered(String(cString: strerror(Int32(ns.code)))) }
         switch CocoaError.Code(rawValue: ns.code) {
         case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or directory"
         case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"

@@ -44,6 +44,13 @@ public enum ResultDirectory {
         guard FileManager.default.isWritableFile(atPath: parent) else {
             throw .invalidSetting("--out \(quoted(path)): the directory \(quoted(parent)) is not writable")
         }
+        // Permission bits do not tell (root writes anywhere, but not into /proc or a read-only
+        // mount): make and remove the staging directory now, before hours of training.
+        let probe = "\(parent)/.\(url.lastPathComponent).partial-\(getpid())"
+        guard mkdir(probe, 0o700) == 0 || errno == EEXIST else {
+            throw .invalidSetting("--out \(quoted(path)): cannot write into \(quoted(parent)): \(FileAccess.errnoWords)")
+        }
+        rmdir(probe)
     }
 
     /// Writes `files` (name, bytes) as the whole content of `directory`.

@@ -35,7 +35,15 @@ enum SweepLayout {
         // Each change: 2 bytes, what to put and where.
         let bytes = [UInt8](data.prefix(32))
         for i in stride(from: 0, to: bytes.count - 1, by: 2) {
-            let target = dir.appendingPathComponent(names[Int(bytes[i + 1]) % names.count]).path
+            let name = names[Int(bytes[i + 1]) % names.count]
+            // The harness itself must not plant through a link it planted before
+            // (trials/000000 → outside, then trials/000000/experiment.json): every folder
+            // above the name must be a real one.
+            let parents = name.split(separator: "/").dropLast().indices.map { k in
+                name.split(separator: "/").prefix(k + 1).joined(separator: "/")
+            }
+            guard parents.allSatisfy({ FileAccess.kind(dir.appendingPathComponent($0).path, follow: false) == .directory }) else { continue }
+            let target = dir.appendingPathComponent(name).path
             try? FileManager.default.removeItem(atPath: target)
             switch bytes[i] % 6 {
             case 0: break                                                           // removed

@@ -47,13 +47,16 @@ public func bpTrainerNew(
     _ orders: UnsafePointer<Int32>?, _ orderCount: Int32
 ) -> Int32 {
     do throws(BackpropError) {
-        let widths = (0..<Int(max(layerCount, 0))).map { Int(sizes[$0]) }
-        guard widths.count >= 2 else { throw .invalidArchitecture("a network needs at least its inputs and outputs") }
+        // Every count from the caller passes `Limits` before it sizes a loop or an array (Int is
+        // 32 bits here: products are checked, never formed with `*` first).
+        let limits = Limits.standard
+        try limits.check(Int(layerCount), "layer sizes", atMost: limits.depth + 2, atLeast: 2)
+        let widths = (0..<Int(layerCount)).map { Int(sizes[$0]) }
         let activationText = text(activationName, activationLength), headText = text(headName, headLength)
         guard let activation = Activation(name: activationText) else { throw .invalidSetting("no activation is called \(quoted(activationText))") }
         guard let head = OutputHead(name: headText) else { throw .invalidSetting("no output head is called \(quoted(headText))") }
         let architecture = Architecture(sizes: widths, activation: activation, head: head)
-        try Limits.standard.check(architecture)
+        try limits.check(architecture)
         var weights: [Matrix<Double>] = [], biases: [[Double]] = []
         var p = 0
         for l in 0..<(widths.count - 1) {
@@ -65,7 +68,15 @@ public func bpTrainerNew(
         }
         let network = try Network<Double>(architecture, weights: weights, biases: biases)
         let count = Int(n), inputs = widths[0]
-        try Limits.standard.check(count, "samples", atMost: Limits.standard.points, atLeast: 1)
+        try limits.check(count, "samples", atMost: limits.points, atLeast: 1)
+        guard let values = Limits.product(count, inputs + 1), values <= limits.dataValues else {
+            throw .invalidData("\(count) samples of \(inputs) inputs are more than \(limits.dataValues) numbers")
+        }
+        if orders != nil, orderCount > 0 {
+            guard let given = Limits.product(Int(orderCount), count), given <= limits.dataValues else {
+                throw .invalidSetting("\(orderCount) orders of \(count) samples are more than \(limits.dataValues) numbers")
+            }
+        }
         guard let xs = Matrix(rows: count, columns: inputs, elements: (0..<(count * inputs)).map { x[$0] }) else {
             throw .invalidData("the samples do not fill \(count) rows of \(inputs)")
         }

@@ -22,10 +22,8 @@ public typealias ScalarText = Codable & LosslessStringConvertible
 /// `exported: true`, which promises callers a prespecialised symbol that Embedded Swift
 /// (the WebAssembly build) never emits; natively both forms train at the same speed
 /// (`backprop-bench` W1 and W3, interleaved runs of both builds).
-/// Measured with `backprop-bench` (release, one core, 2026-11-27, on the kernels
-/// of that day, before the fused ones): without those attributes W1 ran about 7×
-/// and W3 about 35–48× slower (W1 10.3 s against 1.40 s in Float; W3 27.4 s
-/// against 0.57 s). Today's times are in the README's benchmark tables.
+/// Without those attributes a caller in another module runs the generic code, many times
+/// slower (`backprop-bench` shows it; the README's benchmark tables have today's times).
 ///
 /// The transcendental functions are requirements (not `Foundation` calls at
 /// the use site) so that the `Float` path calls `expf`, `tanhf`, … and never

@@ -21,9 +21,8 @@ public struct HistoryPoint: Codable, Equatable, Sendable {
 /// Every front end drives a `Session`: the command line runs it to the end
 /// and writes files, a sweep runs many, the page steps it and streams
 /// snapshots. Precision is Double: gradient checks and the golden comparisons
-/// need it, and at playground sizes it costs little (W2, 6×6 ReLU, default
-/// build: 0.82 s Double against 0.55 s Float in the README's table of
-/// 2026-11-27).
+/// need it, and at playground sizes it costs little (W2, the spiral's 6×6 ReLU: the
+/// README's peers table has Double against Float).
 public final class Session {
     public private(set) var experiment: Experiment
     /// Points before features are applied (for plotting in the plane).

@@ -12,8 +12,9 @@ import Backprop
 ///
 /// Every file is written under a temporary name and renamed, so a trial has a whole result
 /// or none, and no name inside the directory is followed if it is a link (`DirectoryHandle`):
-/// a link planted in a shared sweep cannot make its owner's run write or read elsewhere. a sweep killed by any signal loses only the trials in flight, and running the
-/// same command again skips the finished ones. A trial's number fixes its setting and seed,
+/// a link planted in a shared sweep cannot make its owner's run write or read elsewhere. A
+/// sweep killed by any signal loses only the trials in flight, and running the same command
+/// again skips the finished ones. A trial's number fixes its setting and seed,
 /// so a job-array task, a Kubernetes index or a GNU parallel job slot needs nothing but its
 /// number to find its trials (`trials(forTask:)`), and every way of running gives the same
 /// numbers.

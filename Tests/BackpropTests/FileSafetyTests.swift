@@ -148,13 +148,19 @@ import Playground
 
     static let sweep: Sweep = SweepDirectoryTests.sweep
 
-    @Test func aLinkPlantedAsATrialFolderIsRefusedAndNothingIsWrittenThere() throws {
+    /// A scratch root holding a fresh sweep (`s`) and an empty folder beside it (`outside`),
+    /// where nothing may ever be written.
+    func plantedSweep() throws -> (root: URL, outside: URL, path: String, dir: SweepDirectory) {
         let root = try scratch()
-        defer { try? FileManager.default.removeItem(at: root) }
         let outside = root.appendingPathComponent("outside")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         let path = root.appendingPathComponent("s").path
-        let dir = try SweepDirectory.create(Self.sweep, at: path)
+        return (root, outside, path, try SweepDirectory.create(Self.sweep, at: path))
+    }
+
+    @Test func aLinkPlantedAsATrialFolderIsRefusedAndNothingIsWrittenThere() throws {
+        let (root, outside, path, dir) = try plantedSweep()
+        defer { try? FileManager.default.removeItem(at: root) }
         let trial1 = dir.trialURL(1)
         try FileManager.default.removeItem(at: trial1)
         try FileManager.default.createSymbolicLink(at: trial1, withDestinationURL: outside)
@@ -169,12 +175,8 @@ import Playground
     }
 
     @Test func aLinkPlantedAsTrialsOrAsAFileIsRefused() throws {
-        let root = try scratch()
+        let (root, outside, path, dir) = try plantedSweep()
         defer { try? FileManager.default.removeItem(at: root) }
-        let outside = root.appendingPathComponent("outside")
-        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
-        let path = root.appendingPathComponent("s").path
-        let dir = try SweepDirectory.create(Self.sweep, at: path)
         // result.json as a link to a file elsewhere: neither read nor written through.
         let secret = outside.appendingPathComponent("secret")
         try Data("keep".utf8).write(to: secret)

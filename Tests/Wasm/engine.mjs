@@ -110,5 +110,12 @@ const bad = e.bp_trainer_new(put(Int32Array, [2, 1]), 2, badP, badN, badP, badN,
                              put(Float64Array, [0, 0]), put(Float64Array, [1]), 1, 0, 1, 0, 0, 0, 0);
 check(bad === 0 && errorMessage().includes('no activation is called "nope"'), `a bad name is refused: ${errorMessage()}`);
 
+// Sizes from the caller pass the limits before they size anything (a page is untrusted input).
+const [tanhP, tanhN] = bytes('tanh'), [bceP, bceN] = bytes('sigmoid_bce');
+const tooDeep = e.bp_trainer_new(put(Int32Array, [2, 1]), 2_000_000_000, tanhP, tanhN, bceP, bceN, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0);
+check(tooDeep === 0 && errorMessage().includes('layer sizes'), `a layer count of 2e9 is refused: ${errorMessage()}`);
+const tooMany = e.bp_trainer_new(put(Int32Array, [2, 1]), 2, tanhP, tanhN, bceP, bceN, put(Float64Array, [0, 0, 0]), 0, 0, 2_000_000_000, 0, 1, 0, 0, 0, 0);
+check(tooMany === 0 && errorMessage().includes('samples'), `2e9 samples are refused: ${errorMessage()}`);
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

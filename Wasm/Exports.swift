@@ -1,10 +1,12 @@
 // The engine's entry points for JavaScript: plain numbers and pointers into the module's memory,
 // since a WebAssembly export takes nothing else. Compiled with the engine's own sources as one
-// module (scripts/build-wasm.sh), so every generic function is specialised here as natively.
+// module (scripts/build-wasm.sh); Embedded Swift specialises every generic function it calls here.
 //
 // Layout of a network's parameters as these functions take and give them: for each layer in
 // turn, its weights row by row ([out][in], PyTorch's `nn.Linear` order) and then its biases —
 // the order of the golden trajectories and of `safetensors`, not the engine's internal one.
+
+import Backprop
 
 /// Trainers by handle (1-based: 0 means "none").
 nonisolated(unsafe) var trainers: [Trainer<Double>?] = []

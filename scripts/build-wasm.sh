@@ -21,22 +21,37 @@ module CKernels {
     export *
 }
 MAP
-# The engine's files that a tab needs; the rest (files, JSON through Foundation) stay native.
-engine="Activation Architecture BackpropError Dataset DispatchedKernels Initializer KernelPath Kernels
-        LearningRateSchedule LibM Limits Matrix Metrics NameKey NarrowPass Network Optimizer OutputHead
+# Each module from the same source files as natively, in the same dependency order; the files
+# left out need Foundation (files, Codable JSON) or Plots, which a tab does not use.
+engine="Activation Architecture BackpropError Dataset DispatchedKernels Initializer JSON KernelPath Kernels
+        LearningRateSchedule LibM Limits Matrix Metrics NameKey NarrowPass Network Optimizer OutputHead PrintfText SineCosine
         RandomSource Regularization Scalar StopSignal Trace Trainer TrainingSettings VectorMath Workspace"
-sources=()
-for f in $engine; do sources+=("Sources/Backprop/$f.swift"); done
+playground="Criterion Experiment Experiment+Settings Experiment+Values Setting Session Session+Explain"
+sessions="HostServices LiveSession LiveSession+Gradients LiveSession+Restore LiveSession+Vocabulary Messages PageControls Presets"
+files() { local dir=$1; shift; for f in $*; do printf '%s\n' "Sources/$dir/$f.swift"; done; }
 exports=(bp_alloc bp_free bp_error_message bp_trainer_new bp_trainer_fit bp_trainer_epoch
-         bp_trainer_parameters bp_trainer_loss bp_trainer_free bp_console bp_console_length)
+         bp_trainer_parameters bp_trainer_loss bp_trainer_free bp_console bp_console_length
+         bp_output bp_session_new bp_session_respond bp_session_frame bp_session_is_training bp_session_free
+         bp_vocabulary bp_presets)
 clang --target=wasm32 -O2 -msimd128 -isystem /usr/include/wasm32-wasi -ISources/CKernels/include \
   -c Sources/CKernels/dispatch.c -o "$out/dispatch.o"
-clang --target=wasm32 -O2 -c Wasm/console.c -o "$out/console.o"
-swiftc -target wasm32-unknown-none-wasm -enable-experimental-feature Embedded -wmo -O \
-  -parse-as-library -module-name Backprop -Xfrontend -disable-stack-protector \
-  -I "$out/module" -Xcc -isystem -Xcc /usr/include/wasm32-wasi -Xcc -msimd128 \
-  "${sources[@]}" Wasm/Exports.swift -o "$out/backprop.wasm" \
-  -Xclang-linker -nostdlib -Xlinker --no-entry \
-  $(for e in "${exports[@]}"; do printf -- '-Xlinker --export=%s ' "$e"; done) \
-  -Xlinker "$out/dispatch.o" -Xlinker "$out/console.o" -Xlinker "$unicode" -Xlinker "$libc" -Xlinker "$builtins"
+clang --target=wasm32-wasi -O2 -isystem /usr/include/wasm32-wasi -c Wasm/libc.c -o "$out/libc.o"
+# One Embedded Swift module: its objects and its interface for the modules above it.
+module() {
+  local name=$1; shift
+  swiftc -target wasm32-unknown-none-wasm -enable-experimental-feature Embedded -enable-experimental-feature Extern \
+    -wmo -O -parse-as-library -module-name "$name" -Xfrontend -disable-stack-protector \
+    -I "$out/module" -Xcc -isystem -Xcc /usr/include/wasm32-wasi -Xcc -msimd128 \
+    -emit-module -emit-module-path "$out/module/$name.swiftmodule" -c -o "$out/$name.o" "$@"
+}
+mapfile -t src < <(files Backprop $engine); module Backprop "${src[@]}"
+mapfile -t src < <(ls Sources/Datasets/*.swift); module Datasets "${src[@]}"
+mapfile -t src < <(files Playground $playground); module Playground "${src[@]}"
+mapfile -t src < <(files PlaygroundSessions $sessions); module PlaygroundSessions "${src[@]}"
+module BackpropWasm Wasm/Exports.swift Wasm/SessionExports.swift
+# Linked by clang's driver for wasm-ld: no C start files, no entry, only the exports above.
+clang --target=wasm32 -nostdlib -Wl,--no-entry \
+  $(for e in "${exports[@]}"; do printf -- '-Wl,--export=%s ' "$e"; done) \
+  "$out"/{BackpropWasm,PlaygroundSessions,Playground,Datasets,Backprop}.o "$out/dispatch.o" "$out/libc.o" \
+  "$unicode" "$libc" "$builtins" -o "$out/backprop.wasm"
 echo "$out/backprop.wasm: $(wc -c < "$out/backprop.wasm") bytes, $(gzip -9 -c "$out/backprop.wasm" | wc -c) gzipped"

@@ -51,7 +51,7 @@ public final class DirectoryHandle: Sendable {
         guard sub >= 0 else {
             let k = kind(name)
             if k != .directory && k != .missing {
-                throw .invalidSetting("\(quoted(child(name))) is \(k.words), not a directory; a sweep directory never follows links — remove it and run again")
+                throw .invalidSetting("\(quoted(child(name))) is \(k.words), not a directory; Backprop never follows links in a directory it writes — remove it and run again")
             }
             throw .invalidSetting("cannot open \(quoted(child(name))): \(FileAccess.errnoWords)")
         }
@@ -63,7 +63,7 @@ public final class DirectoryHandle: Sendable {
         switch kind(name) {
         case .missing: return false
         case .regular: return true
-        case let k: throw .invalidSetting("\(quoted(child(name))) is \(k.words), not a file; a sweep directory never follows links — remove it and run again")
+        case let k: throw .invalidSetting("\(quoted(child(name))) is \(k.words), not a file; Backprop never follows links in a directory it writes — remove it and run again")
         }
     }
 

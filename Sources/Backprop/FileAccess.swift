@@ -38,7 +38,7 @@ public enum FileAccess {
         }
 
         /// The kind in words, for messages.
-        var words: String {
+        public var words: String {
             switch self {
             case .missing: "missing"
             case .regular: "a file"

@@ -48,7 +48,7 @@ public struct LearningRateSchedule: Equatable, Hashable, Sendable {
         case .exponential: return initial * cPow(decay, Double(epoch))
         case .cosine:
             guard epochs > 0, epoch < epochs else { return epochs > 0 ? final : initial }
-            return final + (initial - final) * (1 + cCos(Double.pi * Double(epoch) / Double(epochs))) / 2
+            return final + (initial - final) * (1 + Double.cos(Double.pi * Double(epoch) / Double(epochs))) / 2
         }
     }
 

@@ -60,11 +60,11 @@ extension Float: Scalar {
 extension Double: Scalar {
     @inlinable @inline(__always) public static func exp(_ x: Double) -> Double { cExp(x) }
     @inlinable @inline(__always) public static func expm1(_ x: Double) -> Double { cExpm1(x) }
-    @inlinable @inline(__always) public static func log(_ x: Double) -> Double { cLog(x) }
+    @inlinable @inline(__always) public static func log(_ x: Double) -> Double { SineCosine.log(x) }
     @inlinable @inline(__always) public static func log1p(_ x: Double) -> Double { cLog1p(x) }
     @inlinable @inline(__always) public static func tanh(_ x: Double) -> Double { cTanh(x) }
     @inlinable @inline(__always) public static func erf(_ x: Double) -> Double { cErf(x) }
-    @inlinable @inline(__always) public static func sin(_ x: Double) -> Double { cSin(x) }
-    @inlinable @inline(__always) public static func cos(_ x: Double) -> Double { cCos(x) }
+    @inlinable @inline(__always) public static func sin(_ x: Double) -> Double { SineCosine.sin(x) }
+    @inlinable @inline(__always) public static func cos(_ x: Double) -> Double { SineCosine.cos(x) }
     public static var dtypeName: String { "F64" }
 }

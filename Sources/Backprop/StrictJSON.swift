@@ -189,13 +189,3 @@ public enum StrictJSON {
         }
     }
 }
-
-extension BackpropError {
-    /// The message without the case's prefix.
-    public var message: String {
-        switch self {
-        case .invalidArchitecture(let m), .invalidData(let m), .invalidSetting(let m), .invalidModelFile(let m): return m
-        case .diverged: return description
-        }
-    }
-}

@@ -9,7 +9,7 @@ struct BackpropCommand: AsyncParsableCommand {
         commandName: "backprop",
         abstract: "Train small neural networks on 2-D data and see what they learn.",
         discussion: "Run `backprop train` for the sheet's moons experiment; `backprop help train` lists every setting.",
-        subcommands: [Train.self, SweepCommand.self, GradCheck.self, Explain.self, DataCommand.self, Eval.self, Predict.self, Serve.self])
+        subcommands: [Train.self, SweepCommand.self, GradCheck.self, Explain.self, DataCommand.self, Eval.self, Predict.self, Serve.self, SiteCommand.self])
 
     /// Bad input exits with status 2 and one line on standard error; help exits 0.
     static func main() async {

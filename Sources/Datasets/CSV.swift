@@ -1,4 +1,6 @@
+#if !hasFeature(Embedded)
 import Foundation
+#endif
 import Backprop
 
 /// Comma-separated data: a header row, then one sample per line; the last
@@ -143,6 +145,7 @@ public enum CSV {
         return (y.max() ?? 0) <= 1 ? .binary : .multiclass
     }
 
+    #if !hasFeature(Embedded)
     /// Reads a CSV file; an unreadable file is an error naming the path.
     public static func read(_ url: URL, task: Task? = nil, classes: Int? = nil) throws(BackpropError) -> LabeledPoints {
         let data: Data
@@ -150,6 +153,7 @@ public enum CSV {
         guard let text = String(data: data, encoding: .utf8) else { throw .invalidData("\(quoted(url.path)) is not UTF-8 text") }
         return try parse(text, task: task, classes: classes)
     }
+    #endif
 
     /// CSV text: header `x1,…,xd,label` (or `target` for regression), full precision.
     public static func format(_ points: LabeledPoints, header: [String]? = nil) -> String {

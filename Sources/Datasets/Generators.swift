@@ -1,8 +1,7 @@
-import Foundation
 import Backprop
 
 /// The data sets Backprop can generate.
-public enum DatasetName: String, Codable, CaseIterable, Sendable {
+public enum DatasetName: String, CaseIterable, Sendable {
     // scikit-learn's, as the sheet uses them (labels 0/1).
     case moons, circles
     // The TensorFlow playground's, with its exact formulas (labels 0/1 for its −1/+1).
@@ -43,9 +42,9 @@ public enum DatasetName: String, Codable, CaseIterable, Sendable {
     }
 
     public init?(name: String) {
-        let key = name.lowercased().replacingOccurrences(of: "_", with: "-")
+        let key = nameKey(name)
         if key == "multigauss" { self = .multigauss; return }
-        guard let d = DatasetName(rawValue: key) else { return nil }
+        guard let d = DatasetName.allCases.first(where: { nameKey($0.rawValue) == key }) else { return nil }
         self = d
     }
 }
@@ -109,8 +108,8 @@ public enum Generators {
     /// Drawn with numpy's `RandomState(seed)`: the same points as scikit-learn.
     static func moons(_ n: Int, noise: Double, seed: UInt64) -> LabeledPoints {
         let nOut = n / 2, nIn = n - nOut
-        var x: [[Double]] = linspace(0, .pi, nOut).map { [cos($0), sin($0)] }
-        x += linspace(0, .pi, nIn).map { [1 - cos($0), 1 - sin($0) - 0.5] }
+        var x: [[Double]] = linspace(0, .pi, nOut).map { [Double.cos($0), Double.sin($0)] }
+        x += linspace(0, .pi, nIn).map { [1 - Double.cos($0), 1 - Double.sin($0) - 0.5] }
         let y = Array(repeating: 0.0, count: nOut) + Array(repeating: 1.0, count: nIn)
         return sklearnFinish(x, y, noise: noise, seed: seed)
     }
@@ -119,8 +118,8 @@ public enum Generators {
     /// `factor` (label 1), angles evenly in [0, 2π) without the endpoint; numpy's `RandomState(seed)`.
     static func circles(_ n: Int, noise: Double, factor: Double, seed: UInt64) -> LabeledPoints {
         let nOut = n / 2, nIn = n - nOut
-        var x: [[Double]] = linspace(0, 2 * .pi, nOut, endpoint: false).map { [cos($0), sin($0)] }
-        x += linspace(0, 2 * .pi, nIn, endpoint: false).map { [factor * cos($0), factor * sin($0)] }
+        var x: [[Double]] = linspace(0, 2 * .pi, nOut, endpoint: false).map { [Double.cos($0), Double.sin($0)] }
+        x += linspace(0, 2 * .pi, nIn, endpoint: false).map { [factor * Double.cos($0), factor * Double.sin($0)] }
         let y = Array(repeating: 0.0, count: nOut) + Array(repeating: 1.0, count: nIn)
         return sklearnFinish(x, y, noise: noise, seed: seed)
     }
@@ -131,7 +130,7 @@ public enum Generators {
         var x: [[Double]] = [], y: [Double] = []
         func add(_ rMin: Double, _ rMax: Double) {
             let radius = r.uniform(rMin, rMax), angle = r.uniform(0, 2 * .pi)
-            let px = radius * sin(angle), py = radius * cos(angle)
+            let px = radius * Double.sin(angle), py = radius * Double.cos(angle)
             let nx = r.uniform(-5, 5) * noise, ny = r.uniform(-5, 5) * noise
             x.append([px, py])
             y.append((px + nx) * (px + nx) + (py + ny) * (py + ny) < 2.5 * 2.5 ? 1 : 0)
@@ -180,7 +179,7 @@ public enum Generators {
             for i in 0..<m {
                 let radius = 5 * Double(i) / Double(m)
                 let t = 1.75 * 2 * .pi * Double(i) / Double(m) + 2 * .pi * Double(j) / Double(arms)
-                x.append([radius * sin(t) + r.uniform(-1, 1) * noise, radius * cos(t) + r.uniform(-1, 1) * noise])
+                x.append([radius * Double.sin(t) + r.uniform(-1, 1) * noise, radius * Double.cos(t) + r.uniform(-1, 1) * noise])
                 // Playground: the first arm (δ = 0) is +1.
                 y.append(playgroundLabels ? (j == 0 ? 1 : 0) : Double(j))
             }
@@ -227,9 +226,13 @@ public enum Generators {
         var x: [[Double]] = [], y: [Double] = []
         for i in 0..<n {
             let c = i % k, angle = 2 * .pi * Double(c) / Double(k)
-            x.append([3.5 * cos(angle) + sd * r.normal(), 3.5 * sin(angle) + sd * r.normal()])
+            x.append([3.5 * Double.cos(angle) + sd * r.normal(), 3.5 * Double.sin(angle) + sd * r.normal()])
             y.append(Double(c))
         }
         return shuffled(x, y, task: .multiclass, classes: k, &r)
     }
 }
+
+#if !hasFeature(Embedded)
+extension DatasetName: Codable {}
+#endif

@@ -1,7 +1,7 @@
 import Backprop
 
 /// What kind of target a data set has.
-public enum Task: String, Codable, CaseIterable, Sendable {
+public enum Task: String, CaseIterable, Sendable {
     /// Two classes, labels 0 and 1.
     case binary
     /// k classes, labels 0…k−1.
@@ -95,7 +95,7 @@ public struct LabeledPoints: Equatable, Sendable {
 }
 
 /// Input features computed from a 2-D point (the playground's list).
-public enum Feature: String, Codable, CaseIterable, Sendable {
+public enum Feature: String, CaseIterable, Sendable {
     case x1, x2
     case x1Squared = "x1^2"
     case x2Squared = "x2^2"
@@ -104,7 +104,7 @@ public enum Feature: String, Codable, CaseIterable, Sendable {
     case sinX2 = "sin(x2)"
 
     public init?(name: String) {
-        let key = name.lowercased().replacingOccurrences(of: " ", with: "")
+        let key = String(name.lowercased().filter { $0 != " " })
         switch key {
         case "x1sq", "x1²", "x1^2", "x1squared": self = .x1Squared
         case "x2sq", "x2²", "x2^2", "x2squared": self = .x2Squared
@@ -129,3 +129,8 @@ public enum Feature: String, Codable, CaseIterable, Sendable {
         }
     }
 }
+
+#if !hasFeature(Embedded)
+extension Task: Codable {}
+extension Feature: Codable {}
+#endif

@@ -1,4 +1,4 @@
-import Foundation
+import Backprop
 
 /// numpy's legacy `RandomState` (MT19937), as far as scikit-learn's
 /// `make_moons`, `make_circles` and `train_test_split` use it.
@@ -54,7 +54,7 @@ struct NumpyRandomState {
             x2 = 2 * uniform() - 1
             r2 = x1 * x1 + x2 * x2
         } while r2 >= 1 || r2 == 0
-        let f = (-2 * log(r2) / r2).squareRoot()
+        let f = (-2 * Double.log(r2) / r2).squareRoot()
         cachedGauss = f * x1
         return f * x2
     }

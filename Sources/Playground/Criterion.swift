@@ -2,8 +2,8 @@ import Backprop
 
 /// When a run counts as a success: a metric compared with a threshold,
 /// e.g. `test-loss<0.1` (the sheet's spiral) or `test-accuracy>=0.95`.
-public struct Criterion: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
-    public enum Metric: String, Codable, CaseIterable, Sendable {
+public struct Criterion: Equatable, Hashable, Sendable, CustomStringConvertible {
+    public enum Metric: String, CaseIterable, Sendable {
         case testLoss = "test-loss", trainLoss = "train-loss"
         case testAccuracy = "test-accuracy", trainAccuracy = "train-accuracy"
     }
@@ -17,12 +17,12 @@ public struct Criterion: Codable, Equatable, Hashable, Sendable, CustomStringCon
 
     /// Parses `test-loss<0.1`, `test-accuracy>=0.95` (`<`/`<=` and `>`/`>=` mean the same here).
     public init(parsing text: String) throws(BackpropError) {
-        let s = text.replacingOccurrences(of: " ", with: "")
+        let s = String(text.filter { $0 != " " })
         guard let opIndex = s.firstIndex(where: { $0 == "<" || $0 == ">" }) else {
             throw .invalidSetting("criterion \"\(text)\" needs < or >, e.g. test-loss<0.1")
         }
         guard let m = Metric(rawValue: String(s[..<opIndex])) else {
-            throw .invalidSetting("criterion metric must be one of \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw .invalidSetting("criterion metric must be one of \(Metric.allCases.map { $0.rawValue }.joined(separator: ", "))")
         }
         var rest = s[s.index(after: opIndex)...]
         if rest.first == "=" { rest = rest.dropFirst() }
@@ -43,3 +43,8 @@ public struct Criterion: Codable, Equatable, Hashable, Sendable, CustomStringCon
         return lessThan ? v < threshold : v >= threshold
     }
 }
+
+#if !hasFeature(Embedded)
+extension Criterion: Codable {}
+extension Criterion.Metric: Codable {}
+#endif

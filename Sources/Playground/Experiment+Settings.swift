@@ -21,9 +21,9 @@ extension Experiment {
     /// Sets one setting from text, as a person would type it.
     public mutating func set(_ key: String, to raw: String) throws(BackpropError) {
         guard let setting = Experiment.setting(key) else {
-            throw .invalidSetting("unknown setting \(quoted(key)); known: \(Experiment.settingKeys.map(\.key).joined(separator: ", "))")
+            throw .invalidSetting("unknown setting \(quoted(key)); known: \(Experiment.settingKeys.map { $0.key }.joined(separator: ", "))")
         }
-        try setting.write(&self, raw.trimmingCharacters(in: .whitespaces))
+        try setting.write(&self, trimmingSpaces(raw))
     }
 
     static func schedule(_ text: String, initial: Double, epochs: Int) throws(BackpropError) -> LearningRateSchedule {

@@ -1,4 +1,6 @@
+#if !hasFeature(Embedded)
 import Foundation
+#endif
 import Backprop
 import Datasets
 
@@ -8,8 +10,8 @@ import Datasets
 /// be repeated exactly with `backprop train --config experiment.json`.
 ///
 /// The default value is the sheet's moons experiment.
-public struct Experiment: Codable, Equatable, Hashable, Sendable {
-    public struct DataSettings: Codable, Equatable, Hashable, Sendable {
+public struct Experiment: Equatable, Hashable, Sendable {
+    public struct DataSettings: Equatable, Hashable, Sendable {
         /// A generator name (`moons`, `spiral`, …) or `csv`.
         public var dataset: String = "moons"
         /// CSV file (with `dataset == "csv"`).
@@ -24,7 +26,7 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
         public init() {}
     }
 
-    public struct NetworkSettings: Codable, Equatable, Hashable, Sendable {
+    public struct NetworkSettings: Equatable, Hashable, Sendable {
         /// Hidden layer widths, input to output.
         public var hidden: [Int] = [10]
         /// One activation for every hidden layer, or one per layer.
@@ -49,17 +51,6 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
     /// The sheet's moons experiment (the default).
     public static let sheetMoons = Experiment()
 
-    enum CodingKeys: String, CodingKey { case data, features, network, training, seed }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Experiment()
-        data = try c.decodeIfPresent(DataSettings.self, forKey: .data) ?? d.data
-        features = try c.decodeIfPresent([Feature].self, forKey: .features) ?? d.features
-        network = try c.decodeIfPresent(NetworkSettings.self, forKey: .network) ?? d.network
-        training = try c.decodeIfPresent(TrainingSettings.self, forKey: .training) ?? d.training
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
-    }
-
     /// The activation of hidden layer `l`.
     public func activation(_ l: Int) -> Activation {
         network.activations.isEmpty ? .tanh : network.activations[min(l, network.activations.count - 1)]
@@ -69,7 +60,7 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
     /// every size against `limits` before anything is generated or allocated.
     public func validate(limits: Limits = .standard) throws(BackpropError) {
         guard data.dataset == "csv" || DatasetName(name: data.dataset) != nil else {
-            throw .invalidSetting("unknown data set \(quoted(data.dataset)); choose one of \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or csv")
+            throw .invalidSetting("unknown data set \(quoted(data.dataset)); choose one of \(DatasetName.allCases.map { $0.rawValue }.joined(separator: ", ")) or csv")
         }
         guard data.trainRatio > 0 && data.trainRatio < 1 else {
             throw .invalidSetting("the training ratio must be between 0 and 1 (exclusive), got \(data.trainRatio)")
@@ -107,6 +98,25 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
             for w in network.hidden { try limits.check(w, "a hidden layer's width", atMost: limits.width) }
         }
     }
+}
+
+#if !hasFeature(Embedded)
+// experiment.json: read strictly, written with sorted keys. Synthesised coding needs the
+// conformance in the file that declares the type; the WebAssembly build has no Codable.
+extension Experiment.DataSettings: Codable {}
+extension Experiment.NetworkSettings: Codable {}
+
+extension Experiment: Codable {
+    enum CodingKeys: String, CodingKey { case data, features, network, training, seed }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Experiment()
+        data = try c.decodeIfPresent(DataSettings.self, forKey: .data) ?? d.data
+        features = try c.decodeIfPresent([Feature].self, forKey: .features) ?? d.features
+        network = try c.decodeIfPresent(NetworkSettings.self, forKey: .network) ?? d.network
+        training = try c.decodeIfPresent(TrainingSettings.self, forKey: .training) ?? d.training
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+    }
 
     public func jsonData() -> Data {
         let e = JSONEncoder()
@@ -122,3 +132,4 @@ public struct Experiment: Codable, Equatable, Hashable, Sendable {
         do { try validate(limits: limits) } catch { throw .invalidSetting("experiment file: \(error.message)") }
     }
 }
+#endif

@@ -1,11 +1,9 @@
-import Foundation
 import Backprop
-import Plots
 
 /// Gradient norms and dead units over a run (`backprop train --explain`), and one sample's
 /// forward and backward pass in the sheet's notation (`backprop explain`). Both read the
 /// engine's own buffers through `Network.trace`.
-public struct GradientPoint: Codable, Equatable, Sendable {
+public struct GradientPoint: Equatable, Sendable {
     public var epoch: Int
     /// ‖∂L/∂W(l)‖ of the mean training loss, per weight layer (into hidden layer 1, …, the output).
     public var norms: [Double]
@@ -55,16 +53,6 @@ extension Session {
         return GradientPoint(epoch: epoch, norms: t.gradientNorms, deadFraction: states.deadFraction)
     }
 
-    /// ‖∂L/∂W‖ per layer against epochs (log scale), one line per weight layer.
-    public func gradientPlot(_ points: [GradientPoint]) -> LineChart {
-        let layers = points.first?.norms.count ?? 0
-        return LineChart(title: "gradient norm of the weights into each layer (\(architecture.hidden.map(\.activation.rawValue).joined(separator: ",")))",
-                         xLabel: "epoch", yLabel: "norm of dL/dW (log)", series: (0..<layers).map { l in
-            .init(name: l == layers - 1 ? "output" : "layer \(l + 1)", color: Palette.classColor(l),
-                  points: points.compactMap { p in p.norms[l] > 0 ? (Double(p.epoch), p.norms[l]) : nil })
-        }, logY: true)
-    }
-
     /// One sample's forward pass, error signals and gradients, in the sheet's notation:
     /// z(0) = x, z̃(l+1) = W(l) z(l) + b(l), z(l) = φ(z̃(l)), δ(L) = ŷ − y, and so on.
     public func explanation(sample k: Int, test useTest: Bool = false) throws(BackpropError) -> String {
@@ -76,7 +64,7 @@ extension Session {
         let L = architecture.hidden.count + 1
         // One sign of zero: a product that rounds to zero is −0 on one kernel path and +0 on
         // another (fused multiply-add or not); the two mean the same here and print the same.
-        func v(_ xs: [Double]) -> String { "[" + xs.map { String(format: "%.6g", $0 == 0 ? 0 : $0) }.joined(separator: ", ") + "]" }
+        func v(_ xs: [Double]) -> String { "[" + xs.map { printfText("%.6g", $0 == 0 ? 0 : $0) }.joined(separator: ", ") + "]" }
         func row(_ m: Matrix<Double>) -> [Double] { m.row(0).map { $0 } }
         var out: [String] = []
         let head = architecture.head
@@ -89,7 +77,7 @@ extension Session {
             out.append("  z̃(\(l + 1)) = W\(l) z(\(l)) + b\(l) = \(v(row(t.preActivations[l])))")
             out.append("  \(name) = \(v(row(t.outputs[l])))")
         }
-        out.append(String(format: "  loss = %.6g", t.loss))
+        out.append("  loss = " + printfText("%.6g", t.loss))
         out.append("")
         out.append("backward:")
         out.append("  δ(\(L)) = \(head.deltaFormula) = \(v(row(t.deltas[L - 1])))")
@@ -134,3 +122,7 @@ extension OutputHead {
         }
     }
 }
+
+#if !hasFeature(Embedded)
+extension GradientPoint: Codable {}
+#endif

@@ -4,18 +4,6 @@ import Datasets
 import Plots
 
 extension Session {
-    /// The plane region to draw: the data set's fixed plane (the playground's [−6, 6]²), or
-    /// the data's bounding box widened by 25 % on each side (so the boundary shows how the
-    /// model extrapolates).
-    public var plotRegion: (xMin: Double, xMax: Double, yMin: Double, yMax: Double) {
-        if let plane = DatasetName(name: experiment.data.dataset)?.fixedPlane { return plane }
-        let pts = (trainPoints.x + testPoints.x).filter { $0.count >= 2 }
-        let xs = pts.map { $0[0] }, ys = pts.map { $0[1] }
-        let (x0, x1, y0, y1) = (xs.min() ?? -1, xs.max() ?? 1, ys.min() ?? -1, ys.max() ?? 1)
-        let px = max((x1 - x0) * 0.25, 0.5), py = max((y1 - y0) * 0.25, 0.5)
-        return (x0 - px, x1 + px, y0 - py, y1 + py)
-    }
-
     /// Colour of one output row: diverging for one output (probability or value
     /// mapped to [−1, 1]), class colours for softmax.
     public func cellColor(_ output: [Double], discretize: Bool = false) -> Color {
@@ -86,5 +74,15 @@ extension Session {
             biases: (0..<n.layout.layerCount).map { n.bias($0) },
             inputNames: names,
             layerNames: ["input"] + architecture.hidden.map { "\($0.units) \($0.activation.rawValue)" } + [architecture.head.rawValue])
+    }
+
+    /// ‖∂L/∂W‖ per layer against epochs (log scale), one line per weight layer.
+    public func gradientPlot(_ points: [GradientPoint]) -> LineChart {
+        let layers = points.first?.norms.count ?? 0
+        return LineChart(title: "gradient norm of the weights into each layer (\(architecture.hidden.map(\.activation.rawValue).joined(separator: ",")))",
+                         xLabel: "epoch", yLabel: "norm of dL/dW (log)", series: (0..<layers).map { l in
+            .init(name: l == layers - 1 ? "output" : "layer \(l + 1)", color: Palette.classColor(l),
+                  points: points.compactMap { p in p.norms[l] > 0 ? (Double(p.epoch), p.norms[l]) : nil })
+        }, logY: true)
     }
 }

@@ -1,9 +1,11 @@
+#if !hasFeature(Embedded)
 import Foundation
+#endif
 import Backprop
 import Datasets
 
 /// One point of a run's history, recorded after an epoch.
-public struct HistoryPoint: Codable, Equatable, Sendable {
+public struct HistoryPoint: Equatable, Sendable {
     public var epoch: Int
     public var trainLoss: Double
     public var testLoss: Double
@@ -102,7 +104,11 @@ public final class Session {
     public static func loadPoints(_ d: Experiment.DataSettings) throws(BackpropError) -> LabeledPoints {
         if d.dataset == "csv" {
             guard let file = d.file, !file.isEmpty else { throw .invalidSetting("the csv data set needs a file (--data FILE.csv)") }
+            #if hasFeature(Embedded)
+            throw .invalidSetting("a page reads no files: upload \(quoted(file)) as CSV text instead")
+            #else
             return try CSV.read(URL(fileURLWithPath: file))
+            #endif
         }
         guard let name = DatasetName(name: d.dataset) else { throw .invalidSetting("unknown data set \(d.dataset)") }
         return try Generators.generate(name, count: d.points, noise: d.noise, seed: d.seed, classes: d.classes)
@@ -203,4 +209,20 @@ public final class Session {
         }
         return (try? trainer.network.predict(x)) ?? Matrix(rows: 0, columns: 0)
     }
+
+    /// The plane region to draw: the data set's fixed plane (the playground's [−6, 6]²), or
+    /// the data's bounding box widened by 25 % on each side (so the boundary shows how the
+    /// model extrapolates).
+    public var plotRegion: (xMin: Double, xMax: Double, yMin: Double, yMax: Double) {
+        if let plane = DatasetName(name: experiment.data.dataset)?.fixedPlane { return plane }
+        let pts = (trainPoints.x + testPoints.x).filter { $0.count >= 2 }
+        let xs = pts.map { $0[0] }, ys = pts.map { $0[1] }
+        let (x0, x1, y0, y1) = (xs.min() ?? -1, xs.max() ?? 1, ys.min() ?? -1, ys.max() ?? 1)
+        let px = max((x1 - x0) * 0.25, 0.5), py = max((y1 - y0) * 0.25, 0.5)
+        return (x0 - px, x1 + px, y0 - py, y1 + py)
+    }
 }
+
+#if !hasFeature(Embedded)
+extension HistoryPoint: Codable {}
+#endif

@@ -59,11 +59,11 @@ extension Experiment {
     /// Every setting, in the order `set(_:)` applies them: a schedule after the learning rate and
     /// epochs it depends on, `depth` after the `width` it copies.
     public static let settings: [Setting] = [
-        Setting("dataset", "data set: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")), or csv",
-                choices: DatasetName.allCases.map(\.rawValue) + ["csv"],
+        Setting("dataset", "data set: \(DatasetName.allCases.map { $0.rawValue }.joined(separator: ", ")), or csv",
+                choices: DatasetName.allCases.map { $0.rawValue } + ["csv"],
                 read: { $0.data.dataset }) { e, v throws(BackpropError) in
             guard v == "csv" || DatasetName(name: v) != nil else {
-                throw .invalidSetting("unknown data set \(quoted(v)); choose one of \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or csv")
+                throw .invalidSetting("unknown data set \(quoted(v)); choose one of \(DatasetName.allCases.map { $0.rawValue }.joined(separator: ", ")) or csv")
             }
             e.data.dataset = DatasetName(name: v)?.rawValue ?? "csv"
         },
@@ -79,11 +79,11 @@ extension Experiment {
                 read: { "\($0.data.classes)" }) { e, v throws(BackpropError) in e.data.classes = try Setting.integer("classes", v) },
         Setting("data-seed", "seed of the data and of the train/test split",
                 read: { "\($0.data.seed)" }) { e, v throws(BackpropError) in e.data.seed = try Setting.seed("data-seed", v) },
-        Setting("features", "inputs, comma-separated: \(Feature.allCases.map(\.rawValue).joined(separator: ","))",
-                choices: Feature.allCases.map(\.rawValue), range: { "at most \($0.inputs)" },
-                read: { $0.features.map(\.rawValue).joined(separator: ",") }) { e, v throws(BackpropError) in
+        Setting("features", "inputs, comma-separated: \(Feature.allCases.map { $0.rawValue }.joined(separator: ","))",
+                choices: Feature.allCases.map { $0.rawValue }, range: { "at most \($0.inputs)" },
+                read: { $0.features.map { $0.rawValue }.joined(separator: ",") }) { e, v throws(BackpropError) in
             e.features = try Setting.list(v, Feature.init(name:)) {
-                "unknown feature \(quoted($0)); choose from \(Feature.allCases.map(\.rawValue).joined(separator: ", "))"
+                "unknown feature \(quoted($0)); choose from \(Feature.allCases.map { $0.rawValue }.joined(separator: ", "))"
             }
         },
         Setting("layers", "hidden widths, comma-separated (e.g. 6,6,6) or 6x3; 'none' for no hidden layer",
@@ -119,11 +119,11 @@ extension Experiment {
             }
             e.network.hidden = Array(repeating: e.network.hidden.first ?? 1, count: n)
         },
-        Setting("activation", "hidden activation, one or one per layer: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))",
-                choices: Activation.allCases.map(\.rawValue),
-                read: { $0.network.activations.map(\.rawValue).joined(separator: ",") }) { e, v throws(BackpropError) in
+        Setting("activation", "hidden activation, one or one per layer: \(Activation.allCases.map { $0.rawValue }.joined(separator: ", "))",
+                choices: Activation.allCases.map { $0.rawValue },
+                read: { $0.network.activations.map { $0.rawValue }.joined(separator: ",") }) { e, v throws(BackpropError) in
             e.network.activations = try Setting.list(v, Activation.init(name:)) {
-                "unknown activation \(quoted($0)); choose from \(Activation.allCases.map(\.rawValue).joined(separator: ", "))"
+                "unknown activation \(quoted($0)); choose from \(Activation.allCases.map { $0.rawValue }.joined(separator: ", "))"
             }
         },
         Setting("head", aliases: ["loss"], "output and loss: sigmoid (BCE), softmax (CE), tanh (playground's squared error), identity (regression); auto by task",
@@ -134,11 +134,11 @@ extension Experiment {
             guard let h = OutputHead(name: v) else { throw .invalidSetting("unknown head \(quoted(v)); choose sigmoid, softmax, tanh, identity or auto") }
             e.network.head = h
         },
-        Setting("init", "initialiser: \(Initializer.Kind.allCases.map(\.rawValue).joined(separator: ", "))",
-                choices: Initializer.Kind.allCases.map(\.rawValue),
+        Setting("init", "initialiser: \(Initializer.Kind.allCases.map { $0.rawValue }.joined(separator: ", "))",
+                choices: Initializer.Kind.allCases.map { $0.rawValue },
                 read: { $0.network.initializer.kind.rawValue }) { e, v throws(BackpropError) in
-            guard let k = Initializer.Kind(rawValue: v.replacingOccurrences(of: "-", with: "_")) else {
-                throw .invalidSetting("unknown initialiser \(quoted(v)); choose \(Initializer.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let k = Initializer.Kind(rawValue: String(v.map { $0 == "-" ? "_" : $0 })) else {
+                throw .invalidSetting("unknown initialiser \(quoted(v)); choose \(Initializer.Kind.allCases.map { $0.rawValue }.joined(separator: ", "))")
             }
             e.network.initializer.kind = k
         },
@@ -166,14 +166,14 @@ extension Experiment {
                 read: { $0.scheduleText }) { e, v throws(BackpropError) in
             e.training.learningRate = try Experiment.schedule(v, initial: e.training.learningRate.initial, epochs: e.training.epochs)
         },
-        Setting("optimizer", "sgd, momentum, nesterov or adam", choices: Optimizer.Kind.allCases.map(\.rawValue),
+        Setting("optimizer", "sgd, momentum, nesterov or adam", choices: Optimizer.Kind.allCases.map { $0.rawValue },
                 read: { $0.training.optimizer.kind.rawValue }) { e, v throws(BackpropError) in
             guard let k = Optimizer.Kind(rawValue: v) else { throw .invalidSetting("unknown optimizer \(quoted(v)); choose sgd, momentum, nesterov or adam") }
             e.training.optimizer.kind = k
         },
         Setting("momentum", "momentum μ for momentum and nesterov",
                 read: { "\($0.training.optimizer.momentum)" }) { e, v throws(BackpropError) in e.training.optimizer.momentum = try Setting.number("momentum", v) },
-        Setting("regularization", aliases: ["regularisation"], "none, l1 or l2", choices: Regularization.Kind.allCases.map(\.rawValue),
+        Setting("regularization", aliases: ["regularisation"], "none, l1 or l2", choices: Regularization.Kind.allCases.map { $0.rawValue },
                 read: { $0.training.regularization.kind.rawValue }) { e, v throws(BackpropError) in
             guard let k = Regularization.Kind(rawValue: v) else { throw .invalidSetting("regularization must be none, l1 or l2, got \(quoted(v))") }
             e.training.regularization.kind = k
@@ -181,7 +181,7 @@ extension Experiment {
         Setting("reg-rate", "regularisation rate λ", range: { _ in "0 or more" },
                 read: { "\($0.training.regularization.rate)" }) { e, v throws(BackpropError) in e.training.regularization.rate = try Setting.number("reg-rate", v) },
         Setting("reg-style", "gradient (λ·r'(w) added to the gradient) or playground (a separate step; L1 clipped at zero)",
-                choices: Regularization.Style.allCases.map(\.rawValue),
+                choices: Regularization.Style.allCases.map { $0.rawValue },
                 read: { $0.training.regularization.style.rawValue }) { e, v throws(BackpropError) in
             guard let s = Regularization.Style(rawValue: v) else { throw .invalidSetting("reg-style must be gradient or playground, got \(quoted(v))") }
             e.training.regularization.style = s
@@ -196,6 +196,9 @@ extension Experiment {
     /// The setting named `key` (or one of its aliases).
     public static func setting(_ key: String) -> Setting? { settingsByName[key] }
 
-    static let settingsByName: [String: Setting] = Dictionary(
-        settings.flatMap { s in ([s.key] + s.aliases).map { ($0, s) } }, uniquingKeysWith: { a, _ in a })
+    static let settingsByName: [String: Setting] = {
+        var byName: [String: Setting] = [:]
+        for s in settings { for name in [s.key] + s.aliases where byName[name] == nil { byName[name] = s } }
+        return byName
+    }()
 }

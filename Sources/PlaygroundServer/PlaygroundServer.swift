@@ -117,11 +117,7 @@ public enum PlaygroundServer {
     }
 
     /// The sheet's experiments, one click each (`Preset`).
-    static let presetsJSON: String = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return (try? e.encode(Preset.all)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-    }()
+    static let presetsJSON = Preset.allJSON
 
     static let paletteJSON: String = {
         let p: [String: Any] = [

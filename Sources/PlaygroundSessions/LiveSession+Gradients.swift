@@ -1,5 +1,5 @@
-import Foundation
 import Backprop
+import Datasets
 import Playground
 
 /// The gradient view and the chain-rule panel: what backpropagation computes, from the
@@ -72,7 +72,7 @@ extension LiveSession {
             e.sum = (0..<next.rows).reduce(0.0) { $0 + next[$1, j] * one.deltas[l + 1][0, $1] }
             e.formula = "δ = (Σₖ wₖⱼ δₖ) · φ'(z̃)"
             if activation == .relu && z <= 0 {
-                e.note = "z̃ = \(String(format: "%.4f", z)) ≤ 0: this ReLU outputs 0 for this sample and φ'(z̃) = 0 (φ'(0) = 0 by convention), so δ = 0 and every weight into it gets exactly 0 from this sample. If that holds for every sample, the unit is dead."
+                e.note = "z̃ = \(printfText("%.4f", z)) ≤ 0: this ReLU outputs 0 for this sample and φ'(z̃) = 0 (φ'(0) = 0 by convention), so δ = 0 and every weight into it gets exactly 0 from this sample. If that holds for every sample, the unit is dead."
             }
         }
         if e.note == nil, !isBias, a == 0, l > 0, session.architecture.hidden[l - 1].activation == .relu {
@@ -89,7 +89,7 @@ extension LiveSession {
 }
 
 /// The chain rule for one parameter, with the numbers (see `LiveSession.explain`).
-struct Explanation: Encodable {
+struct Explanation {
     var type = "explanation"
     var layer: Int
     var to: Int
@@ -120,4 +120,23 @@ struct Explanation: Encodable {
     var downstream: [[Double]]?
     var sum: Double?
     var note: String?
+}
+
+extension Explanation: Reply {
+    var json: JSON {
+        var f: [(key: String, value: JSON)] = [
+            ("type", JSON(type)), ("layer", JSON(layer)), ("to", JSON(to)), ("from", JSON(from)), ("sample", JSON(sample)),
+            ("samplePoint", JSON(samplePoint)), ("batchSize", JSON(batchSize)), ("gradient", JSON(gradient)),
+            ("meanOfProducts", JSON(meanOfProducts)), ("finiteDifference", JSON(finiteDifference)), ("input", JSON(input)),
+            ("delta", JSON(delta)), ("product", JSON(product)), ("preActivation", JSON(preActivation)), ("output", JSON(output)),
+            ("formula", JSON(formula))]
+        if let head { f.append(("head", JSON(head))) }
+        if let target { f.append(("target", JSON(target))) }
+        if let activation { f.append(("activation", JSON(activation))) }
+        if let derivative { f.append(("derivative", JSON(derivative))) }
+        if let downstream { f.append(("downstream", JSON(downstream))) }
+        if let sum { f.append(("sum", JSON(sum))) }
+        if let note { f.append(("note", JSON(note))) }
+        return .object(f)
+    }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Backprop
 import Datasets
 import Playground
@@ -23,15 +22,15 @@ extension LiveSession {
         }
         problems += try configure(given)
         guard let weights = m.weights, let biases = m.biases, let session else { return problems }
-        do {
+        do throws(BackpropError) {
             var matrices: [Matrix<Double>] = []
             for (l, w) in weights.enumerated() {
-                guard let matrix = Matrix<Double>(w), matrix.elements.allSatisfy(\.isFinite) else {
+                guard let matrix = Matrix<Double>(w), matrix.elements.allSatisfy({ $0.isFinite }) else {
                     throw BackpropError.invalidArchitecture("layer \(l + 1)'s weights are not a table of finite numbers")
                 }
                 matrices.append(matrix)
             }
-            guard biases.joined().allSatisfy(\.isFinite) else { throw BackpropError.invalidArchitecture("a bias is not a finite number") }
+            guard biases.joined().allSatisfy({ $0.isFinite }) else { throw BackpropError.invalidArchitecture("a bias is not a finite number") }
             let epoch = m.epoch ?? 0
             guard epoch >= 0, epoch <= limits.epochs else {
                 throw BackpropError.invalidSetting("epoch \(epoch) is not one of 0…\(limits.epochs)")
@@ -39,7 +38,7 @@ extension LiveSession {
             let network = try Network(session.architecture, weights: matrices, biases: biases)
             try session.resume(from: network, epoch: epoch)
         } catch {
-            problems.append("the weights (\((error as? BackpropError)?.message ?? "\(error)")); training starts from the initial ones")
+            problems.append("the weights (\(error.message)); training starts from the initial ones")
         }
         return problems
     }

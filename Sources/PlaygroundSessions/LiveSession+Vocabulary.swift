@@ -1,4 +1,3 @@
-import Foundation
 import Backprop
 import Datasets
 import Playground
@@ -13,21 +12,23 @@ extension LiveSession {
     public static let vocabularyJSON: String = {
         let limits = Limits.playground
         let keys = keyOrder.filter { k in Experiment.settingKeys.contains { $0.key == k } }
-        let settings: [[String: Any]] = keys.map { key in
-            var s: [String: Any] = ["key": key, "help": Experiment.settingKeys.first { $0.key == key }?.help ?? ""]
-            if let c = Experiment.choices(key) { s["choices"] = c }
-            if let r = Experiment.range(key, limits: limits) { s["range"] = r }
-            if let d = defaults[key] { s["default"] = d }
-            return s
+        let settings: [JSON] = keys.map { key in
+            var s: [(key: String, value: JSON)] = []
+            if let c = Experiment.choices(key) { s.append(("choices", JSON(c))) }
+            if let d = defaults[key] { s.append(("default", JSON(d))) }
+            s.append(("help", JSON(Experiment.settingKeys.first { $0.key == key }?.help ?? "")))
+            s.append(("key", JSON(key)))
+            if let r = Experiment.range(key, limits: limits) { s.append(("range", JSON(r))) }
+            return .object(s)
         }
-        let v: [String: Any] = [
-            "settings": settings,
-            "datasets": DatasetName.playgroundOrder.map(\.rawValue),
-            "features": Feature.allCases.map(\.rawValue),
-            "activations": Activation.allCases.map(\.rawValue),
-            "limits": ["depth": limits.depth, "width": limits.width, "points": limits.points, "classes": limits.classes,
-                       "inputs": limits.inputs, "epochs": limits.epochs],
-        ]
-        return (try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let v: JSON = .object([
+            ("activations", JSON(Activation.allCases.map { $0.rawValue })),
+            ("datasets", JSON(DatasetName.playgroundOrder.map { $0.rawValue })),
+            ("features", JSON(Feature.allCases.map { $0.rawValue })),
+            ("limits", .object([("classes", JSON(limits.classes)), ("depth", JSON(limits.depth)), ("epochs", JSON(limits.epochs)),
+                                ("inputs", JSON(limits.inputs)), ("points", JSON(limits.points)), ("width", JSON(limits.width))])),
+            ("settings", .array(settings)),
+        ])
+        return v.text
     }()
 }

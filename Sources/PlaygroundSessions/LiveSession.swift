@@ -1,4 +1,3 @@
-import Foundation
 import Backprop
 import Datasets
 import Playground
@@ -20,7 +19,7 @@ public final class LiveSession: @unchecked Sendable {
         "layers": "4,2", "activation": "tanh", "head": "tanh", "init": "playground",
         "batch-size": "10", "order": "stored", "lr": "0.03", "epochs": "1000000",
         "regularization": "none", "reg-rate": "0", "reg-style": "playground", "seed": "0", "data-seed": "1",
-    ].merging(PageControls.defaults) { a, _ in a }
+    ].withDefaults(PageControls.defaults)
     /// Settings that change how training proceeds but not the network or data.
     static let trainingKeys: Set<String> = ["lr", "lr-schedule", "optimizer", "momentum", "regularization", "reg-rate", "reg-style", "batch-size", "order", "epochs"]
     /// Every setting a page may send: an allow-list, so a key added to the command line later
@@ -28,12 +27,12 @@ public final class LiveSession: @unchecked Sendable {
     static let pageKeys: Set<String> = Set(defaults.keys).union(trainingKeys).union(["classes", "init-scale"]).union(PageControls.keys)
     /// The order in which a link's settings are tried (each one alone is dropped if invalid):
     /// the command line's order, so a schedule sees the epoch count it depends on.
-    static let keyOrder: [String] = Experiment.settingKeys.map(\.key).filter { pageKeys.contains($0) } + PageControls.keys.sorted()
+    static let keyOrder: [String] = Experiment.settingKeys.map { $0.key }.filter { pageKeys.contains($0) } + PageControls.keys.sorted()
     /// Epochs after which an unmoved training loss is reported.
     static let plateauEpochs = 1000
 
     let limits: Limits
-    private let lock = NSLock()
+    private let lock = HostServices.Lock()
     private(set) var settings: [String: String] = LiveSession.defaults
     private(set) var session: Session?
     /// Own data (uploaded CSV or clicked points), replacing the generator.
@@ -67,7 +66,7 @@ public final class LiveSession: @unchecked Sendable {
     public init(limits: Limits) { self.limits = limits }
 
     /// Runs `body` with this session to itself.
-    public func locked<R>(_ body: (LiveSession) throws -> R) rethrows -> R {
+    public func locked<R, E: Error>(_ body: (LiveSession) throws(E) -> R) throws(E) -> R {
         lock.lock()
         defer { lock.unlock() }
         return try body(self)
@@ -85,7 +84,7 @@ public final class LiveSession: @unchecked Sendable {
         func data() { if let d = dataMessage() { out.append(json(d)) } }
         // Any command but a step (or a question: explain, download) ends a step in progress.
         if !["step", "explain", "download"].contains(message.type) { stepRemaining = 0 }
-        do {
+        do throws(BackpropError) {
             switch message.type {
             case "configure":
                 let dropped = try configure(message.settings ?? [:])
@@ -141,7 +140,13 @@ public final class LiveSession: @unchecked Sendable {
                 }
                 out.append(json(try explain(layer: layer, to: to, from: from, sample: message.sample)))
             case "download":
+                #if hasFeature(Embedded)
+                // The model and experiment files are written through Foundation (the same bytes as
+                // `backprop train --out`); the browser's build does not have it yet.
+                throw BackpropError.invalidSetting("downloads need `backprop serve` for now; \"copy as command\" reproduces this run")
+                #else
                 return [json(try file(message.format ?? "safetensors"))]
+                #endif
             default:
                 throw BackpropError.invalidSetting("unknown message type \(quoted(message.type))")
             }
@@ -378,13 +383,13 @@ public final class LiveSession: @unchecked Sendable {
     @discardableResult
     public func trainChunk(budget: Double = 0.04, maxEpochs: Int = .max) -> Bool {
         guard let session, diverged == nil else { return false }
-        let start = Date()
+        let start = HostServices.seconds()
         var epochs = 0
         let limit = playing ? min(maxEpochs, controls.speed ?? .max) : maxEpochs
         let stopEpoch = session.experiment.training.epochs
         let barrier = session.epoch < stopEpoch ? stopEpoch : Int.max
         let condition = controls.stopWhen
-        do {
+        do throws(BackpropError) {
             repeat {
                 // Epochs between clock reads grow with speed; one at a time when slow or
                 // when a stop condition must be checked after each.
@@ -409,13 +414,13 @@ public final class LiveSession: @unchecked Sendable {
                         break
                     }
                 }
-            } while Date().timeIntervalSince(start) < budget && epochs < limit
+            } while HostServices.seconds() - start < budget && epochs < limit
         } catch {
             diverged = "\(error)"
             playing = false
             return false
         }
-        let elapsed = Date().timeIntervalSince(start)
+        let elapsed = HostServices.seconds() - start
         if elapsed > 0 && limit == .max { epochsPerSecond = Double(epochs) / elapsed }
         session.recordNow()
         if let p = session.history.last { watch(p) }
@@ -438,7 +443,7 @@ public final class LiveSession: @unchecked Sendable {
             out.append("Every neuron of hidden layer \(l + 1) is dead (ReLU never active on the training data), so nothing after it can learn. Lower the learning rate and reset, or try new weights.")
         }
         if let ref = plateau, epoch - ref.epoch >= LiveSession.plateauEpochs, ref.loss.isFinite {
-            out.append("The training loss has not moved from \(String(format: "%.4f", ref.loss)) in \(grouped(epoch - ref.epoch)) epochs.")
+            out.append("The training loss has not moved from \(printfText("%.4f", ref.loss)) in \(grouped(epoch - ref.epoch)) epochs.")
         }
         return out
     }
@@ -458,22 +463,6 @@ public final class LiveSession: @unchecked Sendable {
         }
         return DataMessage(task: session.trainPoints.task.rawValue, classes: max(session.trainPoints.classes, session.testPoints.classes),
                            train: rows(session.trainPoints), test: rows(session.testPoints), settings: settings)
-    }
-
-    func file(_ format: String) throws(BackpropError) -> FileMessage {
-        guard let session else { throw .invalidSetting("no session yet") }
-        switch format {
-        case "safetensors":
-            return FileMessage(name: "model.safetensors", mime: "application/octet-stream", base64: session.network.safetensorsData().base64EncodedString())
-        case "json":
-            return FileMessage(name: "model.json", mime: "application/json", base64: session.network.jsonData().base64EncodedString())
-        case "experiment":
-            var e = session.experiment
-            e.training.epochs = session.epoch
-            return FileMessage(name: "experiment.json", mime: "application/json", base64: e.jsonData().base64EncodedString())
-        default:
-            throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json or experiment")
-        }
     }
 
     /// The `backprop train …` line that reproduces this setup (to the current epoch).
@@ -538,7 +527,7 @@ public final class LiveSession: @unchecked Sendable {
         }
         let (dead, saturated) = (units.dead, units.saturated)
         let names = session.trainPoints.dimension == 2 && session.experiment.features.count == arch.inputs
-            ? session.experiment.features.map(\.rawValue) : (1...max(arch.inputs, 1)).map { "x\($0)" }
+            ? session.experiment.features.map { $0.rawValue } : (1...max(arch.inputs, 1)).map { "x\($0)" }
         let weights = (0..<net.layout.layerCount).map { net.weight($0).nested }
         let traced = batchTrace(session)
         sequence += 1
@@ -546,17 +535,17 @@ public final class LiveSession: @unchecked Sendable {
             seq: sequence, state: diverged != nil ? "diverged" : (playing ? "running" : "paused"), message: diverged,
             stopped: stopped, notices: notices(dead: dead, epoch: session.epoch), settings: settings,
             stopEpoch: session.experiment.training.epochs,
-            maxWeight: weights.joined().joined().map(abs).filter(\.isFinite).max() ?? 0,
+            maxWeight: weights.joined().joined().map(abs).filter { $0.isFinite }.max() ?? 0,
             epoch: session.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy,
             r2: te.r2 ?? tr.r2, confusion: te.confusion ?? tr.confusion, history: Array(newHistory),
-            sizes: arch.sizes, inputNames: names, activations: arch.hidden.map(\.activation.rawValue), head: arch.head.rawValue,
+            sizes: arch.sizes, inputNames: names, activations: arch.hidden.map { $0.activation.rawValue }, head: arch.head.rawValue,
             weights: weights, biases: (0..<net.layout.layerCount).map { net.bias($0) },
-            output: Data(bytes).base64EncodedString(), outputResolution: outputResolution, outputClasses: classes,
+            output: base64(bytes), outputResolution: outputResolution, outputClasses: classes,
             neurons: neurons, neuronResolution: n, dead: dead, saturated: saturated,
             region: [region.xMin, region.xMax, region.yMin, region.yMax],
             gradientNorms: traced?.trace.gradientNorms ?? [], neuronDeltas: traced.map { LiveSession.meanAbsoluteDeltas($0.trace) } ?? [],
             deadFraction: units.deadFraction, batchRows: traced?.rows ?? [],
-            gradients: controls.gradients ? traced?.trace.weightGradients.map(\.nested) : nil,
+            gradients: controls.gradients ? traced?.trace.weightGradients.map { $0.nested } : nil,
             biasGradients: controls.gradients ? traced?.trace.biasGradients : nil,
             epochsPerSecond: playing ? epochsPerSecond : 0, command: command())
     }
@@ -579,7 +568,16 @@ public final class LiveSession: @unchecked Sendable {
 
     /// One neuron's map as bytes, scaled so its largest magnitude is at most 1.
     static func map(_ values: [Double]) -> String {
-        let m = max(1, values.map { abs($0) }.filter(\.isFinite).max() ?? 1)
-        return Data(values.map { byte($0 / m) }).base64EncodedString()
+        let m = max(1, values.map { abs($0) }.filter { $0.isFinite }.max() ?? 1)
+        return base64(values.map { byte($0 / m) })
+    }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// These entries, and those of `defaults` whose keys are not among them.
+    func withDefaults(_ defaults: [String: String]) -> [String: String] {
+        var out = self
+        for (k, v) in defaults where out[k] == nil { out[k] = v }
+        return out
     }
 }

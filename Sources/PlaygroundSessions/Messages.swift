@@ -1,4 +1,3 @@
-import Foundation
 import Backprop
 import Playground
 
@@ -20,7 +19,7 @@ import Playground
 /// | `uploadCSV` | `text` | replace the data with a CSV (header; last column the label) |
 /// | `explain` | `layer`, `to`, `from` (−1: the bias), optional `sample` | the chain rule for that parameter, in an `explanation` reply |
 /// | `download` | `format`: safetensors, json, experiment | the file, base64, in a `file` reply |
-struct ClientMessage: Decodable {
+struct ClientMessage {
     var type: String
     var settings: [String: String]?
     var key: String?
@@ -45,45 +44,69 @@ struct ClientMessage: Decodable {
     var sample: Int?
 
     /// Decodes one message; anything else is a one-line error (the text is never echoed whole).
-    init(json text: String) throws(BackpropError) {
-        do { self = try JSONDecoder().decode(ClientMessage.self, from: Data(text.utf8)) } catch {
-            throw .invalidSetting("malformed message: expected JSON with a \"type\" field (got \(quoted(text, limit: 40)))")
+    /// A field of the wrong type makes the whole message malformed, as a missing `type` does.
+    init(json source: String) throws(BackpropError) {
+        let malformed = BackpropError.invalidSetting("malformed message: expected JSON with a \"type\" field (got \(quoted(source, limit: 40)))")
+        guard let m = try? JSON.parse(source), case .object = m, let type = m["type"]?.string else { throw malformed }
+        // Each field: absent or null is nil; present, it must have its type.
+        func field<T>(_ key: String, _ read: (JSON) -> T?) throws(BackpropError) -> T? {
+            guard let v = m[key] else { return nil }
+            if case .null = v { return nil }
+            guard let t = read(v) else { throw malformed }
+            return t
         }
-    }
-
-    enum CodingKeys: String, CodingKey { case type, settings, key, value, text, layer, to, from, neuron, x, y, label, test, format, weights, biases, epoch, trainPoints, testPoints, task, classes, sample }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        type = try c.decode(String.self, forKey: .type)
-        settings = try c.decodeIfPresent([String: String].self, forKey: .settings)
-        key = try c.decodeIfPresent(String.self, forKey: .key)
+        func numbers(_ v: JSON) -> [Double]? {
+            guard let a = v.array else { return nil }
+            var out: [Double] = []
+            for item in a { guard let n = item.number else { return nil }; out.append(n) }
+            return out
+        }
+        func rows(_ v: JSON) -> [[Double]]? {
+            guard let a = v.array else { return nil }
+            var out: [[Double]] = []
+            for item in a { guard let r = numbers(item) else { return nil }; out.append(r) }
+            return out
+        }
+        self.type = type
+        settings = try field("settings") { v -> [String: String]? in
+            guard case .object(let fields) = v else { return nil }
+            var out: [String: String] = [:]
+            for (k, value) in fields { guard let s = value.string else { return nil }; out[k] = s }
+            return out
+        }
+        key = try field("key") { $0.string }
         // `value` is a number for weights and a string for settings.
-        if let v = try? c.decodeIfPresent(Double.self, forKey: .value) { value = v; text = try c.decodeIfPresent(String.self, forKey: .text) } else {
-            value = nil
-            text = try c.decodeIfPresent(String.self, forKey: .value) ?? c.decodeIfPresent(String.self, forKey: .text)
+        if let v = m["value"], case .string(let s) = v { value = nil; text = s } else {
+            value = try field("value") { $0.number }
+            text = try field("text") { $0.string }
         }
-        layer = try c.decodeIfPresent(Int.self, forKey: .layer)
-        to = try c.decodeIfPresent(Int.self, forKey: .to)
-        from = try c.decodeIfPresent(Int.self, forKey: .from)
-        neuron = try c.decodeIfPresent(Int.self, forKey: .neuron)
-        x = try c.decodeIfPresent(Double.self, forKey: .x)
-        y = try c.decodeIfPresent(Double.self, forKey: .y)
-        label = try c.decodeIfPresent(Double.self, forKey: .label)
-        test = try c.decodeIfPresent(Bool.self, forKey: .test)
-        format = try c.decodeIfPresent(String.self, forKey: .format)
-        weights = try c.decodeIfPresent([[[Double]]].self, forKey: .weights)
-        biases = try c.decodeIfPresent([[Double]].self, forKey: .biases)
-        epoch = try c.decodeIfPresent(Int.self, forKey: .epoch)
-        trainPoints = try c.decodeIfPresent([[Double]].self, forKey: .trainPoints)
-        testPoints = try c.decodeIfPresent([[Double]].self, forKey: .testPoints)
-        task = try c.decodeIfPresent(String.self, forKey: .task)
-        classes = try c.decodeIfPresent(Int.self, forKey: .classes)
-        sample = try c.decodeIfPresent(Int.self, forKey: .sample)
+        layer = try field("layer") { $0.int }
+        to = try field("to") { $0.int }
+        from = try field("from") { $0.int }
+        neuron = try field("neuron") { $0.int }
+        x = try field("x") { $0.number }
+        y = try field("y") { $0.number }
+        label = try field("label") { $0.number }
+        test = try field("test") { $0.bool }
+        format = try field("format") { $0.string }
+        weights = try field("weights") { v -> [[[Double]]]? in
+            guard let a = v.array else { return nil }
+            var out: [[[Double]]] = []
+            for item in a { guard let r = rows(item) else { return nil }; out.append(r) }
+            return out
+        }
+        biases = try field("biases", rows)
+        epoch = try field("epoch") { $0.int }
+        trainPoints = try field("trainPoints", rows)
+        testPoints = try field("testPoints", rows)
+        task = try field("task") { $0.string }
+        classes = try field("classes") { $0.int }
+        sample = try field("sample") { $0.int }
     }
 }
 
 /// The page's view of a session after some training: everything it draws.
-struct Snapshot: Encodable {
+struct Snapshot {
     var type = "snapshot"
     /// Rises with every snapshot of a session: a page that receives an older one after a newer
     /// one (a training frame overtaken by a command's reply) drops it.
@@ -141,7 +164,7 @@ struct Snapshot: Encodable {
 }
 
 /// The data points, sent when the data changes.
-struct DataMessage: Encodable {
+struct DataMessage {
     var type = "data"
     var task: String
     var classes: Int
@@ -151,20 +174,59 @@ struct DataMessage: Encodable {
     var settings: [String: String]
 }
 
-struct ErrorMessage: Encodable {
+struct ErrorMessage {
     var type = "error"
     var message: String
 }
 
-struct FileMessage: Encodable {
+struct FileMessage {
     var type = "file"
     var name: String
     var mime: String
     var base64: String
 }
 
-func json(_ value: some Encodable) -> String {
-    let e = JSONEncoder()
-    e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return (try? e.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? #"{"type":"error","message":"could not encode a reply"}"#
+/// A reply as the JSON object the page reads: its fields in declaration order, nil ones left out.
+protocol Reply { var json: JSON { get } }
+
+func json(_ reply: some Reply) -> String { reply.json.text }
+
+extension Snapshot: Reply {
+    var json: JSON {
+        var f: [(key: String, value: JSON)] = [
+            ("type", JSON(type)), ("seq", JSON(seq)), ("state", JSON(state))]
+        if let message { f.append(("message", JSON(message))) }
+        if let stopped { f.append(("stopped", JSON(stopped))) }
+        f += [("notices", JSON(notices)), ("settings", JSON(settings)), ("stopEpoch", JSON(stopEpoch)),
+              ("maxWeight", JSON(maxWeight)), ("epoch", JSON(epoch)), ("trainLoss", JSON(trainLoss)), ("testLoss", JSON(testLoss))]
+        if let trainAccuracy { f.append(("trainAccuracy", JSON(trainAccuracy))) }
+        if let testAccuracy { f.append(("testAccuracy", JSON(testAccuracy))) }
+        if let r2 { f.append(("r2", JSON(r2))) }
+        if let confusion { f.append(("confusion", JSON(confusion))) }
+        f += [("history", JSON(history)), ("sizes", JSON(sizes)), ("inputNames", JSON(inputNames)),
+              ("activations", JSON(activations)), ("head", JSON(head)), ("weights", JSON(weights)), ("biases", JSON(biases)),
+              ("output", JSON(output)), ("outputResolution", JSON(outputResolution)), ("outputClasses", JSON(outputClasses)),
+              ("neurons", JSON(neurons)), ("neuronResolution", JSON(neuronResolution)), ("dead", JSON(dead)),
+              ("saturated", JSON(saturated)), ("region", JSON(region)), ("gradientNorms", JSON(gradientNorms)),
+              ("neuronDeltas", JSON(neuronDeltas)), ("deadFraction", JSON(deadFraction)), ("batchRows", JSON(batchRows))]
+        if let gradients { f.append(("gradients", JSON(gradients))) }
+        if let biasGradients { f.append(("biasGradients", JSON(biasGradients))) }
+        f += [("epochsPerSecond", JSON(epochsPerSecond)), ("command", JSON(command))]
+        return .object(f)
+    }
+}
+
+extension DataMessage: Reply {
+    var json: JSON {
+        .object([("type", JSON(type)), ("task", JSON(task)), ("classes", JSON(classes)),
+                 ("train", JSON(train)), ("test", JSON(test)), ("settings", JSON(settings))])
+    }
+}
+
+extension ErrorMessage: Reply {
+    var json: JSON { .object([("type", JSON(type)), ("message", JSON(message))]) }
+}
+
+extension FileMessage: Reply {
+    var json: JSON { .object([("type", JSON(type)), ("name", JSON(name)), ("mime", JSON(mime)), ("base64", JSON(base64))]) }
 }

@@ -27,7 +27,7 @@ struct PageControls: Equatable {
 
     /// Reads one control from text as the page sends it.
     mutating func set(_ key: String, _ raw: String) throws(BackpropError) {
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        let value = trimmingSpaces(raw)
         switch key {
         case "speed":
             if value == "max" { speed = nil; return }

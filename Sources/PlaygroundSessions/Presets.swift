@@ -5,7 +5,7 @@ import Playground
 /// page. Each is a full set of the page's settings, so choosing one is a `configure`; those
 /// with a file in `Examples/` are the same experiment as `backprop train --config` runs (a
 /// test holds them equal), so what the page shows is what the README's table reports.
-public struct Preset: Encodable, Sendable {
+public struct Preset: Sendable {
     public var name: String
     public var title: String
     /// What to look for, in a sentence.
@@ -64,4 +64,15 @@ public struct Preset: Encodable, Sendable {
         regularization("l1", note: "L1 drives most weights to exactly zero: the links vanish."),
         regularization("l2", note: "L2 keeps weights small but not zero."),
     ]
+}
+
+extension Preset {
+    /// Every preset as the JSON list the page reads (`GET /api/presets`, or the WebAssembly
+    /// module's `bp_presets`), keys sorted.
+    public static let allJSON: String = JSON.array(all.map { p in
+        var f: [(key: String, value: JSON)] = []
+        if let example = p.example { f.append(("example", JSON(example))) }
+        f += [("name", JSON(p.name)), ("note", JSON(p.note)), ("settings", JSON(p.settings)), ("title", JSON(p.title))]
+        return .object(f)
+    }).text
 }

@@ -1,8 +1,10 @@
 """The playground page in a real headless Chromium, used as a person would use it.
 
 Run by .ci/run after `swift test`:
-    python3 Tests/Browser/test_page.py [path/to/backprop] [screenshot-dir]
-Starts `backprop serve` on a free port and drives the page with Selenium and chromedriver:
+    python3 Tests/Browser/test_page.py [path/to/backprop] [screenshot-dir] [--site]
+Starts `backprop serve` on a free port — or, with --site, writes the static site (`backprop site`,
+the engine as WebAssembly in a worker) and serves it with Python's plain static file server, no
+`backprop` process — and drives the page with Selenium and chromedriver:
 real pointer clicks at elements' coordinates (ActionChains), typed keys, a server restart,
 a reload, narrow windows. Saves screenshots (the sheet's presets among them). Exits non-zero
 on the first failed check. No check asserts a timing; times are printed as figures.
@@ -23,8 +25,10 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "release", "backprop")
-SHOTS = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "browser-screenshots")
+ARGS = [a for a in sys.argv[1:] if a != "--site"]
+SITE = "--site" in sys.argv[1:]
+BINARY = ARGS[0] if len(ARGS) > 0 else os.path.join(ROOT, ".build", "release", "backprop")
+SHOTS = ARGS[1] if len(ARGS) > 1 else os.path.join(ROOT, "browser-screenshots")
 DRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROME = os.environ.get("CHROME", "/usr/bin/chromium")
 passed = failed = 0
@@ -54,6 +58,7 @@ def free_port():
 
 class Server:
     """`backprop serve` on one port; restartable on the same port."""
+    static = False
 
     def __init__(self, port):
         self.port, self.process = port, None
@@ -72,12 +77,48 @@ class Server:
             self.process = None
 
 
+class StaticServer:
+    """The static site (`backprop site`) behind Python's `http.server`: no backprop process.
+    Its log counts the requests the page makes."""
+    static = True
+
+    def __init__(self, port):
+        self.port, self.process = port, None
+        self.directory = tempfile.mkdtemp(prefix="backprop-site-")
+        self.log = os.path.join(self.directory + "-requests.log")
+        out = subprocess.run([BINARY, "site", self.directory, "--wasm", os.path.join(ROOT, ".build-wasm", "backprop.wasm")],
+                             capture_output=True, text=True)
+        check(out.returncode == 0 and os.path.exists(os.path.join(self.directory, "engine.json")),
+              f"backprop site writes the static site ({(out.stdout + out.stderr).strip()[:160]})")
+
+    def start(self):
+        self.process = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(self.port), "--directory", self.directory],
+                                        stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return [f"http://127.0.0.1:{self.port}/"]
+            except OSError:
+                time.sleep(0.1)
+        return ["the static server did not start"]
+
+    def requests(self):
+        with open(self.log) as f:
+            return sum(1 for line in f if '"GET ' in line)
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
 def main():
     os.makedirs(SHOTS, exist_ok=True)
-    server = Server(free_port())
+    server = StaticServer(free_port()) if SITE else Server(free_port())
     try:
         lines = server.start()
-        check(f"http://127.0.0.1:{server.port}/" in lines[-1], f"serve prints its URL ({' | '.join(l.strip() for l in lines)})")
+        check(f"http://127.0.0.1:{server.port}/" in lines[-1], f"the server prints its URL ({' | '.join(l.strip() for l in lines)})")
         driver = browser(1500, 1000)
         try:
             run(driver, server)
@@ -283,25 +324,40 @@ def run(driver, server):
     wait.until(lambda d: "x1%5E2" in d.current_url or "x1^2" in d.current_url)
     check(True, "Enter on a focused feature turns it on")
 
-    # ---- Reconnect: the server goes away and comes back; the session comes back with it.
-    click(by_id("step"))
-    wait.until(lambda d: epoch(d) == 1)
-    for _ in range(3):
-        click(driver.find_element(By.CSS_SELECTOR, '[data-step="10"]'))
-    wait.until(lambda d: epoch(d) == 31)
-    weights = snap(driver, "weights")
-    url = driver.current_url
-    server.stop()
-    wait.until(lambda d: by_id("status").text == "disconnected")
-    check(not by_id("play").is_enabled() and "reconnecting" in by_id("banner").text, "a lost server shows disconnected and disables the controls")
-    shot(driver, "4-disconnected.png")
-    server.start()
-    wait.until(lambda d: by_id("status").text == "connected" and epoch(d) == 31)
-    restored = snap(driver, "weights")
-    check(restored == weights and driver.current_url == url,
-          f"reconnected by itself: settings, weights and epoch restored ({driver.current_url if driver.current_url != url else 'same URL'}; "
-          f"weights {'same' if restored == weights else 'differ: ' + str(restored)[:80] + ' vs ' + str(weights)[:80]})")
-    check(by_id("play").is_enabled(), "controls work again after reconnecting")
+    if server.static:
+        # ---- The static site: once loaded, nothing more is asked of the server, and training
+        # goes on with it gone.
+        before = server.requests()
+        click(by_id("step"))
+        wait.until(lambda d: epoch(d) == 1)
+        server.stop()
+        for _ in range(3):
+            click(driver.find_element(By.CSS_SELECTOR, '[data-step="10"]'))
+        wait.until(lambda d: epoch(d) == 31)
+        check(by_id("status").text == "connected" and by_id("play").is_enabled(),
+              "with the static server gone the page trains on (epoch 31, controls enabled)")
+        server.start()
+        check(server.requests() == before, f"no request after load: the server saw {server.requests() - before} while the page trained")
+    else:
+        # ---- Reconnect: the server goes away and comes back; the session comes back with it.
+        click(by_id("step"))
+        wait.until(lambda d: epoch(d) == 1)
+        for _ in range(3):
+            click(driver.find_element(By.CSS_SELECTOR, '[data-step="10"]'))
+        wait.until(lambda d: epoch(d) == 31)
+        weights = snap(driver, "weights")
+        url = driver.current_url
+        server.stop()
+        wait.until(lambda d: by_id("status").text == "disconnected")
+        check(not by_id("play").is_enabled() and "reconnecting" in by_id("banner").text, "a lost server shows disconnected and disables the controls")
+        shot(driver, "4-disconnected.png")
+        server.start()
+        wait.until(lambda d: by_id("status").text == "connected" and epoch(d) == 31)
+        restored = snap(driver, "weights")
+        check(restored == weights and driver.current_url == url,
+              f"reconnected by itself: settings, weights and epoch restored ({driver.current_url if driver.current_url != url else 'same URL'}; "
+              f"weights {'same' if restored == weights else 'differ: ' + str(restored)[:80] + ' vs ' + str(weights)[:80]})")
+        check(by_id("play").is_enabled(), "controls work again after reconnecting")
 
     # ---- Own data: a CSV, a clicked point of the chosen class (training goes on), a reload.
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
@@ -365,6 +421,22 @@ def run(driver, server):
             js(driver, "document.getElementById('grad-panel').scrollIntoView({block: 'center'})")
             by_id("grad-panel").screenshot(os.path.join(SHOTS, shot_name.replace(".png", "-norms.png")))
             js(driver, "window.scrollTo(0, 0)")
+
+    # ---- A link made here opens the same run in another browser profile (a classmate's).
+    link = driver.current_url
+    weights = snap(driver, "weights")
+    other = browser(1280, 800)
+    try:
+        other.get(link)
+        WebDriverWait(other, 60, poll_frequency=0.2).until(lambda d: js(d, "const s = window.backprop.state.snap; return s && s.epoch === 0"))
+        stop = js(other, "return window.backprop.state.snap.stopEpoch")
+        ActionChains(other).move_to_element(other.find_element(By.ID, "play")).click().perform()
+        WebDriverWait(other, 120, poll_frequency=0.2).until(
+            lambda d: js(d, "const s = window.backprop.state.snap; return s.state !== 'running' && s.epoch === arguments[0]", stop))
+        check(js(other, "return window.backprop.state.snap.weights") == weights,
+              f"the link reproduces the run in a second profile: the same weights at epoch {stop}")
+    finally:
+        other.quit()
 
     # ---- Narrow windows: nothing off-screen at 800 px, the output map visible at 1280×720.
     for width, height in [(800, 900), (1280, 720)]:

@@ -14,11 +14,13 @@ const [wasmPath, mode] = process.argv.slice(2);
 if (!wasmPath) { console.error('usage: node engine.mjs BACKPROP.wasm [--w1-bits]'); process.exit(2); }
 
 const module = new WebAssembly.Module(fs.readFileSync(wasmPath));
-if (WebAssembly.Module.imports(module).length) {
-  console.error(`the module imports ${JSON.stringify(WebAssembly.Module.imports(module))}; a page gives it nothing`);
+// A page gives the module one function, its clock (a session's frame budget); nothing else.
+const imports = WebAssembly.Module.imports(module);
+if (imports.length !== 1 || imports[0].module !== 'env' || imports[0].name !== 'now') {
+  console.error(`the module imports ${JSON.stringify(imports)}; a page gives it only env.now`);
   process.exit(1);
 }
-const e = new WebAssembly.Instance(module, {}).exports;
+const e = new WebAssembly.Instance(module, { env: { now: () => performance.now() } }).exports;
 
 // Views are made afresh after every call: memory may grow, which detaches the old buffer.
 const put = (Type, values) => {

@@ -9,6 +9,8 @@
 // The WebAssembly build has no Foundation or Glibc module: Swift reaches the C library's
 // mathematics (wasi-libc) through this header (Sources/Backprop/LibM.swift).
 #include <math.h>
+/// printf's formatting of one double (Wasm/libc.c; Sources/Backprop/PrintfText.swift).
+int bp_format_double(char *out, int capacity, const char *format, double value);
 #endif
 
 /// Activation codes the C kernels handle (the rest stay in Swift).

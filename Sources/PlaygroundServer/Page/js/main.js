@@ -1,10 +1,11 @@
-// The Backprop playground page. It only renders: the network trains in Swift on the server,
-// and every change is a message over the WebSocket (see Messages.swift). This module wires
+// The Backprop playground page. It only renders: the network trains in Swift — on the server,
+// or in this tab's worker as WebAssembly — and every change is a message to it (Messages.swift). This module wires
 // the parts: the connection, the state, the views and the controls.
 import { state, vocabulary, addHistory } from "./state.js";
 import { readHash, writeHash } from "./url.js";
 import { setPalette } from "./colors.js";
 import { Connection } from "./socket.js";
+import { WorkerConnection } from "./worker-connection.js";
 import { save, load, restoreMessage } from "./persist.js";
 import { setupNetwork, renderNetwork } from "./network.js";
 import { renderOutput, renderConfusion } from "./output.js";
@@ -18,15 +19,25 @@ let settingsKey = "", lastState = null;
 /** The newest snapshot's number; each connection (a new session) counts from 1. */
 let lastSeq = -1;
 
-const connection = new Connection({
+/** The transport: the WebSocket to `backprop serve`, or — in a static copy of the page
+ * (`backprop site`, whose engine.json says so) — the engine in a worker of this tab. */
+let connection = null;
+const transport = {
   // A first connection restores what this tab kept for this URL, else reads the URL; a
   // reconnection restores the session the page was showing.
   hello: () => state.snap ? restoreMessage() : (load() || { type: "configure", settings: readHash() }),
   onMessage,
   onStatus,
-});
+};
+async function connect() {
+  let engine = "server";
+  try { engine = (await fetch("engine.json").then(r => r.ok ? r.json() : {})).engine || "server"; } catch (_) {}
+  connection = engine === "browser" ? new WorkerConnection(transport) : new Connection(transport);
+  window.backprop.connection = connection;
+  connection.open();
+}
 
-function send(msg) { return connection.send(msg); }
+function send(msg) { return connection ? connection.send(msg) : false; }
 function set(key, value) { send({ type: "set", key, value: String(value) }); }
 function configure(settings) { send({ type: "configure", settings }); }
 
@@ -38,7 +49,9 @@ function onStatus(status, retryIn) {
   if (status === "open") { lastSeq = -1; el.textContent = "connected"; if (banner.sticky === "disconnected") showBanner(""); }
   else if (status === "closed") {
     el.textContent = "disconnected";
-    showBanner(`Disconnected from the server: reconnecting in ${retryIn} s. Training, settings and weights come back when it is up again.`, "disconnected");
+    showBanner(connection instanceof WorkerConnection
+      ? `The engine stopped: starting it again in ${retryIn} s. Training, settings and weights come back.`
+      : `Disconnected from the server: reconnecting in ${retryIn} s. Training, settings and weights come back when it is up again.`, "disconnected");
   } else el.textContent = "connecting…";
 }
 
@@ -161,9 +174,9 @@ async function start() {
       for (const preset of p) $("preset").add(new Option(preset.title, preset.name));
     }).catch(() => {}),
   ]);
-  connection.open();
+  await connect();
 }
 start();
 
 // For the browser test: the connection (to send a malformed message as a broken page would).
-window.backprop = { connection, state };
+window.backprop = { connection: null, state };

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import Backprop
+@testable import PlaygroundSessions
+
+/// The page's session compiled to WebAssembly (`scripts/build-wasm.sh`, driven under node by
+/// `Tests/Wasm/session.mjs` as the page's worker drives it) against the same `LiveSession`
+/// natively: the same messages give the same run. On the native baseline path — the Swift loops
+/// without fused multiply-adds, which the module repeats operation for operation — every weight
+/// and loss is the same bits, the chaotic spiral included; on a path with FMA the sheet's moons
+/// run (not chaotic) agrees to 1e-9. CI runs this suite once more with BACKPROP_KERNELS=baseline
+/// and builds the module first (`BACKPROP_REQUIRE_WASM=1`), so there it cannot be skipped.
+@Suite struct WasmSessionTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let module = root.appendingPathComponent(".build-wasm/backprop.wasm")
+
+    /// The final snapshot after `messages`, from the module (nil when it is not built).
+    func wasmRun(_ messages: [[String: Any]]) throws -> [String: Any]? {
+        guard FileManager.default.fileExists(atPath: Self.module.path) else {
+            #expect(ProcessInfo.processInfo.environment["BACKPROP_REQUIRE_WASM"] != "1",
+                    "BACKPROP_REQUIRE_WASM=1 but \(Self.module.path) is missing: run scripts/build-wasm.sh")
+            return nil
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = String(decoding: try JSONSerialization.data(withJSONObject: messages), as: UTF8.self)
+        p.arguments = ["node", Self.root.appendingPathComponent("Tests/Wasm/session.mjs").path, Self.module.path, script]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("final ") }, "no final snapshot in:\n\(text)")
+        return try #require(JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any])
+    }
+
+    /// The same messages through the native session, trained frame by frame until it stops.
+    func nativeRun(_ messages: [[String: Any]]) throws -> [String: Any] {
+        let live = LiveSession(limits: .playground)
+        live.stepBudget = 0.02
+        for m in messages {
+            _ = live.respond(to: String(decoding: try JSONSerialization.data(withJSONObject: m), as: UTF8.self))
+            while live.isTraining { live.trainFrame(budget: 0.02) }
+        }
+        let text = try #require(live.snapshotJSON())
+        return try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    static func parameters(_ s: [String: Any]) -> [Double] {
+        let w = (s["weights"] as? [[[Double]]] ?? []).flatMap { $0.flatMap { $0 } }
+        return w + (s["biases"] as? [[Double]] ?? []).flatMap { $0 }
+    }
+
+    func compare(preset name: String, exact: Bool) throws {
+        let preset = try #require(Preset.all.first { $0.name == name })
+        var settings = preset.settings
+        settings["speed"] = "max"
+        let messages: [[String: Any]] = [["type": "configure", "settings": settings], ["type": "play"]]
+        guard let wasm = try wasmRun(messages) else { return }
+        let native = try nativeRun(messages)
+        #expect(wasm["epoch"] as? Int == Int(settings["epochs"] ?? ""))
+        #expect(wasm["epoch"] as? Int == native["epoch"] as? Int)
+        #expect(wasm["command"] as? String == native["command"] as? String)
+        let (a, b) = (Self.parameters(wasm), Self.parameters(native))
+        #expect(a.count == b.count && !a.isEmpty)
+        for key in ["trainLoss", "testLoss"] {
+            let (x, y) = (wasm[key] as? Double ?? .nan, native[key] as? Double ?? .nan)
+            if exact { #expect(x.bitPattern == y.bitPattern, "\(key): wasm \(x), native \(y)") } else {
+                #expect(abs(x - y) <= 1e-9 * abs(y), "\(key): wasm \(x), native \(y)")
+            }
+        }
+        if exact {
+            let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(differing == 0, "\(differing) of \(b.count) parameters differ from the native baseline path's")
+        } else {
+            let scale = b.map(abs).max() ?? 1
+            let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst <= 1e-9 * scale, "largest parameter difference \(worst)")
+        }
+    }
+
+    @Test func theSheetsMoonsPresetIsTheNativeRun() throws {
+        try compare(preset: "moons", exact: KernelPath.selected == .baseline)
+    }
+
+    /// Chaotic: a path with fused multiply-adds ends elsewhere, so only the baseline is compared.
+    @Test(.enabled(if: KernelPath.selected == .baseline)) func theSpiralPresetIsTheNativeBaselinesBits() throws {
+        try compare(preset: "spiral-6x6", exact: true)
+    }
+}

@@ -1,0 +1,82 @@
+// The page's session for a Web Worker (Sources/PlaygroundServer/Page/js/engine-worker.js): the
+// same `LiveSession` the server runs behind its WebSocket, with the same messages in and the
+// same JSON replies out. Text crosses as UTF-8 in the module's memory: the worker writes a
+// message into a buffer from `bp_alloc`, and reads each answer from `bp_output` (its length is
+// what the call returns) before the next call replaces it.
+import Backprop
+import Playground
+import PlaygroundSessions
+
+/// Sessions by handle (1-based: 0 means "none"). A worker holds one; more cost nothing.
+nonisolated(unsafe) var sessions: [LiveSession?] = []
+/// The last answer's bytes, for `bp_output`.
+nonisolated(unsafe) var output: [UInt8] = []
+
+/// Seconds of training per frame, as the server's (`Connection.trainingBudget`): a step's
+/// reply trains at most this long and the frames after it the rest.
+let frameBudget = 0.02
+
+func answer(_ text: String) -> Int32 {
+    output = Array(text.utf8)
+    return Int32(output.count)
+}
+
+func session(_ handle: Int32) -> LiveSession? {
+    handle >= 1 && Int(handle) <= sessions.count ? sessions[Int(handle) - 1] : nil
+}
+
+/// The bytes of the last answer (valid until the next call into the module).
+@_cdecl("bp_output")
+public func bpOutput() -> UnsafeRawPointer? {
+    output.withUnsafeBytes { $0.baseAddress }
+}
+
+/// A new session with the page's limits (`Limits.playground`, as the server's) and its
+/// defaults, before any message; returns its handle.
+@_cdecl("bp_session_new")
+public func bpSessionNew() -> Int32 {
+    let live = LiveSession(limits: .playground)
+    live.stepBudget = frameBudget
+    sessions.append(live)
+    return Int32(sessions.count)
+}
+
+/// Answers one message (`text`, `length` bytes of UTF-8): the replies, one JSON text per line.
+@_cdecl("bp_session_respond")
+public func bpSessionRespond(_ handle: Int32, _ text: UnsafePointer<UInt8>, _ length: Int32) -> Int32 {
+    guard let live = session(handle) else { return answer(LiveSession.errorJSON("no session \(handle)")) }
+    // The server's rule for one message (Connection.swift), so that a page cannot do here what
+    // it could not do there.
+    let limit = Limits.playground.messageBytes
+    guard length <= limit else {
+        return answer(LiveSession.errorJSON("message refused: messages are limited to \(limit) bytes (this one has \(length))"))
+    }
+    let message = String(decoding: UnsafeBufferPointer(start: text, count: Int(max(length, 0))), as: UTF8.self)
+    return answer(live.respond(to: message).joined(separator: "\n"))
+}
+
+/// One frame of training, if the session is playing or stepping, and its snapshot; 0 bytes
+/// when there is nothing to train.
+@_cdecl("bp_session_frame")
+public func bpSessionFrame(_ handle: Int32) -> Int32 {
+    guard let live = session(handle), live.isTraining else { return answer("") }
+    live.trainFrame(budget: frameBudget)
+    return answer(live.snapshotJSON() ?? "")
+}
+
+/// Whether frames have training to do.
+@_cdecl("bp_session_is_training")
+public func bpSessionIsTraining(_ handle: Int32) -> Int32 { session(handle)?.isTraining == true ? 1 : 0 }
+
+@_cdecl("bp_session_free")
+public func bpSessionFree(_ handle: Int32) {
+    if handle >= 1 && Int(handle) <= sessions.count { sessions[Int(handle) - 1] = nil }
+}
+
+/// The settings' vocabulary for the page's menus (the server's `GET /api/settings`).
+@_cdecl("bp_vocabulary")
+public func bpVocabulary() -> Int32 { answer(LiveSession.vocabularyJSON) }
+
+/// The presets (the server's `GET /presets.json`).
+@_cdecl("bp_presets")
+public func bpPresets() -> Int32 { answer(Preset.allJSON) }

@@ -25,8 +25,8 @@ MAP
 # left out need Foundation (files, Codable JSON) or Plots, which a tab does not use.
 engine="Activation Architecture BackpropError Dataset DispatchedKernels Initializer JSON KernelPath Kernels
         LearningRateSchedule LibM Limits Matrix Metrics NameKey NarrowPass Network Optimizer OutputHead PrintfText SineCosine
-        RandomSource Regularization Scalar StopSignal Trace Trainer TrainingSettings VectorMath Workspace"
-playground="Criterion Experiment Experiment+Settings Experiment+Values Setting Session Session+Explain"
+        RandomSource Regularization Scalar StopSignal Trace Trainer TrainingSettings VectorMath Workspace JSON+Engine SafetensorsFormat"
+playground="Criterion Experiment Experiment+JSON Experiment+Settings Experiment+Values Setting Session Session+Explain"
 sessions="HostServices LiveSession LiveSession+Gradients LiveSession+Restore LiveSession+Vocabulary Messages PageControls Presets"
 files() { local dir=$1; shift; for f in $*; do printf '%s\n' "Sources/$dir/$f.swift"; done; }
 exports=(bp_alloc bp_free bp_error_message bp_trainer_new bp_trainer_fit bp_trainer_epoch

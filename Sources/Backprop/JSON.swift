@@ -12,6 +12,9 @@ public indirect enum JSON: Sendable {
     case string(String)
     case array([JSON])
     case object([(key: String, value: JSON)])
+    /// A number's text, written as it is: whole numbers beyond 2⁵³ (a `UInt64` seed), which a
+    /// `Double` would round. Only written; the reader gives `.number`.
+    case literal(String)
 
     /// Nesting deeper than this is refused (a page's message nests 4 deep: weights).
     public static let maxDepth = 32
@@ -212,11 +215,48 @@ public indirect enum JSON: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The value as JSON text for people: two spaces per level, one member or element per line,
+    /// `"key" : value` as Foundation's `.prettyPrinted` writes it (files written by either look alike).
+    public var prettyText: String {
+        var out: [UInt8] = []
+        writePretty(into: &out, indent: 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func writePretty(into out: inout [UInt8], indent: Int) {
+        func newline(_ level: Int) { out.append(0x0A); out += Array(repeating: UInt8(ascii: " "), count: 2 * level) }
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            out.append(UInt8(ascii: "["))
+            for (n, item) in items.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                item.writePretty(into: &out, indent: indent + 1)
+            }
+            newline(indent)
+            out.append(UInt8(ascii: "]"))
+        case .object(let fields) where !fields.isEmpty:
+            out.append(UInt8(ascii: "{"))
+            for (n, field) in fields.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                JSON.writeString(field.key, into: &out)
+                out += Array(" : ".utf8)
+                field.value.writePretty(into: &out, indent: indent + 1)
+            }
+            newline(indent)
+            out.append(UInt8(ascii: "}"))
+        default:
+            write(into: &out)
+        }
+    }
+
     func write(into out: inout [UInt8]) {
         switch self {
         case .null: out += Array("null".utf8)
         case .bool(let b): out += Array((b ? "true" : "false").utf8)
         case .number(let v): out += Array(JSON.numberText(v).utf8)
+        case .literal(let text): out += Array(text.utf8)
         case .string(let s): JSON.writeString(s, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -268,6 +308,7 @@ extension JSON {
     public init(_ v: Int) { self = .number(Double(v)) }
     public init(_ v: String) { self = .string(v) }
     public init(_ v: Bool) { self = .bool(v) }
+    public init(_ v: UInt64) { self = .literal(String(v)) }
     public init(_ v: Double?) { self = v.map { .number($0) } ?? .null }
     public init(_ v: String?) { self = v.map { .string($0) } ?? .null }
     public init(_ v: [Double]) { self = .array(v.map { .number($0) }) }

@@ -38,17 +38,7 @@ public enum ModelFormat: String, CaseIterable, Sendable {
 
 extension Network {
     /// The model as a JSON document.
-    public func jsonData() -> Data {
-        let file = ModelFileJSON(
-            format: ModelFileJSON.formatName, version: 1, dtype: T.dtypeName, architecture: architecture,
-            layers: (0..<layout.layerCount).map { l in
-                ModelFileJSON.Layer(weight: weight(l).nested.map { $0.map(Double.init) }, bias: bias(l).map(Double.init))
-            })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding plain numbers, strings and arrays cannot fail.
-        return (try? encoder.encode(file)) ?? Data()
-    }
+    public func jsonData() -> Data { Data(modelJSON.text.utf8) }
 
     /// Reads a JSON model file. Every problem becomes `.invalidModelFile` with a
     /// message naming what is wrong and where.

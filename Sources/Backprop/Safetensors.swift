@@ -1,18 +1,7 @@
 import Foundation
 
-/// The safetensors format (Hugging Face): an 8-byte little-endian header
-/// length N, N bytes of JSON header, then the raw little-endian tensor bytes.
-/// The header maps tensor names to `{"dtype", "shape", "data_offsets": [begin, end]}`
-/// (offsets relative to the byte buffer) and may hold `"__metadata__"`, a
-/// string-to-string map.
-///
-/// Backprop writes `layers.{i}.weight` `[out, in]` and `layers.{i}.bias`
-/// `[out]` — PyTorch's `nn.Linear` names and layout — in F32 or F64, and the
-/// architecture as JSON in `__metadata__["backprop.architecture"]`. Reading
-/// accepts F32 and F64 in any order of tensors, and checks every length,
-/// shape and offset before touching the bytes.
-public enum Safetensors {
-    public static let architectureKey = "backprop.architecture"
+// Reading safetensors files (Foundation); the format and its writer: SafetensorsFormat.swift.
+extension Safetensors {
     /// A header larger than this is refused rather than parsed (the format's own limit is 100 MB).
     static let maxHeader = 100_000_000
 
@@ -101,59 +90,12 @@ public enum Safetensors {
         }
         return (tensors, metadata)
     }
-
-    /// Writes tensors (name, shape, values) in the given order with `dtype` F32 or F64.
-    static func write(_ tensors: [(name: String, shape: [Int], values: [Double])], dtype: String, metadata: [String: String]) -> Data {
-        let width = dtype == "F32" ? 4 : 8
-        func quote(_ s: String) -> String {
-            // JSONSerialization escapes a lone string correctly when wrapped in an array.
-            let d = (try? JSONSerialization.data(withJSONObject: [s])) ?? Data("[\"\"]".utf8)
-            return String(decoding: d.dropFirst().dropLast(), as: UTF8.self)
-        }
-        var entries: [String] = []
-        if !metadata.isEmpty {
-            let m = metadata.keys.sorted().map { "\(quote($0)):\(quote(metadata[$0]!))" }.joined(separator: ",")
-            entries.append("\"__metadata__\":{\(m)}")
-        }
-        var offset = 0
-        for t in tensors {
-            let size = t.values.count * width
-            entries.append("\(quote(t.name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}")
-            offset += size
-        }
-        var header = Array("{\(entries.joined(separator: ","))}".utf8)
-        // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
-        while (8 + header.count) % 8 != 0 { header.append(UInt8(ascii: " ")) }
-        var out = [UInt8]()
-        out.reserveCapacity(8 + header.count + offset)
-        let n = UInt64(header.count)
-        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: n >> (8 * UInt64(i)))) }
-        out += header
-        for t in tensors {
-            for v in t.values {
-                let bits: UInt64 = width == 4 ? UInt64(Float(v).bitPattern) : v.bitPattern
-                for j in 0..<width { out.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(j)))) }
-            }
-        }
-        return Data(out)
-    }
 }
 
 extension Network {
     /// The model as safetensors, in this network's precision (`F32` for Float,
     /// `F64` for Double) unless `dtype` says otherwise.
-    public func safetensorsData(dtype: String = T.dtypeName) -> Data {
-        var tensors: [(name: String, shape: [Int], values: [Double])] = []
-        for l in 0..<layout.layerCount {
-            tensors.append(("layers.\(l).weight", [layout.fanOut(l), layout.fanIn(l)], weight(l).elements.map(Double.init)))
-            tensors.append(("layers.\(l).bias", [layout.fanOut(l)], bias(l).map(Double.init)))
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let arch = (try? encoder.encode(architecture)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return Safetensors.write(tensors, dtype: dtype == "F32" ? "F32" : "F64",
-                                 metadata: [Safetensors.architectureKey: arch, "format": "pt"])
-    }
+    public func safetensorsData(dtype: String = T.dtypeName) -> Data { Data(safetensorsBytes(dtype: dtype)) }
 
     /// Reads a safetensors model. The architecture comes from the metadata, or
     /// from `architecture` for a file written elsewhere without it; shapes are

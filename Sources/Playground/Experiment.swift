@@ -118,11 +118,7 @@ extension Experiment: Codable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
     }
 
-    public func jsonData() -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? e.encode(self)) ?? Data()
-    }
+    public func jsonData() -> Data { Data(fileText.utf8) }
 
     /// Reads an experiment file strictly: unknown or duplicate keys are refused with their
     /// path (a misspelt key must not silently train the default), and so are values out of

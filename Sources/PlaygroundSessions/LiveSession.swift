@@ -140,13 +140,7 @@ public final class LiveSession: @unchecked Sendable {
                 }
                 out.append(json(try explain(layer: layer, to: to, from: from, sample: message.sample)))
             case "download":
-                #if hasFeature(Embedded)
-                // The model and experiment files are written through Foundation (the same bytes as
-                // `backprop train --out`); the browser's build does not have it yet.
-                throw BackpropError.invalidSetting("downloads need `backprop serve` for now; \"copy as command\" reproduces this run")
-                #else
                 return [json(try file(message.format ?? "safetensors"))]
-                #endif
             default:
                 throw BackpropError.invalidSetting("unknown message type \(quoted(message.type))")
             }
@@ -463,6 +457,24 @@ public final class LiveSession: @unchecked Sendable {
         }
         return DataMessage(task: session.trainPoints.task.rawValue, classes: max(session.trainPoints.classes, session.testPoints.classes),
                            train: rows(session.trainPoints), test: rows(session.testPoints), settings: settings)
+    }
+
+    /// A download: the model (safetensors, JSON) or experiment.json, the bytes `backprop train
+    /// --out` writes.
+    func file(_ format: String) throws(BackpropError) -> FileMessage {
+        guard let session else { throw .invalidSetting("no session yet") }
+        switch format {
+        case "safetensors":
+            return FileMessage(name: "model.safetensors", mime: "application/octet-stream", base64: base64(session.network.safetensorsBytes()))
+        case "json":
+            return FileMessage(name: "model.json", mime: "application/json", base64: base64(Array(session.network.modelJSON.text.utf8)))
+        case "experiment":
+            var e = session.experiment
+            e.training.epochs = session.epoch
+            return FileMessage(name: "experiment.json", mime: "application/json", base64: base64(Array(e.fileText.utf8)))
+        default:
+            throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json or experiment")
+        }
     }
 
     /// The `backprop train …` line that reproduces this setup (to the current epoch).

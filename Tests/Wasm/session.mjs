@@ -1,6 +1,7 @@
 // The page's session in the WebAssembly module (scripts/build-wasm.sh), driven as the page's
 // worker drives it (Sources/PlaygroundServer/Page/js/engine-worker.js): each message answered,
-// then frames until training stops. Prints every reply's type and, last, the final snapshot.
+// then frames until training stops. Prints every reply's type (a download's name and base64)
+// and, last, the final snapshot.
 //   node Tests/Wasm/session.mjs .build-wasm/backprop.wasm '[{"type":"configure","settings":{…}},{"type":"play"}]'
 import fs from 'node:fs';
 
@@ -16,7 +17,9 @@ const take = (text) => {
   for (const line of text.split("\n")) {
     if (!line) continue;
     const m = JSON.parse(line);
-    if (m.type === "snapshot") last = line; else console.log(`reply ${m.type}${m.message ? ": " + m.message : ""}`);
+    if (m.type === "snapshot") last = line;
+    else if (m.type === "file") console.log(`file ${m.name} ${m.base64}`);
+    else console.log(`reply ${m.type}${m.message ? ": " + m.message : ""}`);
   }
 };
 for (const message of JSON.parse(script)) {

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Backprop against numpy, scikit-learn, JAX (and PyTorch with WITH_TORCH=1) on the shared
-# workloads W1–W3, in one run, interleaved, one thread each (pinned to CPU 0 with taskset).
+# Backprop against numpy, scikit-learn, JAX, numba's hand-written loops (the strongest peer:
+# variant mvec on W1/W2, blas on W3) and PyTorch with WITH_TORCH=1 on the shared workloads W1–W3,
+# in one run, interleaved, one thread each (pinned to CPU 0 with taskset); and the engine as
+# WebAssembly under node (float64; when .build-wasm/backprop.wasm and node are there), the row of
+# the page in the browser.
 #
 #   bash scripts/compare-peers.sh                 # ROUNDS=2 REPS=3, numpy + sklearn + jax
 #   WITH_TORCH=1 ROUNDS=3 bash scripts/compare-peers.sh
@@ -24,7 +27,7 @@ mkdir -p "$SCRATCH"
 rm -rf "$SCRATCH/peers" && cp -r "$SHARED/peers" "$SCRATCH/peers" && chmod -R u+w "$SCRATCH/peers"
 if [ ! -x "$SCRATCH/venv/bin/python" ]; then python3 -m venv "$SCRATCH/venv"; fi
 PY="$SCRATCH/venv/bin/python"
-PKGS="numpy scikit-learn threadpoolctl jax[cpu] safetensors"
+PKGS="numpy scikit-learn threadpoolctl jax[cpu] safetensors numba"
 [ "${WITH_TORCH:-0}" = 1 ] && PKGS="$PKGS torch"
 "$PY" -m pip install --quiet --disable-pip-version-check $PKGS
 
@@ -72,6 +75,11 @@ for R in $(seq 1 "$ROUNDS"); do
       peer bench_numpy.py "$W" "$DT"
       peer bench_jax.py "$W" "$DT" loop
       [ "$W" != w2 ] && peer bench_sklearn.py "$W" "$DT" shared
+      if [ "$W" = w3 ]; then peer bench_numba.py "$W" "$DT" blas; else peer bench_numba.py "$W" "$DT" mvec; fi
+      if [ "$DT" = float64 ] && [ -f .build-wasm/backprop.wasm ] && command -v node >/dev/null; then
+        echo "+ [round $R] backprop-wasm $W float64 (node)" >&2
+        $PIN node scripts/wasm-bench.mjs .build-wasm/backprop.wasm --workload "$W" --reps "$REPS" >> "$BENCH_RESULTS"
+      fi
       [ "${WITH_TORCH:-0}" = 1 ] && peer bench_torch.py "$W" "$DT"
     done
   done
@@ -80,6 +88,7 @@ done
 echo "backprop-native = swift build -c release ${NATIVE_FLAGS[*]:2}"
 "$PY" scripts/compare_peers_table.py "$BENCH_RESULTS"
 echo
-"$PY" -c "import numpy, sklearn, jax, sys; print('peer versions: python', sys.version.split()[0], '· numpy', numpy.__version__, '· scikit-learn', sklearn.__version__, '· jax', jax.__version__)"
+"$PY" -c "import numpy, sklearn, jax, numba, sys; print('peer versions: python', sys.version.split()[0], '· numpy', numpy.__version__, '· scikit-learn', sklearn.__version__, '· jax', jax.__version__, '· numba', numba.__version__)"
+command -v node >/dev/null && echo "node $(node --version) (backprop-wasm)"
 [ "${WITH_TORCH:-0}" = 1 ] && "$PY" -c "import torch; print('torch', torch.__version__)"
 exit 0

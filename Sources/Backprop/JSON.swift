@@ -3,8 +3,9 @@
 /// same code, and Embedded Swift has neither `JSONEncoder` nor `Codable`).
 ///
 /// Objects keep their keys in order and refuse a key given twice (a message saying
-/// `{"value":1,"value":2}` means nothing we should guess at). Numbers are `Double`, as in
-/// JavaScript, which writes every number the page sends.
+/// `{"value":1,"value":2}` means nothing we should guess at; `StrictJSON` keeps them, to name
+/// the key's path). Numbers are `Double`, as in JavaScript, which writes every number the page
+/// sends. One reader for the page's messages and the structure of every file Backprop reads.
 public indirect enum JSON: Sendable {
     case null
     case bool(Bool)
@@ -16,14 +17,14 @@ public indirect enum JSON: Sendable {
     /// `Double` would round. Only written; the reader gives `.number`.
     case literal(String)
 
-    /// Nesting deeper than this is refused (a page's message nests 4 deep: weights).
-    public static let maxDepth = 32
+    /// Nesting deeper than this is refused (a page's message nests 4 deep, a file of ours 6).
+    public static let maxDepth = 64
 
     // MARK: reading
 
     /// Parses one JSON document; an error names the byte where it went wrong.
-    public static func parse(_ text: String) throws(BackpropError) -> JSON {
-        var reader = Reader(bytes: Array(text.utf8))
+    public static func parse(_ text: String, keepingDuplicateKeys: Bool = false) throws(BackpropError) -> JSON {
+        var reader = Reader(bytes: Array(text.utf8), keepsDuplicates: keepingDuplicateKeys)
         reader.skipSpace()
         let value = try reader.value(depth: 0)
         reader.skipSpace()
@@ -52,6 +53,7 @@ public indirect enum JSON: Sendable {
 
     struct Reader {
         let bytes: [UInt8]
+        let keepsDuplicates: Bool
         var i = 0
 
         func fail(_ m: String) -> BackpropError { .invalidSetting("not valid JSON at byte \(i + 1): \(m)") }
@@ -68,19 +70,20 @@ public indirect enum JSON: Sendable {
         }
 
         mutating func value(depth: Int) throws(BackpropError) -> JSON {
-            guard depth < JSON.maxDepth else { throw fail("nested deeper than \(JSON.maxDepth)") }
+            guard depth < JSON.maxDepth else { throw fail("nested deeper than \(JSON.maxDepth) levels") }
             guard i < bytes.count else { throw fail("the text ends where a value should be") }
             switch bytes[i] {
             case UInt8(ascii: "{"):
                 i += 1
                 var fields: [(key: String, value: JSON)] = []
+                var seen = Set<String>()
                 skipSpace()
                 if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(fields) }
                 while true {
                     skipSpace()
                     guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
                     let key = try string()
-                    if fields.contains(where: { $0.key == key }) { throw fail("the key \(quoted(key, limit: 30)) is given twice") }
+                    if !seen.insert(key).inserted && !keepsDuplicates { throw fail("the key \(quoted(key, limit: 30)) is given twice") }
                     skipSpace()
                     guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected : after a key") }
                     i += 1

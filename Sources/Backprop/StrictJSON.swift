@@ -16,17 +16,19 @@ public enum StrictJSON {
     }
 
     /// Nesting deeper than this is refused (no file of ours nests beyond 6).
-    public static let maxDepth = 64
+    public static let maxDepth = JSON.maxDepth
 
-    /// Parses `data`'s structure. Strings are unescaped for keys only; numbers and literals are
-    /// checked for shape, not value (the decoder reads values).
+    /// Parses `data`'s structure with the page's reader (`JSON`), keeping a key given twice for
+    /// `firstUnknownKey` to name with its path; the decoder reads the values.
     public static func parse(_ data: Data) throws(BackpropError) -> Value {
-        var p = Parser(bytes: [UInt8](data))
-        p.skipSpace()
-        let v = try p.value(depth: 0)
-        p.skipSpace()
-        guard p.i == p.bytes.count else { throw p.fail("unexpected text after the JSON value") }
-        return v
+        func structure(_ v: JSON) -> Value {
+            switch v {
+            case .object(let fields): return .object(fields.map { ($0.key, structure($0.value)) })
+            case .array(let items): return .array(items.map(structure))
+            default: return .scalar
+            }
+        }
+        return structure(try JSON.parse(String(decoding: data, as: UTF8.self), keepingDuplicateKeys: true))
     }
 
     /// The first key path in `input` that is duplicated, or that `schema` (the decoded value
@@ -89,103 +91,5 @@ public enum StrictJSON {
             throw .invalidSetting("\(what): unknown key \(quoted(key)); remove it or check its spelling")
         }
         return value
-    }
-
-    struct Parser {
-        let bytes: [UInt8]
-        var i = 0
-
-        func fail(_ m: String) -> BackpropError { .invalidSetting("not valid JSON at byte \(i + 1): \(m)") }
-
-        mutating func skipSpace() {
-            while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
-        }
-
-        mutating func value(depth: Int) throws(BackpropError) -> Value {
-            guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth) levels") }
-            guard i < bytes.count else { throw fail("the document ends where a value should be") }
-            switch bytes[i] {
-            case UInt8(ascii: "{"):
-                i += 1
-                var fields: [(key: String, value: Value)] = []
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(fields) }
-                while true {
-                    skipSpace()
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
-                    let key = try string()
-                    skipSpace()
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
-                    i += 1
-                    skipSpace()
-                    fields.append((key, try value(depth: depth + 1)))
-                    skipSpace()
-                    guard i < bytes.count else { throw fail("the document ends inside an object") }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(fields) }
-                    throw fail("expected ',' or '}' in an object")
-                }
-            case UInt8(ascii: "["):
-                i += 1
-                var items: [Value] = []
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                while true {
-                    skipSpace()
-                    items.append(try value(depth: depth + 1))
-                    skipSpace()
-                    guard i < bytes.count else { throw fail("the document ends inside an array") }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                    throw fail("expected ',' or ']' in an array")
-                }
-            case UInt8(ascii: "\""):
-                _ = try string()
-                return .scalar
-            default:
-                // A number or a literal: consume its characters; the decoder judges the value.
-                let start = i
-                while i < bytes.count, !",]} \t\r\n".utf8.contains(bytes[i]) { i += 1 }
-                guard i > start else { throw fail("expected a value") }
-                return .scalar
-            }
-        }
-
-        /// A quoted string from `bytes[i]` (the opening quote), unescaped.
-        mutating func string() throws(BackpropError) -> String {
-            i += 1
-            var out: [UInt8] = []
-            while i < bytes.count {
-                let b = bytes[i]
-                if b == UInt8(ascii: "\"") {
-                    i += 1
-                    return String(decoding: out, as: UTF8.self)
-                }
-                if b == UInt8(ascii: "\\") {
-                    guard i + 1 < bytes.count else { break }
-                    let e = bytes[i + 1]
-                    switch e {
-                    case UInt8(ascii: "u"):
-                        guard i + 6 <= bytes.count, let code = UInt32(String(decoding: bytes[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16) else {
-                            throw fail("a \\u escape needs four hex digits")
-                        }
-                        out += Array(String(Unicode.Scalar(code).map(Character.init) ?? "?").utf8)
-                        i += 6
-                        continue
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    default: out.append(e)
-                    }
-                    i += 2
-                    continue
-                }
-                out.append(b)
-                i += 1
-            }
-            throw fail("a string is not closed")
-        }
     }
 }

@@ -12,6 +12,9 @@ let package = Package(
         // Experiments, sessions and sweeps: what the command line runs (module `Playground`).
         .library(name: "BackpropPlayground", targets: ["Playground"]),
         .executable(name: "backprop", targets: ["BackpropCLI"]),
+        // The page's server (`backprop serve` runs it): apart, so that `backprop` builds without
+        // Hummingbird and NIO, most of a clean build.
+        .executable(name: "backprop-serve", targets: ["BackpropServe"]),
         .executable(name: "backprop-bench", targets: ["BackpropBench"]),
     ],
     traits: [
@@ -47,20 +50,38 @@ let package = Package(
         // One page's session without the network: messages in, JSON replies out (the server's
         // core, kept free of Hummingbird so that it can be fuzzed on its own).
         .target(name: "PlaygroundSessions", dependencies: ["Backprop", "Datasets", "Playground"]),
+        // The playground page's files, its data (presets, palette, thumbnails) and the static
+        // site (`backprop site`); no server.
+        .target(
+            name: "PlaygroundPage",
+            dependencies: ["Backprop", "Datasets", "Plots", "PlaygroundSessions"],
+            resources: [.copy("Page")]
+        ),
         // `backprop serve`: the playground page and its WebSocket sessions.
         .target(
             name: "PlaygroundServer",
-            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions",
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions", "PlaygroundPage",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdCore", package: "hummingbird"),
-                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
-            resources: [.copy("Page")]
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]
+        ),
+        // What both executables share: how a command ends (one line, exit 2).
+        .target(
+            name: "BackpropCommandLine",
+            dependencies: ["Backprop", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The `backprop` command line.
         .executableTarget(
             name: "BackpropCLI",
-            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundServer",
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundPage", "BackpropCommandLine",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // `backprop-serve` (what `backprop serve` runs).
+        .executableTarget(
+            name: "BackpropServe",
+            dependencies: ["Backprop", "PlaygroundServer", "BackpropCommandLine",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Hummingbird", package: "hummingbird")]
         ),
         // Times W1–W3 from the shared initial weights and counts mallocs per step.
         .executableTarget(
@@ -76,12 +97,12 @@ let package = Package(
         ),
         .testTarget(
             name: "BackpropTests",
-            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "CZlib", "BackpropCLI"],
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "CZlib", "BackpropCLI", "BackpropServe"],
             exclude: ["Fixtures", "Interop"]
         ),
         .testTarget(
             name: "PlaygroundServerTests",
-            dependencies: ["PlaygroundServer", "Backprop", "Datasets",
+            dependencies: ["PlaygroundServer", "PlaygroundPage", "Backprop", "Datasets",
                            "PlaygroundSessions", "Playground",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

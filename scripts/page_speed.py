@@ -1,7 +1,7 @@
 """How fast the playground page trains, as a person sees it: epochs per second and frames
 per second in headless Chromium, on the README's setup (spiral, 6 ReLU layers of 6, batch 10).
 
-    swift build -c release --product backprop
+    swift build -c release --product backprop && swift build -c release --product backprop-serve
     python3 scripts/page_speed.py [path/to/backprop] [seconds] [screenshot.png] [extra settings, e.g. view=gradients]
 
 Starts `backprop serve` on a free port, presses play, and after `seconds` (default 10) reads

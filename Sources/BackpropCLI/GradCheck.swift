@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Backprop
+import BackpropCommandLine
 import Playground
 
 struct GradCheck: ParsableCommand {

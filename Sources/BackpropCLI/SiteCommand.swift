@@ -1,6 +1,6 @@
 import ArgumentParser
 import Backprop
-import PlaygroundServer
+import PlaygroundPage
 
 struct SiteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -8,6 +8,7 @@ import Synchronization
 import Backprop
 import Plots
 import PlaygroundSessions
+import PlaygroundPage
 
 /// `backprop serve`: the page, and one training session per tab over a WebSocket.
 ///
@@ -40,13 +41,13 @@ public enum PlaygroundServer {
         router.get("/js/:name") { _, context in page.response("js/" + (context.parameters.get("name") ?? "")) }
         router.get("/style.css") { _, _ in page.response("style.css") }
         router.get("/palette.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: paletteJSON)))
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: PageData.paletteJSON)))
         }
         router.get("/api/settings") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: LiveSession.vocabularyJSON)))
         }
         router.get("/presets.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: presetsJSON)))
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: PageData.presetsJSON)))
         }
         router.get("/thumbnail/:name") { _, context in
             let name = context.parameters.get("name") ?? ""
@@ -115,41 +116,9 @@ public enum PlaygroundServer {
         _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
         #endif
     }
-
-    /// The sheet's experiments, one click each (`Preset`).
-    static let presetsJSON = Preset.allJSON
-
-    static let paletteJSON: String = {
-        let p: [String: Any] = [
-            "negative": Palette.negative.hex, "neutral": Palette.neutral.hex, "positive": Palette.positive.hex,
-            "classes": Palette.classes.map(\.hex),
-        ]
-        return (try? JSONSerialization.data(withJSONObject: p, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }()
 }
 
-/// The page's files, read once from the package resources: the HTML, the style sheet and
-/// the ES modules in `Page/js` (listed at start-up; a request can only pick one of these by
-/// name, never name a path).
-struct Page: Sendable {
-    let files: [String: (mime: String, body: String)]
-
-    init() throws {
-        guard let root = Bundle.module.url(forResource: "Page", withExtension: nil) else {
-            throw BackpropError.invalidSetting("the page is missing from the package resources")
-        }
-        var names = ["index.html", "style.css"]
-        let modules = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("js").path)) ?? []
-        names += modules.filter { $0.hasSuffix(".js") }.sorted().map { "js/" + $0 }
-        guard names.contains("js/main.js") else { throw BackpropError.invalidSetting("the page's js/main.js is missing from the package resources") }
-        var files: [String: (String, String)] = [:]
-        for name in names {
-            let mime = name.hasSuffix(".html") ? "text/html; charset=utf-8" : name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8"
-            files[name] = (mime, try String(contentsOf: root.appendingPathComponent(name), encoding: .utf8))
-        }
-        self.files = files
-    }
-
+extension Page {
     func response(_ name: String) -> Response {
         guard let f = files[name] else { return Response(status: .notFound) }
         return Response(status: .ok, headers: [.contentType: f.mime, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(string: f.body)))

@@ -6,10 +6,10 @@ import Plots
 
 /// Small scatter pictures of each data set for the page's data chooser, drawn
 /// once with the same colours as everything else.
-enum Thumbnails {
+public enum Thumbnails {
     private static let cache = Mutex<[String: [UInt8]]>([:])
 
-    static func png(_ name: String) -> [UInt8]? {
+    public static func png(_ name: String) -> [UInt8]? {
         if let hit = cache.withLock({ $0[name] }) { return hit }
         guard let set = DatasetName(name: name),
               let points = try? Generators.generate(set, count: 300, noise: 0.05, seed: 7, classes: 3) else { return nil }

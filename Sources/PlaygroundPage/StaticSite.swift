@@ -34,8 +34,8 @@ public enum StaticSite {
         let page: Page
         do { page = try Page() } catch { throw .invalidSetting("the page's files: \(error)") }
         var files: [(path: String, data: Data)] = page.files.keys.sorted().map { ($0, Data(page.files[$0]!.body.utf8)) }
-        files += [("palette.json", Data(PlaygroundServer.paletteJSON.utf8)),
-                  ("presets.json", Data(PlaygroundServer.presetsJSON.utf8)),
+        files += [("palette.json", Data(PageData.paletteJSON.utf8)),
+                  ("presets.json", Data(PageData.presetsJSON.utf8)),
                   ("api/settings", Data(LiveSession.vocabularyJSON.utf8)),
                   ("backprop.wasm", module)]
         for name in DatasetName.allCases.map(\.rawValue) {

@@ -3,9 +3,12 @@ import Foundation
 import Hummingbird
 import Backprop
 import PlaygroundServer
+import BackpropCommandLine
 
+@main
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backprop-serve",
         abstract: "Serve the playground page: live training in the browser, one session per tab.",
         discussion: """
         Binds 127.0.0.1 unless --host says otherwise; open the printed URL. Requests must name an \
@@ -25,6 +28,8 @@ struct Serve: AsyncParsableCommand {
     /// After SIGTERM or SIGINT the server closes gracefully, but never takes longer than this,
     /// whatever a client does (a stalled socket held graceful shutdown forever).
     static let shutdownDeadline: Double = 1.5
+
+    static func main() async { await CommandLineMain.run(Serve.self) }
 
     func run() async throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }

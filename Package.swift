@@ -20,7 +20,7 @@ let package = Package(
     traits: [
         // Opt-in: fused multiply-add in the kernels and the vector math. Only for CPUs with
         // FMA (x86-64 since Haswell, all arm64) and with `-Xswiftc -target-cpu` set to one;
-        // elsewhere each fused operation becomes a library call. README, "Fast build".
+        // elsewhere each fused operation becomes a library call. docs/performance.md, "Fast build".
         .trait(name: "FMA", description: "Fused multiply-add in the training kernels (needs a CPU with FMA and -target-cpu)"),
     ],
     dependencies: [

@@ -33,7 +33,7 @@ PKGS="numpy scikit-learn threadpoolctl jax[cpu] safetensors numba"
 
 # Two builds of Backprop: the default one (what `swift build -c release` gives any user) and the
 # native one, compiled for this CPU (AVX2 here) with -target-cpu and, when the CPU has fused
-# multiply-add, the package's FMA trait; see README "Fast build". FMA=0 leaves the trait off.
+# multiply-add, the package's FMA trait; see docs/performance.md, "Fast build". FMA=0 leaves the trait off.
 TARGET_CPU=${TARGET_CPU:-native}
 if [ -z "${FMA:-}" ]; then
   if [ "$(uname -m)" = aarch64 ] || grep -qw fma /proc/cpuinfo 2>/dev/null; then FMA=1; else FMA=0; fi

@@ -11,7 +11,7 @@ import Darwin
 /// (`-target-cpu` needs `unsafeFlags`, which make a package unusable as a dependency), so a
 /// default `swift build -c release` targets the x86-64 baseline, SSE2, and runs several times
 /// slower than the same loops built for the CPU it runs on (`backprop-bench` with
-/// `BACKPROP_KERNELS=baseline` shows by how much; the README has the figures). The loops that take the time — the matrix products of a dense layer, the narrow
+/// `BACKPROP_KERNELS=baseline` shows by how much; docs/performance.md has the figures). The loops that take the time — the matrix products of a dense layer, the narrow
 /// weight gradient, the bias gradient, ReLU/tanh/sigmoid and their derivatives — are therefore
 /// also compiled in C (target `CKernels`) for AVX2 with FMA and for AVX-512, each function
 /// carrying its own `target` attribute, and the engine calls the best set the CPU has.

@@ -25,7 +25,7 @@
 /// tanh and the sigmoid (`VectorMath`).
 enum Kernels {
     /// `s += a · b`, fused into one instruction (one rounding) when the package is built
-    /// with the `FMA` trait (README, "Fast build"); a multiply and an add otherwise, since
+    /// with the `FMA` trait (docs/performance.md, "Fast build"); a multiply and an add otherwise, since
     /// without hardware FMA the fused form is a library call per lane.
     @inline(__always)
     static func madd<T: Scalar>(_ s: inout SIMD8<T>, _ a: SIMD8<T>, _ b: SIMD8<T>) {

@@ -7,7 +7,7 @@
 /// multiplied with overflow checks (`product`), never with `*`.
 ///
 /// `standard` is generous: far beyond what the sheet's experiments need, inside a laptop's
-/// memory, the largest of each kind in one to three GB (the README's "Safe on a student's
+/// memory, the largest of each kind in one to three GB (docs/safety.md, "Safe on a student's
 /// laptop" has the figures and what measured them). `playground` is what one browser tab may
 /// ask of `backprop serve`, where one machine serves many tabs and the page draws every neuron.
 public struct Limits: Sendable, Equatable {

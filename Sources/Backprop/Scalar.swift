@@ -23,7 +23,7 @@ public typealias ScalarText = Codable & LosslessStringConvertible
 /// (the WebAssembly build) never emits; natively both forms train at the same speed
 /// (`backprop-bench` W1 and W3, interleaved runs of both builds).
 /// Without those attributes a caller in another module runs the generic code, many times
-/// slower (`backprop-bench` shows it; the README's benchmark tables have today's times).
+/// slower (`backprop-bench` shows it; docs/performance.md has the tables).
 ///
 /// The transcendental functions are requirements (not `Foundation` calls at
 /// the use site) so that the `Float` path calls `expf`, `tanhf`, … and never

@@ -25,7 +25,7 @@ public protocol VectorMath: BinaryFloatingPoint {
 
 extension VectorMath {
     /// a·b + c: one fused operation (one rounding) when the package is built with the `FMA`
-    /// trait (README, "Fast build"), else a multiply and an add — without hardware FMA the
+    /// trait (docs/performance.md, "Fast build"), else a multiply and an add — without hardware FMA the
     /// fused form is a library call per lane, so it is opt-in.
     @inlinable @inline(__always)
     public static func mulAdd(_ a: Self, _ b: Self, _ c: Self) -> Self {

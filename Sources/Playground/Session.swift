@@ -24,7 +24,7 @@ public struct HistoryPoint: Equatable, Sendable {
 /// and writes files, a sweep runs many, the page steps it and streams
 /// snapshots. Precision is Double: gradient checks and the golden comparisons
 /// need it, and at playground sizes it costs little (W2, the spiral's 6×6 ReLU: the
-/// README's peers table has Double against Float).
+/// peers table in docs/performance.md has Double against Float).
 public final class Session {
     public private(set) var experiment: Experiment
     /// Points before features are applied (for plotting in the plane).

@@ -4,7 +4,7 @@ import Playground
 /// The sheet's experiments (and the TensorFlow playground's start) as one click each on the
 /// page. Each is a full set of the page's settings, so choosing one is a `configure`; those
 /// with a file in `Examples/` are the same experiment as `backprop train --config` runs (a
-/// test holds them equal), so what the page shows is what the README's table reports.
+/// test holds them equal), so what the page shows is what the README's table of experiments reports.
 public struct Preset: Sendable {
     public var name: String
     public var title: String

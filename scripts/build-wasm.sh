@@ -35,6 +35,9 @@ exports=(bp_alloc bp_free bp_error_message bp_trainer_new bp_trainer_fit bp_trai
          bp_vocabulary bp_presets)
 clang --target=wasm32 -O2 -msimd128 -isystem /usr/include/wasm32-wasi -ISources/CKernels/include \
   -c Sources/CKernels/dispatch.c -o "$out/dispatch.o"
+# The C kernels for SIMD128 (kernels_vector128.c: no fused multiply-add, as natively on SSE2).
+clang --target=wasm32 -O2 -msimd128 -isystem /usr/include/wasm32-wasi -ISources/CKernels/include \
+  -c Sources/CKernels/kernels_vector128.c -o "$out/kernels_vector128.o"
 clang --target=wasm32-wasi -O2 -isystem /usr/include/wasm32-wasi -c Wasm/libc.c -o "$out/libc.o"
 # One Embedded Swift module: its objects and its interface for the modules above it.
 module() {
@@ -52,6 +55,6 @@ module BackpropWasm Wasm/Exports.swift Wasm/SessionExports.swift
 # Linked by clang's driver for wasm-ld: no C start files, no entry, only the exports above.
 clang --target=wasm32 -nostdlib -Wl,--no-entry \
   $(for e in "${exports[@]}"; do printf -- '-Wl,--export=%s ' "$e"; done) \
-  "$out"/{BackpropWasm,PlaygroundSessions,Playground,Datasets,Backprop}.o "$out/dispatch.o" "$out/libc.o" \
+  "$out"/{BackpropWasm,PlaygroundSessions,Playground,Datasets,Backprop}.o "$out/dispatch.o" "$out/kernels_vector128.o" "$out/libc.o" \
   "$unicode" "$libc" "$builtins" -o "$out/backprop.wasm"
 echo "$out/backprop.wasm: $(wc -c < "$out/backprop.wasm") bytes, $(gzip -9 -c "$out/backprop.wasm" | wc -c) gzipped"

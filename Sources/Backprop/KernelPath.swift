@@ -13,16 +13,20 @@ import Darwin
 /// slower than the same loops built for the CPU it runs on (`backprop-bench` with
 /// `BACKPROP_KERNELS=baseline` shows by how much; docs/performance.md has the figures). The loops that take the time — the matrix products of a dense layer, the narrow
 /// weight gradient, the bias gradient, ReLU/tanh/sigmoid and their derivatives — are therefore
-/// also compiled in C (target `CKernels`) for AVX2 with FMA and for AVX-512, each function
-/// carrying its own `target` attribute, and the engine calls the best set the CPU has.
+/// also compiled in C (target `CKernels`) for 128-bit vectors without fused multiply-add (SSE2,
+/// which every x86-64 has, and WebAssembly's SIMD128), for AVX2 with FMA and for AVX-512, each
+/// function carrying its own `target` attribute, and the engine calls the best set the CPU has.
 /// The Swift loops in `Kernels` stay the readable reference and are the `baseline` path.
 ///
-/// `BACKPROP_KERNELS=baseline|avx2|avx512` forces a path (tests, benchmarks, a bug report).
+/// `BACKPROP_KERNELS=baseline|vector128|avx2|avx512` forces a path (tests, benchmarks, a bug report).
 /// A path this CPU cannot run is never taken: the best one it can is used instead and
 /// `KernelPath.notice` says so.
 public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     /// The Swift loops as the default build compiles them (SSE2 on x86-64, NEON on arm64).
     case baseline
+    /// The C kernels on 128-bit vectors, a multiply and an add where the others fuse: SSE2 on
+    /// any x86-64, SIMD128 in the browser — the same bits on both.
+    case vector128
     /// AVX2 and fused multiply-add (x86-64 since Haswell and Zen 1).
     case avx2
     /// AVX-512 F/VL/DQ/BW with FMA (Skylake-SP and later Xeons, Zen 4).
@@ -31,14 +35,18 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     var code: Int32 {
         switch self {
         case .baseline: Int32(BP_ISA_BASELINE)
+        case .vector128: Int32(BP_ISA_VECTOR128)
         case .avx2: Int32(BP_ISA_AVX2)
         case .avx512: Int32(BP_ISA_AVX512)
         }
     }
 
-    public static func < (a: KernelPath, b: KernelPath) -> Bool { a.code < b.code }
+    /// Preference: the declaration's order, the widest last.
+    public static func < (a: KernelPath, b: KernelPath) -> Bool {
+        (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
+    }
 
-    /// Whether this CPU, and this build, can run the path (only x86-64 builds have the C kernels).
+    /// Whether this CPU, and this build, can run the path (x86-64 and WebAssembly builds have the C kernels).
     public var isSupported: Bool {
         self == .baseline || (bp_isa_supported(code) != 0 && bp_kernels_f32_for(code) != nil)
     }

@@ -34,7 +34,7 @@ static inline __attribute__((always_inline)) void FN(store)(V v, T *p) { __built
 /// Spelled out lane by lane: `(V){} + s` is a real addition of +0 (it turns −0 into +0), one more
 /// instruction before every broadcast.
 static inline __attribute__((always_inline)) V FN(splat)(T s) { return (V){s, s, s, s, s, s, s, s}; }
-static inline __attribute__((always_inline)) void FN(madd)(V *s, V a, V b) { *s = __builtin_elementwise_fma(a, b, *s); }
+static inline __attribute__((always_inline)) void FN(madd)(V *s, V a, V b) { *s = BP_FMA(a, b, *s); }
 
 #define LOAD FN(load)
 #define STORE FN(store)
@@ -500,7 +500,7 @@ static inline __attribute__((always_inline)) void FN(matvec_tails)(int n, const 
     for (int q = 0; q < n; q++) {
         const T *ar = a + q * rowStride;
         T t = ys[q];
-        SCALAR for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
+        SCALAR for (long k = depth8; k < depth; k++) t = BP_FMA(ar[k], xs[k], t);
         ys[q] = t;
     }
 }
@@ -525,7 +525,7 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
         for (long r = 0; r < rows; r++) {
             const T *ar = a + r * rowStride;
             T t = 0;
-            SCALAR for (long k = 0; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
+            SCALAR for (long k = 0; k < depth; k++) t = BP_FMA(ar[k], xs[k], t);
             ys[r] = t;
         }
     } else if (depthStride == 1) {
@@ -553,7 +553,7 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
             for (; k + 16 <= depth8; k += 16) { MADD(&s, LOAD(ar + k), LOAD(xs + k)); MADD(&u, LOAD(ar + k + 8), LOAD(xs + k + 8)); }
             if (k < depth8) MADD(&s, LOAD(ar + k), LOAD(xs + k));
             T t = FN(sum1)(s + u);
-            SCALAR for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
+            SCALAR for (long k = depth8; k < depth; k++) t = BP_FMA(ar[k], xs[k], t);
             ys[r] = t;
         }
     } else if (rowStride == 1) {
@@ -578,20 +578,20 @@ void FN(bp_matvec)(long rows, long depth, const T *a, long rowStride, long depth
             T t0 = 0, t1 = 0, t2 = 0, t3 = 0;
             const T *ak = a + r;
             SCALAR for (long k = 0; k < depth; k++, ak += depthStride) {
-                t0 = __builtin_elementwise_fma(ak[0], xs[k], t0); t1 = __builtin_elementwise_fma(ak[1], xs[k], t1);
-                t2 = __builtin_elementwise_fma(ak[2], xs[k], t2); t3 = __builtin_elementwise_fma(ak[3], xs[k], t3);
+                t0 = BP_FMA(ak[0], xs[k], t0); t1 = BP_FMA(ak[1], xs[k], t1);
+                t2 = BP_FMA(ak[2], xs[k], t2); t3 = BP_FMA(ak[3], xs[k], t3);
             }
             ys[r] = t0; ys[r + 1] = t1; ys[r + 2] = t2; ys[r + 3] = t3;
         }
         for (; r < rows; r++) {
             T t = 0;
-            SCALAR for (long k = 0; k < depth; k++) t = __builtin_elementwise_fma(a[r + k * depthStride], xs[k], t);
+            SCALAR for (long k = 0; k < depth; k++) t = BP_FMA(a[r + k * depthStride], xs[k], t);
             ys[r] = t;
         }
     } else {
         for (long r = 0; r < rows; r++) {
             T t = 0;
-            for (long k = 0; k < depth; k++) t = __builtin_elementwise_fma(a[r * rowStride + k * depthStride], xs[k], t);
+            for (long k = 0; k < depth; k++) t = BP_FMA(a[r * rowStride + k * depthStride], xs[k], t);
             ys[r] = t;
         }
     }
@@ -707,9 +707,9 @@ static inline __attribute__((always_inline)) void FN(sample_sgd_columns)(int S, 
             T *wo = w + o * inW + r;
             const T w0 = *wo;
             T g = m.ds[o] * m.xs[r];
-            t[0] = __builtin_elementwise_fma(w0, m.ds[o], t[0]);
+            t[0] = BP_FMA(w0, m.ds[o], t[0]);
             for (int j = 1; j < S; j++) {
-                t[j] = __builtin_elementwise_fma(w0, m.ds[j * m.outP + o], t[j]);
+                t[j] = BP_FMA(w0, m.ds[j * m.outP + o], t[j]);
                 g = g + m.ds[j * m.outP + o] * m.xs[j * m.inP + r];
             }
             *wo = w0 - eta * g;

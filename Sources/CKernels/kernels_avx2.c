@@ -5,6 +5,7 @@
 #if defined(__x86_64__)
 #define ISA avx2
 #define TARGET "avx2,fma"
+#define FUSED 1
 #define WIDE64 0
 #define NARROW_BLOCK 2
 #include "kernels_for_isa.h"

@@ -4,6 +4,7 @@
 #if defined(__x86_64__)
 #define ISA avx512
 #define TARGET "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma"
+#define FUSED 1
 #define WIDE64 1
 #define NARROW_BLOCK 4
 #include "kernels_for_isa.h"
@@ -16,7 +17,7 @@ static inline __attribute__((always_inline)) void store16(V16 v, float *p) { __b
 static inline __attribute__((always_inline)) V16 splat16(float s) {
     return (V16){s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
 }
-static inline __attribute__((always_inline)) void madd16(V16 *s, V16 a, V16 b) { *s = __builtin_elementwise_fma(a, b, *s); }
+static inline __attribute__((always_inline)) void madd16(V16 *s, V16 a, V16 b) { *s = BP_FMA(a, b, *s); }
 
 /// Float's panel in 16-lane registers: 4-row × 32-column tiles (eight accumulators, as the 8-lane
 /// 4 × 16 tile has), the 1–3 rows left over one at a time, and the rest of the columns by the
@@ -275,7 +276,7 @@ static void bp_matvec16_f32_avx512(long rows, long depth, const float *a, long r
         if (k < depth8) madd_f32_avx512(&e, load_f32_avx512(ar + k), load_f32_avx512(xs + k));
         float t = sum1_f32_avx512(e + high8(s));
         _Pragma("clang loop vectorize(disable) interleave(disable)")
-        for (long k = depth8; k < depth; k++) t = __builtin_elementwise_fma(ar[k], xs[k], t);
+        for (long k = depth8; k < depth; k++) t = BP_FMA(ar[k], xs[k], t);
         ys[r] = t;
     }
     matvec_out_f32_avx512(ys, bias, rows, y, incy);

@@ -1,6 +1,7 @@
 // Instantiates the kernels for one instruction set: the including file defines ISA (a name
-// suffix), TARGET (a clang target string), WIDE64 (whether Double may use the 4 × 16 tile) and
-// NARROW_BLOCK (how many samples the narrow pass takes side by side, 2 or 4),
+// suffix), TARGET (a clang target string), FUSED (whether it has fused multiply-add), WIDE64
+// (whether Double may use the 4 × 16 tile) and NARROW_BLOCK (how many samples the narrow pass
+// takes side by side, 2 or 4),
 // and this file compiles vector_math.h and kernel_body.h for Float and Double with every
 // function carrying that target, then lists them in the two tables dispatch.c hands out.
 #include "backprop_kernels.h"
@@ -20,6 +21,18 @@
 // so a table without every field does not compile.
 #pragma clang diagnostic error "-Wmissing-field-initializers"
 #pragma clang fp contract(off)   // fuse exactly where the source says fma, nowhere else
+// The source's multiply-adds: fused where the instruction set has them (FUSED 1: AVX2, AVX-512),
+// a multiply then an add where it has none (the 128-bit path: SSE2, WebAssembly's SIMD128, where
+// clang would otherwise call the C library's fma for every lane).
+#if FUSED
+#define BP_FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#define BP_FMAF(a, b, c) __builtin_fmaf(a, b, c)
+#define BP_FMA64(a, b, c) __builtin_fma(a, b, c)
+#else
+#define BP_FMA(a, b, c) ((a) * (b) + (c))
+#define BP_FMAF(a, b, c) ((a) * (b) + (c))
+#define BP_FMA64(a, b, c) ((a) * (b) + (c))
+#endif
 #pragma clang attribute push(__attribute__((target(TARGET))), apply_to = function)
 #include "vector_math.h"
 

@@ -5,7 +5,7 @@ import Testing
 /// Every kernel path this CPU runs computes what the Swift reference (the baseline path)
 /// computes: the same loss and gradient for every activation and head the C kernels take, at
 /// batch sizes and widths that reach every tile and remainder of the loops. They differ only by
-/// rounding, since the C kernels fuse each multiply-add. The golden trajectories run on every
+/// rounding: AVX2 and AVX-512 fuse each multiply-add, and every C path sums in its own blocks. The golden trajectories run on every
 /// path too (GoldenTests); `.ci/run` also runs the engine's suites with `BACKPROP_KERNELS` set
 /// to each path.
 @Suite struct KernelPathTests {
@@ -32,7 +32,7 @@ import Testing
         #expect(KernelPath.choose(requested: "BASELINE") == (.baseline, nil))
         let bogus = KernelPath.choose(requested: "sse9")
         #expect(bogus.path == best)
-        #expect(bogus.notice == "BACKPROP_KERNELS=sse9 is not one of baseline, avx2, avx512; using \(best.rawValue)")
+        #expect(bogus.notice == "BACKPROP_KERNELS=sse9 is not one of baseline, vector128, avx2, avx512; using \(best.rawValue)")
         for path in KernelPath.allCases where !path.isSupported {
             #expect(KernelPath.choose(requested: path.rawValue).path == best)
             #expect(KernelPath.choose(requested: path.rawValue).notice?.contains("cannot run") == true)

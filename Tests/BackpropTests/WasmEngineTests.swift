@@ -3,17 +3,16 @@ import Testing
 import Backprop
 
 /// The WebAssembly engine (`scripts/build-wasm.sh`, run under node by `Tests/Wasm/engine.mjs`)
-/// repeats the native baseline path's operations: the Swift loops, no fused multiply-add (wasm
-/// has none; the baseline build emits none), the same Double tanh (`VectorMath`), and exp/log
-/// from a C library whose implementations are the same correctly-rounding-in-practice code
-/// (glibc natively, wasi-libc's musl in the module). So the sheet's moons run ends with the
-/// same bits. The check needs the module and node; CI builds the module first and sets
+/// repeats the native `vector128` path's operations: the same C kernels on 128-bit vectors
+/// without fused multiply-add (SIMD128 there, SSE2 here), the same Swift code around them, exp
+/// from the same code in glibc and musl, and Backprop's own sin, cos and log. So the sheet's
+/// moons run ends with the same bits. The check needs the module and node; CI builds the module first and sets
 /// `BACKPROP_REQUIRE_WASM=1`, so there it cannot be skipped.
 @Suite struct WasmEngineTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let module = root.appendingPathComponent(".build-wasm/backprop.wasm")
 
-    @Test func theSheetsMoonsRunEndsWithTheBaselinePathsBits() throws {
+    @Test func theSheetsMoonsRunEndsWithTheVector128PathsBits() throws {
         guard FileManager.default.fileExists(atPath: Self.module.path) else {
             #expect(ProcessInfo.processInfo.environment["BACKPROP_REQUIRE_WASM"] != "1",
                     "BACKPROP_REQUIRE_WASM=1 but \(Self.module.path) is missing: run scripts/build-wasm.sh")
@@ -35,7 +34,7 @@ import Backprop
         let (train, _) = try g.data()
         let trainer = try Trainer(network: try g.network(activation: .tanh, head: .sigmoidCrossEntropy), data: train,
                                   settings: TrainingSettings(epochs: 10_000, batchSize: 0, order: .stored, learningRate: .constant(3)),
-                                  kernels: .baseline)
+                                  kernels: .vector128)
         try trainer.fit(evaluateTrain: false)
         let net = trainer.network
         var native: [UInt64] = []
@@ -44,6 +43,6 @@ import Backprop
         }
         #expect(wasm.count == native.count)
         let differing = zip(wasm, native).filter { $0 != $1 }.count
-        #expect(differing == 0, "\(differing) of \(native.count) parameters differ from the baseline path's bits")
+        #expect(differing == 0, "\(differing) of \(native.count) parameters differ from the vector128 path's bits")
     }
 }

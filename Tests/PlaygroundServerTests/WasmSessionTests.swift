@@ -6,11 +6,11 @@ import Playground
 
 /// The page's session compiled to WebAssembly (`scripts/build-wasm.sh`, driven under node by
 /// `Tests/Wasm/session.mjs` as the page's worker drives it) against the same `LiveSession`
-/// natively: the same messages give the same run. On the native baseline path — the Swift loops
-/// without fused multiply-adds, which the module repeats operation for operation — every weight
-/// and loss is the same bits. (A path with fused multiply-adds ends elsewhere: the spiral is
+/// natively: the same messages give the same run. On the native `vector128` path — the C kernels
+/// on 128-bit vectors without fused multiply-adds, which the module runs on SIMD128 operation for
+/// operation — every weight and loss is the same bits. (A path with fused multiply-adds ends elsewhere: the spiral is
 /// chaotic, and the moons preset's rate of 3 amplifies last-bit differences to 1e-3 in its test
-/// loss.) CI runs this suite with BACKPROP_KERNELS=baseline and builds the module first
+/// loss.) CI runs this suite with BACKPROP_KERNELS=vector128 and builds the module first
 /// (`BACKPROP_REQUIRE_WASM=1`), so there it cannot be skipped.
 @Suite struct WasmSessionTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -79,20 +79,20 @@ import Playground
             #expect(x.bitPattern == y.bitPattern, "\(key): wasm \(x), native \(y)")
         }
         let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
-        #expect(differing == 0, "\(differing) of \(b.count) parameters differ from the native baseline path's")
+        #expect(differing == 0, "\(differing) of \(b.count) parameters differ from the native vector128 path's")
     }
 
-    @Test(.enabled(if: KernelPath.selected == .baseline)) func theSheetsMoonsPresetIsTheNativeBaselinesBits() throws {
+    @Test(.enabled(if: KernelPath.selected == .vector128)) func theSheetsMoonsPresetIsTheNativeVector128Bits() throws {
         try compare(preset: "moons")
     }
 
-    @Test(.enabled(if: KernelPath.selected == .baseline)) func theSpiralPresetIsTheNativeBaselinesBits() throws {
+    @Test(.enabled(if: KernelPath.selected == .vector128)) func theSpiralPresetIsTheNativeVector128Bits() throws {
         try compare(preset: "spiral-6x6")
     }
 
     /// The page's downloads in the browser are the files the server's session gives (and
     /// `backprop train --out` writes): safetensors, model.json, experiment.json, byte for byte.
-    @Test(.enabled(if: KernelPath.selected == .baseline)) func theDownloadsAreTheNativeFiles() throws {
+    @Test(.enabled(if: KernelPath.selected == .vector128)) func theDownloadsAreTheNativeFiles() throws {
         let messages: [[String: Any]] = [
             ["type": "configure", "settings": ["dataset": "spiral", "layers": "5,3", "activation": "relu", "lr": "0.1", "lr-schedule": "piecewise:20=0.01"]],
             ["type": "step", "value": 40],

@@ -29,8 +29,8 @@ enum { BP_HEAD_SIGMOID_CROSS_ENTROPY = 0, BP_HEAD_TANH_SQUARED_ERROR = 1, BP_HEA
 /// The widest layer (inputs and outputs included) `narrow_pass` takes: one vector lane per unit.
 #define BP_NARROW_WIDTH 8
 
-/// Instruction sets, in the order of preference.
-enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2 };
+/// Instruction sets by code (KernelPath.swift ranks them).
+enum { BP_ISA_BASELINE = 0, BP_ISA_AVX2 = 1, BP_ISA_AVX512 = 2, BP_ISA_VECTOR128 = 3 };
 
 /// One instruction set's kernels for element type T (what `DispatchedKernels` calls), written
 /// once for both element types.

@@ -52,7 +52,7 @@ print("\nBackprop: max |Δθ| from numpy's float64 result, mallocs per step afte
 for (w, dt, impl), r in sorted(extra.items()):
     d = r.get("max_param_diff_vs_numpy_f64")
     print(f"  {impl} {w} {dt}: max|Δθ| {'%.2e' % d if d is not None else 'n/a (W2 is chaotic after 2000 epochs)'}, "
-          f"test loss {r['test_loss']:.4f}, mallocs/step {r.get('mallocs_per_step')}, kernels {r.get('kernels', '?')}")
+          f"test loss {r.get('test_loss', float('nan')):.4f}, mallocs/step {r.get('mallocs_per_step')}, kernels {r.get('kernels', '?')}")
 # FLOPs of the matrix products a training run does: per sample, the forward product and the
 # weight gradient (2·in·out each for every layer) and the input gradient of every layer but the first.
 SHAPES = {"w1": ([2, 10, 1], 350, 10_000), "w2": ([2, 6, 6, 6, 6, 6, 6, 1], 250, 5000), "w3": ([64, 128, 10], 1437, 50)}

@@ -15,14 +15,24 @@ if (!wasmPath || !(reps >= 1) || names.some((n) => !workloads[n])) {
   console.error('usage: node scripts/wasm-bench.mjs BACKPROP.wasm [--workload w1,w2,w3] [--reps N]');
   process.exit(2);
 }
-const { e, trainer, errorMessage } = loadModule(wasmPath);
+const { e, trainer, errorMessage, parameters, loss, flat } = loadModule(wasmPath);
 for (const name of names) {
   const w = workloads[name], g = loadFixture(w.file);
+  let result = null;
   const run = () => {
     const h = trainer(g, w.options);
     const start = performance.now();
     if (!e.bp_trainer_fit(h, w.epochs)) throw new Error(errorMessage());
     const seconds = (performance.now() - start) / 1000;
+    // What the native bench reports beside the time: the test loss and, where numpy's float64
+    // parameters after these epochs are in the fixture, the largest difference from them.
+    const after = g.after.find((a) => a.epochs === w.epochs && a.layers);
+    const expected = after && name !== 'w2' ? flat(after.layers) : null;
+    const got = expected ? parameters(h, expected.length) : null;
+    result = {
+      test_loss: loss(h, g.x_test, g.y_test),
+      max_param_diff_vs_numpy_f64: expected ? Math.max(...expected.map((v, i) => Math.abs(v - got[i]))) : null,
+    };
     e.bp_trainer_free(h);
     return seconds;
   };
@@ -32,6 +42,6 @@ for (const name of names) {
   console.log(JSON.stringify({
     workload: name, impl: 'backprop-wasm', variant: `node ${process.versions.node}`, dtype: 'float64', threads: 1, reps,
     median_s: sorted[Math.floor(reps / 2)], min_s: sorted[0], max_s: sorted[reps - 1], times_s: times, first_s: first,
-    cpu: os.cpus()[0]?.model, when: new Date().toISOString(),
+    ...result, kernels: 'vector128 (SIMD128)', mallocs_per_step: null, cpu: os.cpus()[0]?.model, when: new Date().toISOString(),
   }));
 }

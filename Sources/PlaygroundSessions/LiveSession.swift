@@ -470,18 +470,25 @@ public final class LiveSession: @unchecked Sendable {
             return FileMessage(name: "model.json", mime: "application/json", base64: base64(Array(session.network.modelJSON.text.utf8)))
         case "experiment":
             var e = session.experiment
-            e.training.epochs = session.epoch
+            e.training.epochs = reproducedEpochs(session)
             return FileMessage(name: "experiment.json", mime: "application/json", base64: base64(Array(e.fileText.utf8)))
         default:
             throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json or experiment")
         }
     }
 
-    /// The `backprop train …` line that reproduces this setup (to the current epoch).
+    /// The epochs a download or "copy as command" trains: the ones trained so far, or before
+    /// any the stop epoch — what play would train (one file, one command, not "0 epochs").
+    func reproducedEpochs(_ session: Session) -> Int {
+        session.epoch > 0 ? session.epoch : max(session.experiment.training.epochs, 1)
+    }
+
+    /// The `backprop train …` line that reproduces this setup (to the current epoch, or before
+    /// training to the stop epoch).
     func command() -> String {
         guard let session else { return "backprop train" }
         var e = session.experiment
-        e.training.epochs = max(session.epoch, 1)
+        e.training.epochs = reproducedEpochs(session)
         var args = e.commandLineArguments
         if session.experiment.data.dataset == "csv" {
             // Own data cannot travel in a command line: say where it must come from.

@@ -264,11 +264,16 @@ def run(driver, server):
     check(under and under[0] == "hit", f"the pointer reaches a link, not the squares' layer above it ({under})")
     click(link)
     wait.until(lambda d: by_id("editor").is_displayed())
+    # A bad entry first: refused, and the next good one still goes through.
+    by_id("editor-value").send_keys(Keys.CONTROL, "a")
+    by_id("editor-value").send_keys("abc", Keys.ENTER)
+    check(by_id("editor").is_displayed() and not js(driver, "return document.getElementById('editor-value').validity.valid"),
+          "a weight that is not a number is refused in the editor")
     by_id("editor-value").send_keys(Keys.CONTROL, "a")
     by_id("editor-value").send_keys("1.2345", Keys.ENTER)
     _, l, o, i = under
     wait.until(lambda d: js(d, f"return window.backprop.state.snap.weights[{l}][{o}][{i}]") == 1.2345)
-    check(True, f"a pointer click on a link edits its weight (layer {l}, {i} → {o}: 1.2345)")
+    check(True, f"a pointer click on a link edits its weight, after a refused entry too (layer {l}, {i} → {o}: 1.2345)")
     bias = driver.find_element(By.CSS_SELECTOR, '.bias[data-layer="0"][data-neuron="1"]')
     click(bias)
     wait.until(lambda d: by_id("editor").is_displayed())

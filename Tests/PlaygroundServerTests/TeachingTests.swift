@@ -39,6 +39,19 @@ import Playground
         #expect(try snapshot(live).epoch == 150)
     }
 
+    /// Before training, "copy as command" and the experiment download say the stop epoch (what
+    /// play would train), not 1 or 0 epochs; after some training, the epochs trained.
+    @Test func theCommandAndTheFileSayTheStopEpochBeforeTraining() throws {
+        let live = try session(["epochs": "5000", "dataset": "spiral"])
+        #expect(try snapshot(live).command.contains("--epochs 5000"))
+        let before = try live.file("experiment")
+        #expect(try Experiment(json: try #require(Data(base64Encoded: before.base64))).training.epochs == 5000)
+        _ = live.respond(to: #"{"type":"step","value":7}"#)
+        #expect(try snapshot(live).command.contains("--epochs 7"))
+        let after = try live.file("experiment")
+        #expect(try Experiment(json: try #require(Data(base64Encoded: after.base64))).training.epochs == 7)
+    }
+
     /// Snapshots are numbered in the order they are made, so the page can drop one that a
     /// later reply overtook (a stale "running" after "paused" left ❚❚ showing).
     @Test func snapshotsAreNumberedInOrder() throws {

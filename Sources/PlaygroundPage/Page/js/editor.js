@@ -10,6 +10,7 @@ export function openEditor({ x, y, title, value, onApply, from }) {
   apply = onApply; opener = from || null;
   label.textContent = title;
   input.value = value.toFixed(4);
+  input.setCustomValidity("");
   box.hidden = false;
   const r = box.getBoundingClientRect();
   box.style.left = Math.max(4, Math.min(window.innerWidth - r.width - 4, x + 8)) + window.scrollX + "px";
@@ -25,6 +26,9 @@ export function closeEditor() {
 
 export function editorIsOpen() { return !box.hidden; }
 
+// A refused entry is refused until it changes: the browser blocks every later submit while the
+// input carries a custom error, so the error goes with the next keystroke (and on opening).
+input.addEventListener("input", () => input.setCustomValidity(""));
 box.addEventListener("submit", (e) => {
   e.preventDefault();
   const v = Number(input.value);

@@ -9,12 +9,12 @@ extension LiveSession {
     /// read as a link is (invalid ones dropped), the data is checked as an upload is, and the
     /// weights must fit the network the settings build. Returns what could not be restored; the
     /// rest is kept. The optimiser's state (momentum, Adam's moments) starts afresh.
-    func restore(_ m: ClientMessage) throws(BackpropError) -> [String] {
+    func restore(_ m: Command.Restore) throws(BackpropError) -> [String] {
         var problems: [String] = []
-        var given = m.settings ?? [:]
+        var given = m.settings
         if given["dataset"] == "csv" {
             do {
-                try restoreOwnData(train: m.trainPoints ?? [], test: m.testPoints ?? [], task: m.task, classes: m.classes)
+                try restoreOwnData(train: m.trainPoints, test: m.testPoints, task: m.task, classes: m.classes)
             } catch {
                 problems.append("own data (\(error.message))")
                 given["dataset"] = nil

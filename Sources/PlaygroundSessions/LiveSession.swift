@@ -78,29 +78,26 @@ public final class LiveSession: @unchecked Sendable {
     /// gets an error reply (and the current snapshot); nothing a message says can stop the
     /// session. The server's `Connection` and the fuzz target both call this.
     public func respond(to text: String) -> [String] {
-        let message: ClientMessage
-        do { message = try ClientMessage(json: text) } catch { return [json(ErrorMessage(message: error.message))] }
+        let envelope: (type: String, fields: JSON)
+        do { envelope = try Command.envelope(text) } catch { return [json(ErrorMessage(message: error.message))] }
         var out: [String] = []
         func data() { if let d = dataMessage() { out.append(json(d)) } }
-        // Any command but a step (or a question: explain, download) ends a step in progress.
-        if !["step", "explain", "download"].contains(message.type) { stepRemaining = 0 }
+        if !Command.keepsAStep(envelope.type) { stepRemaining = 0 }
         do throws(BackpropError) {
-            switch message.type {
-            case "configure":
-                let dropped = try configure(message.settings ?? [:])
+            switch try Command(type: envelope.type, fields: envelope.fields) {
+            case .configure(let settings):
+                let dropped = try configure(settings)
                 if !dropped.isEmpty { out.append(json(ErrorMessage(message: "Ignored from the link: " + dropped.joined(separator: "; ")))) }
                 data()
-            case "restore":
-                let problems = try restore(message)
+            case .restore(let r):
+                let problems = try restore(r)
                 if !problems.isEmpty { out.append(json(ErrorMessage(message: "Restored what could be: " + problems.joined(separator: "; ")))) }
                 data()
-            case "set":
-                guard let key = message.key else { throw BackpropError.invalidSetting("set needs a key") }
-                if try set(key, message.text ?? message.value.map { "\($0)" } ?? "") { data() }
-            case "play": setPlaying(true)
-            case "pause": setPlaying(false)
-            case "step":
-                let n = message.value ?? 1
+            case .set(let key, let value):
+                if try set(key, value) { data() }
+            case .play: setPlaying(true)
+            case .pause: setPlaying(false)
+            case .step(let n):
                 guard n == n.rounded(), n >= 1, n <= Double(limits.stepEpochs) else {
                     throw BackpropError.invalidSetting("step: \(n) is not an epoch count (1…\(limits.stepEpochs))")
                 }
@@ -111,38 +108,22 @@ public final class LiveSession: @unchecked Sendable {
                 stopped = nil
                 stepRemaining = Int(n)
                 trainFrame(budget: stepBudget)
-            case "reset": try reset()
-            case "regenerate":
+            case .reset: try reset()
+            case .regenerate:
                 try regenerate()
                 data()
-            case "setWeight":
-                guard let layer = message.layer, let to = message.to, let from = message.from, let value = message.value else {
-                    throw BackpropError.invalidSetting("setWeight needs layer, to, from and a numeric value")
-                }
-                try setWeight(layer: layer, to: to, from: from, value: value)
-            case "setBias":
-                guard let layer = message.layer, let neuron = message.neuron, let value = message.value else {
-                    throw BackpropError.invalidSetting("setBias needs layer, neuron and a numeric value")
-                }
-                try setBias(layer: layer, neuron: neuron, value: value)
-            case "addPoint":
-                guard let x = message.x, let y = message.y, let label = message.label else {
-                    throw BackpropError.invalidData("addPoint needs x, y and label")
-                }
-                try addPoint(x: x, y: y, label: label, test: message.test ?? false)
+            case .setWeight(let layer, let to, let from, let value): try setWeight(layer: layer, to: to, from: from, value: value)
+            case .setBias(let layer, let neuron, let value): try setBias(layer: layer, neuron: neuron, value: value)
+            case .addPoint(let x, let y, let label, let test):
+                try addPoint(x: x, y: y, label: label, test: test)
                 data()
-            case "uploadCSV":
-                try uploadCSV(message.text ?? "")
+            case .uploadCSV(let text):
+                try uploadCSV(text)
                 data()
-            case "explain":
-                guard let layer = message.layer, let to = message.to, let from = message.from else {
-                    throw BackpropError.invalidSetting("explain needs layer, to and from (−1 for the bias)")
-                }
-                out.append(json(try explain(layer: layer, to: to, from: from, sample: message.sample)))
-            case "download":
-                return [json(try file(message.format ?? "safetensors"))]
-            default:
-                throw BackpropError.invalidSetting("unknown message type \(quoted(message.type))")
+            case .explain(let layer, let to, let from, let sample):
+                out.append(json(try explain(layer: layer, to: to, from: from, sample: sample)))
+            case .download(let format):
+                return [json(try file(format))]
             }
         } catch {
             out.append(json(ErrorMessage(message: "\(error)")))

@@ -1,8 +1,8 @@
 import Backprop
 import Playground
 
-/// A message from the page. One shape for all commands; `type` says which
-/// fields matter:
+/// A message from the page: a JSON object whose `type` says which command it is and which
+/// fields it needs:
 ///
 /// | type | fields | effect |
 /// |---|---|---|
@@ -19,40 +19,49 @@ import Playground
 /// | `uploadCSV` | `text` | replace the data with a CSV (header; last column the label) |
 /// | `explain` | `layer`, `to`, `from` (−1: the bias), optional `sample` | the chain rule for that parameter, in an `explanation` reply |
 /// | `download` | `format`: safetensors, json, experiment | the file, base64, in a `file` reply |
-struct ClientMessage {
-    var type: String
-    var settings: [String: String]?
-    var key: String?
-    var value: Double?
-    var text: String?
-    var layer: Int?
-    var to: Int?
-    var from: Int?
-    var neuron: Int?
-    var x: Double?
-    var y: Double?
-    var label: Double?
-    var test: Bool?
-    var format: String?
-    var weights: [[[Double]]]?
-    var biases: [[Double]]?
-    var epoch: Int?
-    var trainPoints: [[Double]]?
-    var testPoints: [[Double]]?
-    var task: String?
-    var classes: Int?
-    var sample: Int?
+enum Command {
+    case configure(settings: [String: String])
+    case restore(Restore)
+    case set(key: String, value: String)
+    case play, pause
+    case step(epochs: Double)
+    case reset, regenerate
+    case setWeight(layer: Int, to: Int, from: Int, value: Double)
+    case setBias(layer: Int, neuron: Int, value: Double)
+    case addPoint(x: Double, y: Double, label: Double, test: Bool)
+    case uploadCSV(text: String)
+    case explain(layer: Int, to: Int, from: Int, sample: Int?)
+    case download(format: String)
 
-    /// Decodes one message; anything else is a one-line error (the text is never echoed whole).
-    /// A field of the wrong type makes the whole message malformed, as a missing `type` does.
-    init(json source: String) throws(BackpropError) {
-        let malformed = BackpropError.invalidSetting("malformed message: expected JSON with a \"type\" field (got \(quoted(source, limit: 40)))")
-        guard let m = try? JSON.parse(source), case .object = m, let type = m["type"]?.string else { throw malformed }
-        // Each field: absent or null is nil; present, it must have its type.
+    /// What a `restore` brings back (every part optional: what is missing is not restored).
+    struct Restore {
+        var settings: [String: String]
+        var weights: [[[Double]]]?
+        var biases: [[Double]]?
+        var epoch: Int?
+        var trainPoints: [[Double]]
+        var testPoints: [[Double]]
+        var task: String?
+        var classes: Int?
+    }
+
+    /// A message's type and its fields: anything that is not a JSON object with a string
+    /// `type` is a one-line error (the text is never echoed whole).
+    static func envelope(_ text: String) throws(BackpropError) -> (type: String, fields: JSON) {
+        guard let m = try? JSON.parse(text), case .object = m, let type = m["type"]?.string else {
+            throw .invalidSetting("malformed message: expected JSON with a \"type\" field (got \(quoted(text, limit: 40)))")
+        }
+        return (type, m)
+    }
+
+    /// The command a message of `type` gives, with the fields that type needs; a field that is
+    /// missing or of the wrong type is said in words.
+    init(type: String, fields m: JSON) throws(BackpropError) {
+        /// A field of the given type; nil when absent or null, an error when of another type.
         func field<T>(_ key: String, _ read: (JSON) -> T?) throws(BackpropError) -> T? {
             guard let v = m[key] else { return nil }
             if case .null = v { return nil }
-            guard let t = read(v) else { throw malformed }
+            guard let t = read(v) else { throw .invalidSetting("\(type): \(quoted(key)) has the wrong type") }
             return t
         }
         func numbers(_ v: JSON) -> [Double]? {
@@ -67,42 +76,68 @@ struct ClientMessage {
             for item in a { guard let r = numbers(item) else { return nil }; out.append(r) }
             return out
         }
-        self.type = type
-        settings = try field("settings") { v -> [String: String]? in
-            guard case .object(let fields) = v else { return nil }
-            var out: [String: String] = [:]
-            for (k, value) in fields { guard let s = value.string else { return nil }; out[k] = s }
-            return out
+        func settings() throws(BackpropError) -> [String: String] {
+            try field("settings") { v -> [String: String]? in
+                guard case .object(let fields) = v else { return nil }
+                var out: [String: String] = [:]
+                for (k, value) in fields { guard let s = value.string else { return nil }; out[k] = s }
+                return out
+            } ?? [:]
         }
-        key = try field("key") { $0.string }
-        // `value` is a number for weights and a string for settings.
-        if let v = m["value"], case .string(let s) = v { value = nil; text = s } else {
-            value = try field("value") { $0.number }
-            text = try field("text") { $0.string }
+        let number = { (v: JSON) in v.number }, int = { (v: JSON) in v.int }, string = { (v: JSON) in v.string }
+        switch type {
+        case "configure": self = .configure(settings: try settings())
+        case "restore":
+            let weights = try field("weights") { v -> [[[Double]]]? in
+                guard let a = v.array else { return nil }
+                var out: [[[Double]]] = []
+                for item in a { guard let r = rows(item) else { return nil }; out.append(r) }
+                return out
+            }
+            self = .restore(Restore(settings: try settings(), weights: weights, biases: try field("biases", rows),
+                                    epoch: try field("epoch", int), trainPoints: try field("trainPoints", rows) ?? [],
+                                    testPoints: try field("testPoints", rows) ?? [], task: try field("task", string),
+                                    classes: try field("classes", int)))
+        case "set":
+            guard let key = try field("key", string) else { throw .invalidSetting("set needs a key") }
+            // A setting's value is text; a number the page sends is read as the text it writes.
+            let value = try field("value") { v -> String? in v.string ?? v.number.map { "\($0)" } } ?? ""
+            self = .set(key: key, value: value)
+        case "play": self = .play
+        case "pause": self = .pause
+        case "step": self = .step(epochs: try field("value", number) ?? 1)
+        case "reset": self = .reset
+        case "regenerate": self = .regenerate
+        case "setWeight":
+            guard let layer = try field("layer", int), let to = try field("to", int), let from = try field("from", int),
+                  let value = try field("value", number) else {
+                throw .invalidSetting("setWeight needs layer, to, from and a numeric value")
+            }
+            self = .setWeight(layer: layer, to: to, from: from, value: value)
+        case "setBias":
+            guard let layer = try field("layer", int), let neuron = try field("neuron", int), let value = try field("value", number) else {
+                throw .invalidSetting("setBias needs layer, neuron and a numeric value")
+            }
+            self = .setBias(layer: layer, neuron: neuron, value: value)
+        case "addPoint":
+            guard let x = try field("x", number), let y = try field("y", number), let label = try field("label", number) else {
+                throw .invalidData("addPoint needs x, y and label")
+            }
+            self = .addPoint(x: x, y: y, label: label, test: try field("test") { $0.bool } ?? false)
+        case "uploadCSV": self = .uploadCSV(text: try field("text", string) ?? "")
+        case "explain":
+            guard let layer = try field("layer", int), let to = try field("to", int), let from = try field("from", int) else {
+                throw .invalidSetting("explain needs layer, to and from (−1 for the bias)")
+            }
+            self = .explain(layer: layer, to: to, from: from, sample: try field("sample", int))
+        case "download": self = .download(format: try field("format", string) ?? "safetensors")
+        default:
+            throw .invalidSetting("unknown message type \(quoted(type))")
         }
-        layer = try field("layer") { $0.int }
-        to = try field("to") { $0.int }
-        from = try field("from") { $0.int }
-        neuron = try field("neuron") { $0.int }
-        x = try field("x") { $0.number }
-        y = try field("y") { $0.number }
-        label = try field("label") { $0.number }
-        test = try field("test") { $0.bool }
-        format = try field("format") { $0.string }
-        weights = try field("weights") { v -> [[[Double]]]? in
-            guard let a = v.array else { return nil }
-            var out: [[[Double]]] = []
-            for item in a { guard let r = rows(item) else { return nil }; out.append(r) }
-            return out
-        }
-        biases = try field("biases", rows)
-        epoch = try field("epoch") { $0.int }
-        trainPoints = try field("trainPoints", rows)
-        testPoints = try field("testPoints", rows)
-        task = try field("task") { $0.string }
-        classes = try field("classes") { $0.int }
-        sample = try field("sample") { $0.int }
     }
+
+    /// Whether the command leaves a step in progress going (a question does; anything else ends it).
+    static func keepsAStep(_ type: String) -> Bool { ["step", "explain", "download"].contains(type) }
 }
 
 /// The page's view of a session after some training: everything it draws.

@@ -42,6 +42,19 @@ public indirect enum JSON: Sendable {
     public var number: Double? { if case .number(let v) = self { return v } else { return nil } }
     public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
     public var array: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
+    /// An array whose every element `read` accepts, as those values; nil when this is not an
+    /// array or any element is refused (`[[1, 2], [3]]` as rows: `array { $0.array { $0.number } }`).
+    public func array<T>(of read: (JSON) -> T?) -> [T]? {
+        guard case .array(let items) = self else { return nil }
+        var out: [T] = []
+        out.reserveCapacity(items.count)
+        for item in items {
+            guard let v = read(item) else { return nil }
+            out.append(v)
+        }
+        return out
+    }
+
     /// A whole number as an `Int` (JSON has one number type), saturated at `Int`'s bounds: a
     /// count far out of range stays far out of range, for the check that names the range.
     public var int: Int? {

@@ -64,18 +64,7 @@ enum Command {
             guard let t = read(v) else { throw .invalidSetting("\(type): \(quoted(key)) has the wrong type") }
             return t
         }
-        func numbers(_ v: JSON) -> [Double]? {
-            guard let a = v.array else { return nil }
-            var out: [Double] = []
-            for item in a { guard let n = item.number else { return nil }; out.append(n) }
-            return out
-        }
-        func rows(_ v: JSON) -> [[Double]]? {
-            guard let a = v.array else { return nil }
-            var out: [[Double]] = []
-            for item in a { guard let r = numbers(item) else { return nil }; out.append(r) }
-            return out
-        }
+        func rows(_ v: JSON) -> [[Double]]? { v.array { $0.array { $0.number } } }
         func settings() throws(BackpropError) -> [String: String] {
             try field("settings") { v -> [String: String]? in
                 guard case .object(let fields) = v else { return nil }
@@ -88,12 +77,7 @@ enum Command {
         switch type {
         case "configure": self = .configure(settings: try settings())
         case "restore":
-            let weights = try field("weights") { v -> [[[Double]]]? in
-                guard let a = v.array else { return nil }
-                var out: [[[Double]]] = []
-                for item in a { guard let r = rows(item) else { return nil }; out.append(r) }
-                return out
-            }
+            let weights = try field("weights") { $0.array(of: rows) }
             self = .restore(Restore(settings: try settings(), weights: weights, biases: try field("biases", rows),
                                     epoch: try field("epoch", int), trainPoints: try field("trainPoints", rows) ?? [],
                                     testPoints: try field("testPoints", rows) ?? [], task: try field("task", string),

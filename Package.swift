@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.0"),
+        // Already in hummingbird's graph; named for `NIOWebSocket`'s frame type (masked frames).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         // `swift package generate-documentation` (the DocC catalog in Sources/Backprop); a
         // command plugin, built only when documentation is asked for.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -63,7 +65,8 @@ let package = Package(
             dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions", "PlaygroundPage",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdCore", package: "hummingbird"),
-                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                           .product(name: "NIOWebSocket", package: "swift-nio")]
         ),
         // What both executables share: how a command ends (one line, exit 2).
         .target(

@@ -63,9 +63,10 @@ public enum PlaygroundServer {
         let sessions = Atomic<Int>(0)
         // Frames up to twice the message limit reach `Connection`, which answers a message over
         // the limit with an error before closing; larger frames are closed at once (1009).
-        // Text that is not UTF-8 closes the socket with 1007, as RFC 6455 §8.1 requires.
-        let ws = WebSocketServerConfiguration(maxFrameSize: 2 * limits.messageBytes, autoPing: .enabled(timePeriod: .seconds(10)),
-                                              closeTimeout: .seconds(2), validateUTF8: true)
+        // Text that is not UTF-8 closes the socket with 1007, as RFC 6455 §8.1 requires, and an
+        // unmasked frame with 1002 (§5.1).
+        let ws = WebSocketServerConfiguration(maxFrameSize: 2 * limits.messageBytes, extensions: [.nonNegotiatedExtension { MaskedFramesOnly() }],
+                                              autoPing: .enabled(timePeriod: .seconds(10)), closeTimeout: .seconds(2), validateUTF8: true)
         let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, channel, logger in
             guard request.path?.split(separator: "?").first == "/ws", access.refusal(request, upgrade: true) == nil else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, _ in

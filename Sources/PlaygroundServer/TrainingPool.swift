@@ -11,7 +11,10 @@ import Synchronization
 /// the cooperative pool that serve HTTP get a core as soon as they have work.
 final class TrainingPool: Sendable {
     private struct State: ~Copyable {
-        var jobs: [@Sendable () -> Void] = []
+        /// Waiting jobs from `head` on. A job taken is set to nil at once: its closure holds its
+        /// tab's `LiveSession`, and a closed tab's session must go with the tab, not stay
+        /// until the array is next compacted.
+        var jobs: [(@Sendable () -> Void)?] = []
         var head = 0
         var stopped = false
     }
@@ -53,6 +56,7 @@ final class TrainingPool: Sendable {
             let job: (@Sendable () -> Void)? = state.withLock { s in
                 guard s.head < s.jobs.count else { return nil }
                 let j = s.jobs[s.head]
+                s.jobs[s.head] = nil
                 s.head += 1
                 if s.head > 1024 && s.head * 2 > s.jobs.count { s.jobs.removeFirst(s.head); s.head = 0 }
                 return j

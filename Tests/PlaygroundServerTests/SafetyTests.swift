@@ -96,21 +96,45 @@ import Backprop
             #expect(try Self.rawStatus(port: port, "HEAD / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").contains("200"))
             #expect(try Self.rawStatus(port: port, "GET / HTTP/1.1\r\nHost: localhost:\(port)@evil.example\r\n\r\n").contains("400"))
             #expect(try Self.rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nHost: evil.example\r\n\r\n").contains("400"))
-            let fd = try Self.openSocket(port: port)
-            defer { close(fd) }
-            _ = Self.upgrade(host: "127.0.0.1:\(port)", origin: "http://127.0.0.1:\(port)").withCString { send(fd, $0, strlen($0), 0) }
             let payload: [UInt8] = [0x7B, 0xFF, 0xFE, 0x7D]   // "{", two bytes no UTF-8 has, "}"
-            let frame: [UInt8] = [0x81, 0x80 | UInt8(payload.count), 0, 0, 0, 0] + payload
-            _ = frame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-            var reply = [UInt8](), buffer = [UInt8](repeating: 0, count: 65536)
-            while reply.count < 4_000_000 {
-                let n = recv(fd, &buffer, buffer.count, 0)
-                if n <= 0 { break }
-                reply += buffer.prefix(n)
-            }
-            // A close frame (0x88) whose status is 1007 (0x03EF).
-            let closes1007 = reply.indices.dropLast(3).contains { reply[$0] == 0x88 && reply[$0 + 1] & 0x7F >= 2 && reply[$0 + 2] == 0x03 && reply[$0 + 3] == 0xEF }
-            #expect(closes1007, "no close frame with 1007 in \(reply.count) bytes")
+            let reply = try Self.afterUpgrade(port: port, sending: [0x81, 0x80 | UInt8(payload.count), 0, 0, 0, 0] + payload)
+            #expect(Self.closes(reply, with: 1007), "no close frame with 1007 in \(reply.count) bytes")
+        }
+    }
+
+    /// A client frame without a mask closes the socket with 1002 (RFC 6455 §5.1) and is not
+    /// executed: `play` sent unmasked starts no training (only the snapshot every new tab gets).
+    @Test func anUnmaskedFrameClosesWith1002AndIsNotExecuted() async throws {
+        try await app().test(.live) { client in
+            let port = try #require(client.port)
+            let play = Array(#"{"type":"play"}"#.utf8)
+            let reply = try Self.afterUpgrade(port: port, sending: [0x81, UInt8(play.count)] + play)
+            #expect(Self.closes(reply, with: 1002), "no close frame with 1002 in \(reply.count) bytes")
+            let text = String(decoding: reply, as: UTF8.self)
+            #expect(text.components(separatedBy: #""type":"snapshot""#).count - 1 == 1, "the unmasked play was executed")
+        }
+    }
+
+    /// Upgrades a raw socket, sends `frame`, and returns every byte the server sent until it
+    /// closed (or 4 MB, or the socket's 5 s read timeout).
+    static func afterUpgrade(port: Int, sending frame: [UInt8]) throws -> [UInt8] {
+        let fd = try openSocket(port: port)
+        defer { close(fd) }
+        _ = upgrade(host: "127.0.0.1:\(port)", origin: "http://127.0.0.1:\(port)").withCString { send(fd, $0, strlen($0), 0) }
+        _ = frame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var reply = [UInt8](), buffer = [UInt8](repeating: 0, count: 65536)
+        while reply.count < 4_000_000 {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            reply += buffer.prefix(n)
+        }
+        return reply
+    }
+
+    /// Whether `reply` holds a close frame (0x88, unmasked from the server) with status `code`.
+    static func closes(_ reply: [UInt8], with code: UInt16) -> Bool {
+        reply.indices.dropLast(3).contains {
+            reply[$0] == 0x88 && reply[$0 + 1] & 0x7F >= 2 && reply[$0 + 2] == UInt8(code >> 8) && reply[$0 + 3] == UInt8(code & 0xFF)
         }
     }
 

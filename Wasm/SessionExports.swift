@@ -12,9 +12,12 @@ nonisolated(unsafe) var sessions: [LiveSession?] = []
 /// The last answer's bytes, for `bp_output`.
 nonisolated(unsafe) var output: [UInt8] = []
 
-/// Seconds of training per frame, as the server's (`Connection.trainingBudget`): a step's
-/// reply trains at most this long and the frames after it the rest.
-let frameBudget = 0.02
+/// Seconds of training in each of the worker's 30 ms frames (a step's reply trains at most this
+/// long, the frames after it the rest). More than the server's 20 (`Connection.trainingBudget`):
+/// there the rest of the frame is the snapshot, its JSON and the send on the same cores as the
+/// other tabs; here the page draws on its own thread, and the worker's only other work is the
+/// snapshot (3–4 ms in the module) and the last clock read's overshoot (at most 1/8 of this).
+let frameBudget = 0.024
 
 func answer(_ text: String) -> Int32 {
     output = Array(text.utf8)

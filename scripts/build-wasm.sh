@@ -27,7 +27,8 @@ engine="Activation Architecture BackpropError Dataset DispatchedKernels Initiali
         LearningRateSchedule LibM Limits Matrix Metrics NameKey NarrowPass Network Optimizer OutputHead PrintfText SineCosine
         RandomSource Regularization Scalar StopSignal Trace Trainer TrainingSettings VectorMath Workspace JSON+Engine SafetensorsFormat"
 playground="Criterion Experiment Experiment+JSON Experiment+Settings Experiment+Values Setting Session Session+Explain"
-sessions="HostServices LiveSession LiveSession+Gradients LiveSession+Restore LiveSession+Vocabulary Messages PageControls Presets"
+# PlaygroundSessions is the page's session and nothing else: all of it, whatever files it has.
+sessions=$(cd Sources/PlaygroundSessions && ls *.swift | sed 's/\.swift$//')
 files() { local dir=$1; shift; for f in $*; do printf '%s\n' "Sources/$dir/$f.swift"; done; }
 exports=(bp_alloc bp_free bp_error_message bp_trainer_new bp_trainer_fit bp_trainer_epoch
          bp_trainer_parameters bp_trainer_loss bp_trainer_free bp_console bp_console_length

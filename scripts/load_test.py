@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Load test of `backprop serve`: many tabs training, and how fast the page still loads.
 
-    python3 scripts/load_test.py BINARY [--sessions 32] [--seconds 60] [--heavy]
+    python3 scripts/load_test.py BINARY [--sessions 32] [--seconds 60] [--heavy] [--every S]
 
 Starts BINARY serve on a free port with --max-sessions SESSIONS, opens SESSIONS WebSocket
 sessions that configure (page defaults, or --heavy: spiral, 8 layers of 32 ReLU, batch 1) and
 play, each reading every message like a tab would, and meanwhile requests GET / every 50 ms.
-Samples the server's RSS every second. Then closes the tabs and waits until the server is back
+Samples the server's RSS every second (with --every S, prints each S seconds' range as it goes:
+a soak, e.g. --seconds 1800 --every 300). Then closes the tabs and waits until the server is back
 to idle. Prints sessions, GET / latency (p50, p99, max), RSS (start, peak, last minute's range,
 after close) and CPU after close. A measurement, not a test: it asserts nothing.
 Needs `pip install websocket-client`.
@@ -201,6 +202,7 @@ def main():
     ap.add_argument("--sessions", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--heavy", action="store_true")
+    ap.add_argument("--every", type=float, default=0, help="also print the RSS range of each such many seconds (a soak)")
     ap.add_argument("--case", choices=["stalled", "flood", "step"])
     a = ap.parse_args()
     if a.case:
@@ -240,6 +242,9 @@ def main():
         if time.time() >= next_rss:
             rss.append(rss_mb(pid))
             next_rss += 1
+            if a.every and len(rss) % int(a.every) == 0:
+                part = rss[-int(a.every):]
+                print(f"{len(rss):6d} s  RSS MB {min(part):.0f}-{max(part):.0f}, CPU {cpu_seconds(pid):.0f} s so far", flush=True)
         time.sleep(0.05)
     stop.set()
     tabs.join(timeout=20)

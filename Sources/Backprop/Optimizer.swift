@@ -42,8 +42,8 @@ public struct Optimizer: Equatable, Hashable, Sendable {
         guard epsilon > 0 else { throw .invalidSetting("Adam's epsilon must be positive, got \(epsilon)") }
     }
 
-    /// Number of state values per parameter.
-    var stateSlots: Int {
+    /// Number of state values per parameter (0: nothing is kept from one step to the next).
+    public var stateSlots: Int {
         switch kind {
         case .sgd: return 0
         case .momentum, .nesterov: return 1

@@ -46,7 +46,7 @@ public final class Trainer<T: Scalar> {
         }
     }
     public let data: Dataset<T>
-    public let settings: TrainingSettings
+    public private(set) var settings: TrainingSettings
     public let stopSignal = StopSignal()
     /// Where in this epoch's order the last step's batch was (see `lastBatchRows`).
     ///
@@ -114,6 +114,20 @@ public final class Trainer<T: Scalar> {
     }
 
     deinit { UnsafeMutableRawPointer(parameters).deallocate() }
+
+    /// Goes on with another stop epoch and learning-rate schedule, the two settings a run can
+    /// change without leaving its path: the batch order, the optimiser's state and the step
+    /// count carry on. The run is then the one a trainer with the new settings from the start
+    /// makes, as long as the two schedules give the same rate for every epoch trained so far.
+    /// Any other setting needs a new trainer, whose order and state start again.
+    public func continueWith(epochs: Int, learningRate: LearningRateSchedule) throws(BackpropError) {
+        var s = settings
+        s.epochs = epochs
+        s.learningRate = learningRate
+        guard epochs >= 0 else { throw .invalidSetting("epochs must be 0 or more, got \(epochs)") }
+        try learningRate.validate()
+        settings = s
+    }
 
     /// Asks a running `fit` to stop after the current step. Safe from any thread.
     public func requestStop() { stopSignal.request() }

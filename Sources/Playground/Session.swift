@@ -150,13 +150,26 @@ public final class Session {
 
     /// New training settings (learning rate, optimiser, regularisation, batch
     /// size, …) for the network as it is now; the epoch count, the history and
-    /// the reset weights stay. The optimiser's state starts afresh.
-    public func updateTraining(_ settings: TrainingSettings) throws(BackpropError) {
+    /// the reset weights stay. Returns whether the run stayed on its path: a new stop epoch or
+    /// schedule only (`Trainer.continueWith`). Any other change starts a new trainer at this
+    /// epoch — its batch order and optimiser state from the beginning, a run that no experiment
+    /// file describes once it has trained.
+    @discardableResult
+    public func updateTraining(_ settings: TrainingSettings) throws(BackpropError) -> Bool {
         var e = experiment
         e.training = settings
         try e.validate()
-        trainer = try Trainer(network: trainer.network, data: train, settings: settings, epoch: trainer.epoch)
+        var same = settings
+        same.epochs = trainer.settings.epochs
+        same.learningRate = trainer.settings.learningRate
+        let onItsPath = same == trainer.settings
+        if onItsPath {
+            try trainer.continueWith(epochs: settings.epochs, learningRate: settings.learningRate)
+        } else {
+            trainer = try Trainer(network: trainer.network, data: train, settings: settings, epoch: trainer.epoch)
+        }
         experiment = e
+        return onItsPath || trainer.epoch == 0
     }
 
     /// Trains `epochs` more (default: to the experiment's epoch count), recording
@@ -175,6 +188,21 @@ public final class Session {
     /// Records a history point now (after training driven in chunks).
     public func recordNow() {
         if history.last?.epoch != trainer.epoch { record { _ in } }
+    }
+
+    /// Halves a history of more than `limit` points — every other point from the first, and the
+    /// last — as the page does with its copy: a live session that plays for hours keeps a
+    /// curve, not a point for every frame (33 a second, 56 bytes each, for as long as the tab
+    /// is open). Returns how many of the first `prefix` points remain, so that a reader who had
+    /// those knows where the new ones start. Runs (`run`) never thin their history.
+    public func thinHistory(over limit: Int, prefix: Int) -> Int {
+        guard history.count > limit else { return prefix }
+        let last = history.count - 1
+        let kept = history.indices.filter { $0 % 2 == 0 || $0 == last }
+        let gradients = gradientHistory.count == history.count ? kept.map { gradientHistory[$0] } : gradientHistory
+        history = kept.map { history[$0] }
+        gradientHistory = gradients
+        return kept.count(where: { $0 < prefix })
     }
 
     private func record(_ onRecord: (HistoryPoint) -> Void) {

@@ -37,6 +37,7 @@ extension LiveSession {
             }
             let network = try Network(session.architecture, weights: matrices, biases: biases)
             try session.resume(from: network, epoch: epoch)
+            if restartsState(session, at: epoch) { leftThePath("a reload (the optimiser's memory and the shuffle start again)", at: epoch) }
         } catch {
             problems.append("the weights (\(error.message)); training starts from the initial ones")
         }

@@ -30,6 +30,9 @@ public final class LiveSession: @unchecked Sendable {
     static let keyOrder: [String] = Experiment.settingKeys.map { $0.key }.filter { pageKeys.contains($0) } + PageControls.keys.sorted()
     /// Epochs after which an unmoved training loss is reported.
     static let plateauEpochs = 1000
+    /// Points of loss history a session keeps before it halves them (the page's chart is a few
+    /// hundred pixels wide, and its copy is halved at the same count).
+    static let historyPoints = 4000
 
     let limits: Limits
     private let lock = HostServices.Lock()
@@ -55,6 +58,8 @@ public final class LiveSession: @unchecked Sendable {
     /// The training loss and the epoch it was last seen to move at (for "has not moved").
     private var plateau: (loss: Double, epoch: Int)?
     private var sentHistory = 0
+    /// Changes made while training that the settings cannot describe (`LiveSession+Reproduction`).
+    var offPath: [(what: String, epoch: Int)] = []
     /// Counts snapshots: two tasks send them (the training loop and command replies), so one
     /// made earlier can reach the page later; the page keeps only the newest (`Snapshot.seq`).
     private var sequence = 0
@@ -217,8 +222,9 @@ public final class LiveSession: @unchecked Sendable {
             return false
         }
         if LiveSession.trainingKeys.contains(key), let session {
+            if session.epoch > 0 && (key == "lr" || key == "lr-schedule") { s = try midRun(key, value, s, session) }
             let e = try experiment(from: s)
-            try session.updateTraining(e.training)
+            if try !session.updateTraining(e.training) { leftThePath(LiveSession.changeName(key), at: session.epoch) }
             settings = s
             return false
         }
@@ -251,11 +257,13 @@ public final class LiveSession: @unchecked Sendable {
         diverged = nil
         stopped = nil
         plateau = nil
+        offPath = []
         sentHistory = 0
     }
 
     func reset() throws(BackpropError) {
         try session?.reset()
+        offPath = []
         diverged = nil
         stopped = nil
         plateau = nil
@@ -295,9 +303,11 @@ public final class LiveSession: @unchecked Sendable {
         ownTest = testSet
         var s = settings
         s["dataset"] = "csv"
-        let (current, epoch, wasPlaying) = (session.network, session.epoch, playing)
+        let (current, epoch, wasPlaying, noted) = (session.network, session.epoch, playing, offPath)
         try rebuild(s, keepWeights: true)
         try self.session?.resume(from: current, epoch: epoch)
+        offPath = noted
+        if epoch > 0 { leftThePath("points added", at: epoch) }
         playing = wasPlaying
     }
 
@@ -311,6 +321,7 @@ public final class LiveSession: @unchecked Sendable {
             throw .invalidSetting("there is no weight from neuron \(from) of layer \(layer) to neuron \(to)")
         }
         session.edit { $0.setWeight(layer: layer, to: to, from: from, value) }
+        leftThePath("a weight set by hand", at: session.epoch)
     }
 
     func setBias(layer: Int, neuron: Int, value: Double) throws(BackpropError) {
@@ -321,6 +332,7 @@ public final class LiveSession: @unchecked Sendable {
             throw .invalidSetting("there is no bias for neuron \(neuron) of layer \(layer)")
         }
         session.edit { $0.setBias(layer: layer, neuron: neuron, value) }
+        leftThePath("a bias set by hand", at: session.epoch)
     }
 
     // MARK: training
@@ -398,6 +410,7 @@ public final class LiveSession: @unchecked Sendable {
         let elapsed = HostServices.seconds() - start
         if elapsed > 0 && limit == .max { epochsPerSecond = Double(epochs) / elapsed }
         session.recordNow()
+        sentHistory = session.thinHistory(over: LiveSession.historyPoints, prefix: sentHistory)
         if let p = session.history.last { watch(p) }
         return true
     }
@@ -547,7 +560,8 @@ public final class LiveSession: @unchecked Sendable {
             deadFraction: units.deadFraction, batchRows: traced?.rows ?? [],
             gradients: controls.gradients ? traced?.trace.weightGradients.map { $0.nested } : nil,
             biasGradients: controls.gradients ? traced?.trace.biasGradients : nil,
-            epochsPerSecond: playing ? epochsPerSecond : 0, command: command())
+            epochsPerSecond: playing ? epochsPerSecond : 0,
+            learningRate: session.experiment.training.learningRate.rate(epoch: session.epoch), command: command(), unreproduced: unreproduced)
     }
 
     /// 12345 as "12,345", as the page shows counts.

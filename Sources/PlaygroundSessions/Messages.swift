@@ -179,7 +179,11 @@ struct Snapshot {
     var gradients: [[[Double]]]?
     var biasGradients: [[Double]]?
     var epochsPerSecond: Double
+    /// The learning rate the next epoch trains with (the schedule's, not only its first rate).
+    var learningRate: Double
     var command: String
+    /// What the link and the command do not reproduce of this run, in words (nil: they do).
+    var unreproduced: String?
 }
 
 /// The data points, sent when the data changes.
@@ -230,7 +234,8 @@ extension Snapshot: Reply {
               ("neuronDeltas", JSON(neuronDeltas)), ("deadFraction", JSON(deadFraction)), ("batchRows", JSON(batchRows))]
         if let gradients { f.append(("gradients", JSON(gradients))) }
         if let biasGradients { f.append(("biasGradients", JSON(biasGradients))) }
-        f += [("epochsPerSecond", JSON(epochsPerSecond)), ("command", JSON(command))]
+        f += [("epochsPerSecond", JSON(epochsPerSecond)), ("learningRate", JSON(learningRate)), ("command", JSON(command))]
+        if let unreproduced { f.append(("unreproduced", JSON(unreproduced))) }
         return .object(f)
     }
 }

@@ -61,4 +61,53 @@ import Playground
         #expect(session.network.parameters == snap.weights.indices.flatMap { snap.weights[$0].flatMap { $0 } + snap.biases[$0] },
                 "\(snap.command)")
     }
+
+    /// The sheet's recipe done by hand: the rate lowered mid-run (twice, the second time onto a
+    /// change the schedule already had) and the stop epoch moved, with momentum and a shuffled
+    /// order, whose state a restarted trainer would lose. The command says it as a schedule and
+    /// trains the same weights, bit for bit; the page has nothing to warn about.
+    @Test func aRateChangedMidRunIsInTheCommandAndReproduced() throws {
+        let live = LiveSession(limits: .standard)
+        try live.configure(["dataset": "spiral", "layers": "6,6", "activation": "relu", "lr": "0.03", "optimizer": "momentum",
+                            "momentum": "0.9", "order": "shuffled", "lr-schedule": "piecewise:60=0.02", "epochs": "200"])
+        live.trainChunk(budget: 10, maxEpochs: 30)
+        _ = live.respond(to: #"{"type":"set","key":"lr","value":"0.01"}"#)
+        _ = live.respond(to: #"{"type":"set","key":"epochs","value":"90"}"#)
+        live.trainChunk(budget: 10, maxEpochs: 30)
+        _ = live.respond(to: #"{"type":"set","key":"lr","value":"0.005"}"#)
+        live.trainChunk(budget: 10, maxEpochs: 100)
+        let snap = try #require(live.snapshot())
+        #expect(snap.epoch == 90)
+        #expect(snap.unreproduced == nil)
+        #expect(snap.settings["lr"] == "0.03" && snap.settings["lr-schedule"] == "piecewise:30=0.01,60=0.005")
+        #expect(snap.learningRate == 0.005)
+        #expect(snap.command.contains("--lr-schedule piecewise:30=0.01,60=0.005"), "\(snap.command)")
+        let session = try Session(try experiment(fromCommand: snap.command))
+        try session.run()
+        #expect(session.epoch == 90)
+        #expect(session.network.parameters == snap.weights.indices.flatMap { snap.weights[$0].flatMap { $0 } + snap.biases[$0] },
+                "\(snap.command)")
+    }
+
+    /// Changes no setting can say are named beside the link, until reset.
+    @Test func changesTheCommandCannotSayAreNamed() throws {
+        let live = LiveSession(limits: .standard)
+        try live.configure(["dataset": "moons", "lr": "0.1", "lr-schedule": "exponential:0.99"])
+        #expect(try #require(live.snapshot()).unreproduced == nil)
+        _ = live.respond(to: #"{"type":"setWeight","layer":0,"to":0,"from":0,"value":0.5}"#)
+        #expect(try #require(live.snapshot()).unreproduced?.contains("a weight set by hand at epoch 0") == true)
+        _ = live.respond(to: #"{"type":"reset"}"#)
+        #expect(try #require(live.snapshot()).unreproduced == nil)
+        live.trainChunk(budget: 10, maxEpochs: 20)
+        // A new first rate under an exponential schedule changes the rates already trained.
+        _ = live.respond(to: #"{"type":"set","key":"lr","value":"0.05"}"#)
+        _ = live.respond(to: #"{"type":"set","key":"momentum","value":"0.5"}"#)
+        _ = live.respond(to: #"{"type":"set","key":"epochs","value":"500"}"#)
+        let snap = try #require(live.snapshot())
+        let text = try #require(snap.unreproduced)
+        #expect(text.contains("the learning rate at epoch 20, momentum at epoch 20"), "\(text)")
+        #expect(!text.contains("epochs"))
+        _ = live.respond(to: #"{"type":"reset"}"#)
+        #expect(try #require(live.snapshot()).unreproduced == nil)
+    }
 }

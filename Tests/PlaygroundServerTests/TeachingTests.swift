@@ -52,6 +52,24 @@ import Playground
         #expect(try Experiment(json: try #require(Data(base64Encoded: after.base64))).training.epochs == 7)
     }
 
+    /// A tab that plays for hours keeps a bounded history: past `historyPoints` the session
+    /// halves it, and the snapshots still send each point once, in order, from where they were.
+    @Test func theHistoryIsBoundedAndSentOnce() throws {
+        let live = try session(["points": "20", "layers": "2", "epochs": "100000"])
+        var received: [Double] = []
+        _ = live.respond(to: #"{"type":"play"}"#)
+        for _ in 0..<(LiveSession.historyPoints + 50) {
+            live.trainChunk(budget: 10, maxEpochs: 1)
+            received += try snapshot(live).history.map { $0[0] }
+            if received.count > LiveSession.historyPoints { received = received.enumerated().filter { $0.offset % 2 == 0 || $0.offset == received.count - 1 }.map(\.element) }
+        }
+        let kept = try #require(live.session).history
+        #expect(kept.count <= LiveSession.historyPoints)
+        #expect(kept.last?.epoch == LiveSession.historyPoints + 50)
+        #expect(zip(received, received.dropFirst()).allSatisfy { $0 < $1 }, "a point was sent twice or out of order")
+        #expect(received.last == Double(LiveSession.historyPoints + 50))
+    }
+
     /// Snapshots are numbered in the order they are made, so the page can drop one that a
     /// later reply overtook (a stale "running" after "paused" left ❚❚ showing).
     @Test func snapshotsAreNumberedInOrder() throws {

@@ -63,7 +63,8 @@ export function setupControls(handlers) {
   $("copy-command").onclick = async () => {
     const text = state.snap ? state.snap.command : "";
     $("command-text").textContent = text;
-    try { await navigator.clipboard.writeText(text); act.notify("Copied: " + text); } catch (_) { act.notify("Select the command below to copy it."); }
+    const caveat = state.snap && state.snap.unreproduced ? " It does not reproduce this run: see below." : "";
+    try { await navigator.clipboard.writeText(text); act.notify("Copied: " + text + caveat); } catch (_) { act.notify("Select the command below to copy it." + caveat); }
   };
   for (const b of document.querySelectorAll("[data-download]")) b.onclick = () => act.send({ type: "download", format: b.dataset.download });
   $("output").onclick = (e) => {

@@ -3,8 +3,8 @@
 // here in a worker so that drawing never waits for it. Messages in and replies out are the
 // WebSocket's JSON texts, one protocol for both transports (worker-connection.js).
 
-// The server's pace (Connection.swift): a frame every 30 ms at most, training 20 ms of it
-// (the module's frame budget) — the rest is the snapshot and the page's drawing.
+// The server's pace (Connection.swift): a frame every 30 ms at most. The module trains 24 ms
+// of it (its frameBudget) and makes the snapshot; the page draws on its own thread meanwhile.
 const framePeriod = 30;
 
 let wasm = null, session = 0, timer = null;

@@ -99,6 +99,12 @@ function onSnapshot(s) {
   const play = $("play");
   play.textContent = running ? "❚❚" : "▶"; play.setAttribute("aria-label", running ? "pause" : "play");
   $("command-text").textContent = s.command;
+  // What the link and the command will not reproduce (a change mid-run no setting can say).
+  $("unreproduced").textContent = s.unreproduced || "";
+  $("unreproduced").hidden = !s.unreproduced;
+  // The rate in force, where the schedule has moved it from the first rate the menu shows.
+  const rateNow = s.learningRate != null && s.learningRate !== Number(s.settings.lr) ? s.learningRate : null;
+  $("lr-now").textContent = rateNow == null ? "" : `(now ${Number(rateNow.toPrecision(6))})`;
   // Divergence: one banner when it happens, gone after a reset.
   if (s.state === "diverged" && lastState !== "diverged") showBanner(`Training diverged: ${s.message}. Lower the learning rate and press reset.`, "diverged");
   if (s.state !== "diverged" && banner.sticky === "diverged") showBanner("");

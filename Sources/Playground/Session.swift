@@ -135,16 +135,20 @@ public final class Session {
     /// Continues from `network` at `epoch`, as if trained here: a page that reconnects, or
     /// new points added while training. Its sizes must be this session's; the optimiser's
     /// state (momentum, Adam's moments) starts afresh, and reset still returns to the
-    /// initial weights.
-    public func resume(from network: Network<Double>, epoch: Int) throws(BackpropError) {
+    /// initial weights. `history` is the loss curve so far, if the caller kept it.
+    public func resume(from network: Network<Double>, epoch: Int, history earlier: [HistoryPoint] = []) throws(BackpropError) {
         guard network.architecture.sizes == architecture.sizes else {
             throw .invalidArchitecture("the weights are for layer sizes \(network.architecture.sizes), this network has \(architecture.sizes)")
         }
         guard epoch >= 0 else { throw .invalidSetting("an epoch count cannot be negative") }
+        guard earlier.allSatisfy({ $0.epoch >= 0 && $0.epoch <= epoch }), zip(earlier, earlier.dropFirst()).allSatisfy({ $0.epoch < $1.epoch }) else {
+            throw .invalidSetting("the loss history must run in rising epochs up to epoch \(epoch)")
+        }
         let copy = try Network(architecture, weights: (0..<network.layout.layerCount).map { network.weight($0) },
                                biases: (0..<network.layout.layerCount).map { network.bias($0) })
         trainer = try Trainer(network: copy, data: train, settings: experiment.training, epoch: epoch)
-        history = []
+        history = earlier
+        gradientHistory = []
         runaway = nil
     }
 

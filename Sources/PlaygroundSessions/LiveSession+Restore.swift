@@ -36,7 +36,12 @@ extension LiveSession {
                 throw BackpropError.invalidSetting("epoch \(epoch) is not one of 0…\(limits.epochs)")
             }
             let network = try Network(session.architecture, weights: matrices, biases: biases)
-            try session.resume(from: network, epoch: epoch)
+            do throws(BackpropError) {
+                try session.resume(from: network, epoch: epoch, history: try LiveSession.history(m.history, upTo: epoch))
+            } catch {
+                problems.append("the loss curve (\(error.message))")
+                try session.resume(from: network, epoch: epoch)
+            }
             if restartsState(session, at: epoch) { leftThePath("a reload (the optimiser's memory and the shuffle start again)", at: epoch) }
         } catch {
             problems.append("the weights (\(error.message)); training starts from the initial ones")
@@ -45,6 +50,20 @@ extension LiveSession {
     }
 
     /// Own data as rows of [x, y, label], checked like an uploaded CSV (sizes and labels).
+    /// The page's loss curve as history points: at most `historyPoints` rows of [epoch,
+    /// training loss, test loss], whole epochs rising to `epoch`, losses finite.
+    static func history(_ rows: [[Double]], upTo epoch: Int) throws(BackpropError) -> [HistoryPoint] {
+        guard rows.count <= historyPoints else { throw .invalidSetting("at most \(historyPoints) points") }
+        var points: [HistoryPoint] = []
+        for row in rows {
+            guard row.count == 3, row.allSatisfy({ $0.isFinite }), row[0] == row[0].rounded(), row[0] >= 0, row[0] <= Double(epoch) else {
+                throw .invalidSetting("a point is not [epoch, training loss, test loss] up to epoch \(epoch)")
+            }
+            points.append(HistoryPoint(epoch: Int(row[0]), trainLoss: row[1], testLoss: row[2], trainAccuracy: nil, testAccuracy: nil))
+        }
+        return points
+    }
+
     private func restoreOwnData(train: [[Double]], test: [[Double]], task: String?, classes: Int?) throws(BackpropError) {
         guard train.count + test.count <= limits.points else { throw .invalidData("more than \(limits.points) points") }
         guard !train.isEmpty else { throw .invalidData("no training points") }

@@ -303,9 +303,9 @@ public final class LiveSession: @unchecked Sendable {
         ownTest = testSet
         var s = settings
         s["dataset"] = "csv"
-        let (current, epoch, wasPlaying, noted) = (session.network, session.epoch, playing, offPath)
+        let (current, epoch, wasPlaying, noted, history) = (session.network, session.epoch, playing, offPath, session.history)
         try rebuild(s, keepWeights: true)
-        try self.session?.resume(from: current, epoch: epoch)
+        try self.session?.resume(from: current, epoch: epoch, history: history)
         offPath = noted
         if epoch > 0 { leftThePath("points added", at: epoch) }
         playing = wasPlaying

@@ -43,6 +43,8 @@ enum Command {
         var testPoints: [[Double]]
         var task: String?
         var classes: Int?
+        /// The loss curve the page drew: [epoch, training loss, test loss] rows.
+        var history: [[Double]]
     }
 
     /// A message's type and its fields: anything that is not a JSON object with a string
@@ -81,7 +83,7 @@ enum Command {
             self = .restore(Restore(settings: try settings(), weights: weights, biases: try field("biases", rows),
                                     epoch: try field("epoch", int), trainPoints: try field("trainPoints", rows) ?? [],
                                     testPoints: try field("testPoints", rows) ?? [], task: try field("task", string),
-                                    classes: try field("classes", int)))
+                                    classes: try field("classes", int), history: try field("history", rows) ?? []))
         case "set":
             guard let key = try field("key", string) else { throw .invalidSetting("set needs a key") }
             // A setting's value is text; a number the page sends is read as the text it writes.

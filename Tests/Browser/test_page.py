@@ -27,6 +27,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARGS = [a for a in sys.argv[1:] if a != "--site"]
 SITE = "--site" in sys.argv[1:]
+# What the page's status says once it can train: its engine is this tab's worker, or the server.
+OPEN = "in this browser" if SITE else "connected"
 BINARY = ARGS[0] if len(ARGS) > 0 else os.path.join(ROOT, ".build", "release", "backprop")
 SHOTS = ARGS[1] if len(ARGS) > 1 else os.path.join(ROOT, "browser-screenshots")
 DRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -164,7 +166,7 @@ def run(driver, server):
     # ---- A link's settings, including an invalid one: the rest are kept, the bad one named and dropped.
     driver.get(base + "#dataset=spiral&layers=8,8,8&activation=tanh&lr=abc&noise=0&speed=max")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '.node[data-layer="1"]')) == 8)
-    check(by_id("status").text == "connected", "the page connects")
+    check(by_id("status").text == OPEN, f"the page connects ({by_id('status').text})")
     check(by_id("datasets").find_element(By.CSS_SELECTOR, '[data-dataset="spiral"]').get_attribute("aria-pressed") == "true", "the URL's data set is selected")
     wait.until(lambda d: "lr=" in by_id("banner").text)
     check("not a number" in by_id("banner").text, f"the invalid lr is named ({by_id('banner').text[:90]})")
@@ -339,7 +341,7 @@ def run(driver, server):
         for _ in range(3):
             click(driver.find_element(By.CSS_SELECTOR, '[data-step="10"]'))
         wait.until(lambda d: epoch(d) == 31)
-        check(by_id("status").text == "connected" and by_id("play").is_enabled(),
+        check(by_id("status").text == OPEN and by_id("play").is_enabled(),
               "with the static server gone the page trains on (epoch 31, controls enabled)")
         server.start()
         check(server.requests() == before, f"no request after load: the server saw {server.requests() - before} while the page trained")
@@ -383,12 +385,15 @@ def run(driver, server):
         ActionChains(driver).move_to_element_with_offset(by_id("output"), dx, -40).click().perform()
     wait.until(lambda d: count(d) == n + 2)
     check(Select(by_id("add-class")).first_selected_option.get_attribute("value") == "1", "the chosen class stays chosen after adding points")
-    check(epoch(driver) == 20, f"adding points does not restart training (epoch {epoch(driver)})")
-    weights = snap(driver, "weights")
+    curve = lambda d: js(d, "return window.backprop.state.history.map(r => r[0])")
+    check(epoch(driver) == 20 and curve(driver)[-2:] == [10, 20],
+          f"adding points does not restart training or the loss curve (epoch {epoch(driver)}, curve {curve(driver)[-5:]})")
+    weights, before = snap(driver, "weights"), curve(driver)
     driver.refresh()
     wait.until(lambda d: js(d, "return window.backprop && window.backprop.state.snap && window.backprop.state.snap.epoch") == 20)
-    check(count(driver) == n + 2 and snap(driver, "weights") == weights and "dataset=csv" in driver.current_url,
-          "a reload keeps own data, weights and epoch")
+    wait.until(lambda d: len(curve(d)) >= len(before))
+    check(count(driver) == n + 2 and snap(driver, "weights") == weights and "dataset=csv" in driver.current_url and curve(driver) == before,
+          f"a reload keeps own data, weights, epoch and the loss curve ({curve(driver)})")
     shot(driver, "5-own-data.png")
 
     # ---- Errors keep the page alive; a dead network is said in words.
@@ -428,20 +433,41 @@ def run(driver, server):
             js(driver, "window.scrollTo(0, 0)")
 
     # ---- A link made here opens the same run in another browser profile (a classmate's).
-    link = driver.current_url
-    weights = snap(driver, "weights")
-    other = browser(1280, 800)
-    try:
-        other.get(link)
-        WebDriverWait(other, 60, poll_frequency=0.2).until(lambda d: js(d, "const s = window.backprop.state.snap; return s && s.epoch === 0"))
-        stop = js(other, "return window.backprop.state.snap.stopEpoch")
-        ActionChains(other).move_to_element(other.find_element(By.ID, "play")).click().perform()
-        WebDriverWait(other, 120, poll_frequency=0.2).until(
-            lambda d: js(d, "const s = window.backprop.state.snap; return s.state !== 'running' && s.epoch === arguments[0]", stop))
-        check(js(other, "return window.backprop.state.snap.weights") == weights,
-              f"the link reproduces the run in a second profile: the same weights at epoch {stop}")
-    finally:
-        other.quit()
+    def reproduced_elsewhere(what):
+        link, weights = driver.current_url, snap(driver, "weights")
+        other = browser(1280, 800)
+        try:
+            other.get(link)
+            WebDriverWait(other, 60, poll_frequency=0.2).until(lambda d: js(d, "const s = window.backprop.state.snap; return s && s.epoch === 0"))
+            stop = js(other, "return window.backprop.state.snap.stopEpoch")
+            ActionChains(other).move_to_element(other.find_element(By.ID, "play")).click().perform()
+            WebDriverWait(other, 120, poll_frequency=0.2).until(
+                lambda d: js(d, "const s = window.backprop.state.snap; return s.state !== 'running' && s.epoch === arguments[0]", stop))
+            check(js(other, "return window.backprop.state.snap.weights") == weights,
+                  f"the link reproduces {what} in a second profile: the same weights at epoch {stop}")
+        finally:
+            other.quit()
+    reproduced_elsewhere("the run")
+
+    # ---- The sheet's recipe by hand: the rate changed mid-run is in the link and the command as
+    # a schedule, nothing warns, and the link reproduces the run; the data seed is shown.
+    Select(by_id("preset")).select_by_value("moons")
+    wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return s && s.epoch === 0 && s.stopEpoch === 10000"))
+    check(by_id("data-seed").text == "42" and "data-seed=42" in driver.current_url, f"the data seed is shown and in the link ({by_id('data-seed').text})")
+    click(by_id("play"))
+    wait.until(lambda d: epoch(d) >= 1000)
+    click(by_id("play"))
+    wait.until(paused)
+    changed_at = epoch(driver)
+    Select(by_id("lr")).select_by_visible_text("1")
+    wait.until(lambda d: "piecewise" in (snap(d, "command") or ""))
+    click(by_id("play"))
+    WebDriverWait(driver, 120, poll_frequency=0.2).until(lambda d: paused(d) and epoch(d) == 10000)
+    command = snap(driver, "command")
+    check(f"--lr-schedule piecewise:{changed_at}=1" in command and "lr=3" in driver.current_url and f"lr-schedule=piecewise%3A{changed_at}%3D1" in driver.current_url
+          and not by_id("unreproduced").is_displayed() and "now 1" in by_id("lr-now").text,
+          f"a rate changed at epoch {changed_at} is a schedule in the command and the link ({command}), shown as the rate now")
+    reproduced_elsewhere(f"a run whose rate was changed by hand at epoch {changed_at}")
 
     # ---- Narrow windows: nothing off-screen at 800 px, the output map visible at 1280×720.
     for width, height in [(800, 900), (1280, 720)]:

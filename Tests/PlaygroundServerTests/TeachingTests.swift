@@ -202,6 +202,39 @@ import Playground
         #expect(try snapshot(restored).epoch == 65)
     }
 
+    /// A reload keeps the loss curve: the page sends the rows it drew, and the restored session
+    /// sends them back before its own; rows that are not a curve up to the epoch are named and
+    /// dropped, the weights restored all the same.
+    @Test func aRestoreKeepsTheLossCurve() throws {
+        let original = try session(["speed": "max"])
+        for _ in 0..<5 { _ = original.respond(to: #"{"type":"step","value":8}"#) }
+        let s = try snapshot(original)
+        let curve = try #require(original.session).history.map { [Double($0.epoch), $0.trainLoss, $0.testLoss] }
+        #expect(curve.map { $0[0] } == [8, 16, 24, 32, 40])
+        func restore(_ history: [[Double]], text: String? = nil) throws -> (LiveSession, [String]) {
+            let message: [String: Any] = ["type": "restore", "settings": s.settings, "weights": s.weights, "biases": s.biases,
+                                          "epoch": s.epoch, "history": history]
+            var json = String(decoding: try JSONSerialization.data(withJSONObject: message), as: UTF8.self)
+            if let text { json = json.replacingOccurrences(of: "\"history\":[]", with: "\"history\":\(text)") }
+            let live = LiveSession(limits: .playground)
+            live.resolution = (8, 4)
+            return (live, live.respond(to: json))
+        }
+        let (restored, replies) = try restore(curve)
+        #expect(!replies.contains { $0.contains(#""type":"error""#) }, "\(replies)")
+        _ = restored.respond(to: #"{"type":"step","value":2}"#)
+        let rows = try #require(restored.session).history
+        #expect(rows.map(\.epoch) == [8, 16, 24, 32, 40, 42])
+        #expect(rows.prefix(5).map(\.trainLoss) == curve.map { $0[1] })
+        let bad: [(rows: [[Double]], text: String?)] = [([[8, 0.5, 0.5], [0, 0.5, 0.5]], nil), ([[41, 0.5, 0.5]], nil), ([[1.5, 0.5, 0.5]], nil),
+                                                     ([[1, 0.5]], nil), ([], "[[1,1e999,0.5]]")]
+        for (rows, text) in bad {
+            let (live, replies) = try restore(rows, text: text)
+            #expect(replies.first?.contains("the loss curve") == true, "\(rows) \(text ?? ""): \(replies.first ?? "")")
+            #expect(try snapshot(live).weights == s.weights && snapshot(live).epoch == 40)
+        }
+    }
+
     @Test func ownPointsAndBadWeightsAreRestoredOrNamed() throws {
         let live = try session([:])
         _ = live.respond(to: #"{"type":"addPoint","x":1.5,"y":-2,"label":1}"#)

@@ -114,9 +114,12 @@ export function syncControls() {
   range("ratio", "ratio-value", Math.round(parseFloat(s.ratio || "0.5") * 100));
   range("noise", "noise-value", Math.round(parseFloat(s.noise || "0") * 100));
   range("batch-size", "batch-value", s["batch-size"] || "10");
+  // Full batch (0) has no place on the slider: say it in words.
+  if (s["batch-size"] === "0") $("batch-value").textContent = "full";
   range("classes", "classes-value", s.classes || "3");
   $("stop-epoch").value = !s.epochs || s.epochs === PAGE_DEFAULT_EPOCHS ? "" : s.epochs;
   $("seed").textContent = s.seed || "0";
+  $("data-seed").textContent = s["data-seed"] || "0";
   for (const b of document.querySelectorAll("#datasets button")) {
     const on = b.dataset.dataset === s.dataset;
     b.classList.toggle("selected", on); b.setAttribute("aria-pressed", String(on));

@@ -37,7 +37,14 @@ async function connect() {
   connection.open();
 }
 
-function send(msg) { return connection ? connection.send(msg) : false; }
+/** Sends a message. An error shown for the last one goes as the student acts again: a refused
+ * value corrected, a good file after a bad one — if this one fails too, its own error replaces it. */
+function send(msg) {
+  if (banner.error) showBanner("");
+  return post(msg);
+}
+/** Sends what the page asks by itself (the chain-rule panel following training): no action of the student's. */
+function post(msg) { return connection ? connection.send(msg) : false; }
 function set(key, value) { send({ type: "set", key, value: String(value) }); }
 function configure(settings) { send({ type: "configure", settings }); }
 
@@ -46,7 +53,11 @@ function onStatus(status, retryIn) {
   setEnabled(status === "open");
   const el = $("status");
   el.className = status;
-  if (status === "open") { lastSeq = -1; el.textContent = "connected"; if (banner.sticky === "disconnected") showBanner(""); }
+  if (status === "open") {
+    lastSeq = -1;
+    el.textContent = connection instanceof WorkerConnection ? "in this browser" : "connected";
+    if (banner.sticky === "disconnected") showBanner("");
+  }
   else if (status === "closed") {
     el.textContent = "disconnected";
     showBanner(connection instanceof WorkerConnection
@@ -111,7 +122,7 @@ function onSnapshot(s) {
   lastState = s.state;
   showNotices([s.stopped, ...s.notices].filter(Boolean));
   redraw();
-  refresh(send);
+  refresh(post);
   save();
 }
 
@@ -136,11 +147,12 @@ function showNotices(list) {
 }
 
 /** Errors go away after a while; `sticky` ones (diverged, disconnected) stay until resolved. */
-const banner = { sticky: null, timer: null };
+const banner = { sticky: null, timer: null, error: false };
 function showBanner(text, sticky = null, info = false) {
   const b = $("banner");
   b.textContent = text; b.hidden = !text; b.classList.toggle("info", info);
   banner.sticky = text ? sticky : null;
+  banner.error = Boolean(text) && !sticky && !info;
   clearTimeout(banner.timer);
   if (text && !sticky) banner.timer = setTimeout(() => { if (b.textContent === text) b.hidden = true; }, info ? 10000 : 8000);
 }

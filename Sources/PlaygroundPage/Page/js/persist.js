@@ -1,4 +1,4 @@
-// What the tab keeps across a reload: the session's settings, weights, epoch and own data,
+// What the tab keeps across a reload: the session's settings, weights, epoch, own data and loss curve,
 // in sessionStorage (this tab only), so a reload or a server restart loses nothing.
 import { state } from "./state.js";
 import { hashOf } from "./url.js";
@@ -18,7 +18,8 @@ export function save(now = false) {
 /** The restore message for the server: what the page was last shown. */
 export function restoreMessage() {
   const s = state.snap;
-  const m = { type: "restore", settings: state.settings, weights: s.weights, biases: s.biases, epoch: s.epoch };
+  const m = { type: "restore", settings: state.settings, weights: s.weights, biases: s.biases, epoch: s.epoch,
+              history: state.history.filter(r => r[0] <= s.epoch && r.every(Number.isFinite)) };
   if (state.settings.dataset === "csv") {
     Object.assign(m, { trainPoints: state.data.train, testPoints: state.data.test, task: state.data.task, classes: state.data.classes });
   }

@@ -24,9 +24,12 @@ export const state = {
   view: { logLoss: false, linkScale: 4, showTest: false, discretize: false },
 };
 
-/** Appends history rows, thinning old ones so a long run stays cheap to draw. */
+/** Appends history rows, thinning old ones so a long run stays cheap to draw. Rows that start
+ * at or before the last one kept are the session's whole curve again (after a reset, a rebuild,
+ * a restore after a reload or reconnect, points added): they replace it. */
 export function addHistory(rows, epoch) {
-  if (state.history.length && epoch < state.history[state.history.length - 1][0]) state.history = [];
+  const last = state.history.length ? state.history[state.history.length - 1][0] : -1;
+  if (epoch < last || (rows.length && rows[0][0] <= last)) state.history = [];
   state.history.push(...rows);
   if (state.history.length > 4000) state.history = state.history.filter((_, i, a) => i % 2 === 0 || i === a.length - 1);
 }

@@ -38,8 +38,13 @@ public struct Setting: Sendable {
         return v
     }
     static func integer(_ key: String, _ s: String) throws(BackpropError) -> Int {
-        guard let v = Int(s) else { throw .invalidSetting("\(key): \(quoted(s)) is not a whole number") }
-        return v
+        if let v = Int(s) { return v }
+        // 1e12 or 5000.0 is a whole number too, only written otherwise: say what is wrong with it.
+        if let d = Double(s), d.isFinite, d == d.rounded() {
+            guard let v = Int(exactly: d) else { throw .invalidSetting("\(key): \(quoted(s)) is far too large") }
+            return v
+        }
+        throw .invalidSetting("\(key): \(quoted(s)) is not a whole number")
     }
     static func seed(_ key: String, _ s: String) throws(BackpropError) -> UInt64 {
         guard let v = UInt64(s) else { throw .invalidSetting("\(key): \(quoted(s)) is not a seed (0 or a positive whole number)") }
@@ -92,7 +97,9 @@ extension Experiment {
             if v == "none" || v.isEmpty { e.network.hidden = []; return }
             if let x = v.firstIndex(of: "x"), let w = Int(v[..<x]), let n = Int(v[v.index(after: x)...]) {
                 guard n >= 0 else { throw .invalidSetting("layers: \(n) layers is not possible") }
-                try Limits.standard.check(n, "layers: the number of hidden layers", atMost: Limits.standard.depth)
+                // Only what the list may cost to build: the depth the caller allows (the page's 8,
+                // the command line's 64) is `validate(limits:)`'s to say, in its own words.
+                guard n <= 10_000 else { throw .invalidSetting("layers: \(n) hidden layers is far more than any network here may have") }
                 e.network.hidden = Array(repeating: w, count: n)
             } else {
                 let widths = v.split(separator: ",", omittingEmptySubsequences: false)

@@ -146,8 +146,18 @@ public final class LiveSession: @unchecked Sendable {
         var e = Experiment()
         try e.set(settings.filter { !PageControls.keys.contains($0.key) })
         try e.validate(limits: limits)
+        for (key, range) in LiveSession.pageRanges {
+            if let text = settings[key], let v = Double(text), !range.contains(v) {
+                throw .invalidSetting("\(key): \(text) is outside the page's \(range.lowerBound)…\(range.upperBound) (its control's range)")
+            }
+        }
         return e
     }
+
+    /// Where the page's own controls stop, narrower than the command line's: noise beyond its
+    /// slider's 0.5 makes every point of a playground data set one class, and a rate beyond
+    /// its menu's 10 diverges at once, so a link that asks for more is told rather than obeyed.
+    static let pageRanges: [(key: String, range: ClosedRange<Double>)] = [("noise", 0...0.5), ("ratio", 0.1...0.9), ("lr", 0...10)]
 
     /// The page controls in `settings` (valid: `configure` and `set` checked them).
     static func controls(from settings: [String: String]) throws(BackpropError) -> PageControls {

@@ -10,8 +10,8 @@ import Playground
 
     static let absurd: [([String], String)] = [
         (["train", "--layers", "4294967296,4294967296"], "at most 4096"),
-        (["train", "--layers", "100000x100000"], "at most 64"),
-        (["train", "--layers", "5x1000000000000"], "at most 64"),
+        (["train", "--layers", "100000x100000"], "far more than any network"),
+        (["train", "--layers", "5x1000000000000"], "far more than any network"),
         (["train", "--points", "1000000000000"], "points is 1000000000000; at most"),
         (["train", "--dataset", "blobs", "--classes", "1000000000"], "classes is 1000000000; at most"),
         (["train", "--features", Array(repeating: "x1", count: 5000).joined(separator: ",")], "at most 4096"),

@@ -116,10 +116,13 @@ import Backprop
     }
 
     /// Upgrades a raw socket, sends `frame`, and returns every byte the server sent until it
-    /// closed (or 4 MB, or the socket's 5 s read timeout).
+    /// closed (or 4 MB, or 30 s without a byte: the server reads the frame only after a new
+    /// tab's first snapshot, which waits its turn on a training pool other suites keep busy).
     static func afterUpgrade(port: Int, sending frame: [UInt8]) throws -> [UInt8] {
         let fd = try openSocket(port: port)
         defer { close(fd) }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = upgrade(host: "127.0.0.1:\(port)", origin: "http://127.0.0.1:\(port)").withCString { send(fd, $0, strlen($0), 0) }
         _ = frame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
         var reply = [UInt8](), buffer = [UInt8](repeating: 0, count: 65536)

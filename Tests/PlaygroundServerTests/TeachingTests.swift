@@ -146,6 +146,22 @@ import Playground
         #expect((b.testAccuracy ?? 1) < 0.9)
     }
 
+    /// Nothing silent at the edges: a link past the page's own controls is named, not obeyed
+    /// (noise beyond the slider made every point one class; lr=1e9 trained without a word), and
+    /// limits are the page's, said in numbers it understands.
+    @Test func aLinkPastThePagesControlsIsNamed() throws {
+        let live = LiveSession(limits: .playground)
+        let dropped = try live.configure(["noise": "999", "lr": "1e9", "ratio": "0.95", "layers": "100x100", "epochs": "1e12", "points": "300"])
+        let said = dropped.joined(separator: " | ")
+        #expect(dropped.count == 5, "\(said)")
+        #expect(said.contains("noise: 999 is outside the page's 0.0…0.5"))
+        #expect(said.contains("lr: 1e9 is outside the page's 0.0…10.0"))
+        #expect(said.contains("ratio: 0.95 is outside"))
+        #expect(said.contains("100 hidden layers; at most 8 here"), "\(said)")
+        #expect(said.contains("epochs is 1000000000000; at most"), "\(said)")
+        #expect(try snapshot(live).settings["points"] == "300")
+    }
+
     @Test func aLinkKeepsItsValidSettingsAndNamesTheRest() throws {
         let live = LiveSession(limits: .playground)
         let dropped = try live.configure(["dataset": "xor", "lr": "abc", "bogus": "1", "speed": "fast", "layers": "3", "epochs": "5000"])

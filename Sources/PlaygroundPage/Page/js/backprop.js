@@ -60,7 +60,7 @@ export function renderExplanation(e) {
   }
   $("chain").innerHTML = `<button type="button" class="close" aria-label="close the chain rule">×</button>
     <h3>The chain rule for ${what}</h3>
-    <p>∂L/∂w = mean over the last batch (${e.batchSize} samples) of δ · a = ${n("gradient", e.gradient)}
+    <p>∂L/∂${e.from < 0 ? "b" : "w"} = mean over the last batch (${e.batchSize} samples) of δ · a = ${n("gradient", e.gradient)}
       <span class="dim">(mean of the products: ${f(e.meanOfProducts)}; finite difference: ${n("fd", e.finiteDifference)})</span></p>
     <p>For training point #${e.sample} (x₁ = ${f(px)}, x₂ = ${f(py)}, label ${label}) — click the output map to choose another:</p>
     <p class="formula">${deltaLine}</p>

@@ -137,6 +137,6 @@ export function syncControls() {
 
 /** While disconnected nothing can be sent: every control says so by being disabled. */
 export function setEnabled(on) {
-  for (const el of document.querySelectorAll("header button, header select, header input, main button, main select, main input")) el.disabled = !on;
+  for (const el of document.querySelectorAll("header button, header select, header input, main button, main select, main input")) el.disabled = !on || el.dataset.atLimit === "1";
   document.body.classList.toggle("offline", !on);
 }

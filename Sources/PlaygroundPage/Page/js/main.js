@@ -60,6 +60,9 @@ function onStatus(status, retryIn) {
   }
   else if (status === "closed") {
     el.textContent = "disconnected";
+    // Nothing trains while the engine is away: the play button and the pace say so.
+    $("play").textContent = "▶"; $("play").setAttribute("aria-label", "play");
+    $("eps").textContent = "0"; $("fps").textContent = "0";
     showBanner(connection instanceof WorkerConnection
       ? `The engine stopped: starting it again in ${retryIn} s. Training, settings and weights come back.`
       : `Disconnected from the server: reconnecting in ${retryIn} s. Training, settings and weights come back when it is up again.`, "disconnected");
@@ -102,7 +105,9 @@ function onSnapshot(s) {
   $("epoch").textContent = s.epoch.toLocaleString("en-US");
   $("test-loss").textContent = fmt(s.testLoss);
   $("train-loss").textContent = fmt(s.trainLoss);
-  $("test-accuracy").textContent = s.testAccuracy == null ? (s.r2 == null ? "–" : "R² " + fmt(s.r2)) : fmt(s.testAccuracy);
+  // Regression has no accuracy: its row is the test R² (the training one beside it stays "–").
+  $("accuracy-label").textContent = s.testAccuracy == null && s.r2 != null ? "Test R²" : "Test accuracy";
+  $("test-accuracy").textContent = s.testAccuracy == null ? (s.r2 == null ? "–" : fmt(s.r2)) : fmt(s.testAccuracy);
   $("train-accuracy").textContent = s.trainAccuracy == null ? "–" : fmt(s.trainAccuracy);
   const span = frames.length > 1 ? (frames[frames.length - 1][0] - frames[0][0]) / 1000 : 0;
   $("eps").textContent = running && span > 0 ? Math.round((frames[frames.length - 1][1] - frames[0][1]) / span).toLocaleString("en-US") : "0";

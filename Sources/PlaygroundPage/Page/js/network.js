@@ -59,6 +59,15 @@ function expand(text) {
 }
 export function setLayers(ls) { actions.set("layers", ls.length ? ls.join(",") : "none"); }
 
+/** A button that can do nothing here (a ninth layer, a neuron past the page's width) is
+ * disabled and says why; the rest follow the connection. */
+export function atLimit(el, limited, why) {
+  el.dataset.atLimit = limited ? "1" : "";
+  el.disabled = limited || state.connection !== "open";
+  if (el.dataset.title === undefined) el.dataset.title = el.title;
+  el.title = limited ? why : el.dataset.title;
+}
+
 export function renderNetwork(s) {
   const key = JSON.stringify([s.sizes, s.activations, s.inputNames, state.settings.features, state.settings.dataset, s.head]);
   if (key !== structureKey) { structureKey = key; build(s); }
@@ -110,6 +119,8 @@ function build(s) {
   const cols = $("columns"); cols.innerHTML = "";
   const hidden = s.sizes.length - 2;
   $("layer-count").textContent = `${hidden} hidden layer${hidden === 1 ? "" : "s"}`;
+  atLimit($("add-layer"), hidden >= vocabulary.limits.depth, `At most ${vocabulary.limits.depth} hidden layers here`);
+  atLimit($("remove-layer"), hidden === 0, "No hidden layer to remove");
   // Inputs: every feature (on or off) for 2-D data; the model's own inputs otherwise.
   const input = column("Features");
   const active = s.inputNames;
@@ -132,6 +143,8 @@ function build(s) {
     buttons.innerHTML = `<button class="add-neuron" data-layer="${l}" title="Add a neuron to layer ${l + 1}">+</button><button class="remove-neuron" data-layer="${l}" title="Remove a neuron from layer ${l + 1}">−</button>`;
     buttons.children[0].onclick = () => { const ls = layers(); if (ls[l] < vocabulary.limits.width) { ls[l]++; setLayers(ls); } };
     buttons.children[1].onclick = () => { const ls = layers(); if (ls[l] > 1) { ls[l]--; setLayers(ls); } };
+    atLimit(buttons.children[0], s.sizes[l + 1] >= vocabulary.limits.width, `At most ${vocabulary.limits.width} neurons a layer here`);
+    atLimit(buttons.children[1], s.sizes[l + 1] <= 1, "A layer keeps at least one neuron");
     col.appendChild(buttons);
     const sel = document.createElement("select"); sel.className = "layer-activation"; sel.dataset.layer = l;
     sel.setAttribute("aria-label", `activation of layer ${l + 1}`);
@@ -155,6 +168,9 @@ function column(title) {
   return c;
 }
 
+/** A feature's name as a formula: x1^2 as x1², x1*x2 as x1·x2 (the setting keeps its ASCII). */
+const shown = (name) => name.replace(/\^2/g, "²").replace(/\*/g, "·");
+
 function nodeElement(layer, neuron, label, withBias, isOutput) {
   const node = document.createElement("div"); node.className = "node";
   node.dataset.layer = layer; node.dataset.neuron = neuron;
@@ -170,7 +186,7 @@ function nodeElement(layer, neuron, label, withBias, isOutput) {
     node.classList.add("output"); node.setAttribute("aria-label", "the output");
   }
   node.appendChild(c);
-  if (label) { const t = document.createElement("span"); t.className = "label"; t.textContent = label; node.appendChild(t); }
+  if (label) { const t = document.createElement("span"); t.className = "label"; t.textContent = shown(label); node.appendChild(t); }
   if (withBias) {
     const b = document.createElement("button"); b.className = "bias";
     const bl = layer - 1, bn = neuron;

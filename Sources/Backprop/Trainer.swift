@@ -52,9 +52,9 @@ public final class Trainer<T: Scalar> {
     ///
     /// `@exclusivity(unchecked)` on the values every step writes (this, `steps`, `stale`,
     /// `fullBatchLoaded`): plain values only this trainer's own methods change, on the thread that
-    /// trains (a `Trainer` is not shared between threads), whose dynamic exclusivity checks —
-    /// `swift_beginAccess` and a thread-local lookup per write — were 1.7 % of a batch-1 step of
-    /// 64-128-10 in `perf` (0.462 → 0.456 µs a sample without them, medians of 12 interleaved runs).
+    /// trains (a `Trainer` is not shared between threads), so the dynamic exclusivity checks —
+    /// `swift_beginAccess` and a thread-local lookup per write, a visible share of a batch-1 step
+    /// in `perf` — guard nothing.
     @exclusivity(unchecked) private var lastBatch = (start: 0, count: 0)
     public private(set) var epoch = 0
     @exclusivity(unchecked) public private(set) var steps = 0
@@ -62,8 +62,8 @@ public final class Trainer<T: Scalar> {
     /// The architecture, and the parameters as of the last read of `network` (see `stale`).
     private var current: Network<T>
     /// The parameters that training moves, 64-byte aligned: a Swift array's elements start 32
-    /// bytes into a 16-byte-aligned block, so every 16-lane load and store of a weight row
-    /// straddled two cache lines (the one-sample update of 64-128-10 took 210 ns instead of 170).
+    /// bytes into a 16-byte-aligned block, so every 16-lane load and store of a weight row would
+    /// straddle two cache lines, which the one-sample update (all loads and stores) pays for.
     /// `network` copies them out when read after a step, and in when set.
     private let parameters: UnsafeMutablePointer<T>
     /// Whether `parameters` moved since `current` last took them.

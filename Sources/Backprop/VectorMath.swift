@@ -60,9 +60,8 @@ extension VectorMath {
 
 extension Float: VectorMath {
     /// tanh(x) = x·P(x²)/Q(x²), P and Q of degree 4, on |x| ≤ 9 (beyond, tanh rounds to 1).
-    /// Why not the exp form: its chain of ~25 dependent operations kept too few loop
-    /// iterations in flight; this one is 2.2× faster (0.59 vs 1.30 ns per value, AVX2
-    /// build, measured in a loop of 3,520) and W1's tanh was half its time.
+    /// Why not the exp form: its chain of ~25 dependent operations keeps too few loop
+    /// iterations in flight, and tanh is half of W1's time (`backprop-bench` shows both).
     /// The coefficients are our own fit (scripts/fit_tanh.py: iteratively reweighted least
     /// squares on the relative error, 2.1e-8 max over [0, 9]); evaluated in Float the
     /// result is within 6 ulp (tested at ≤ 8), the largest near |x| ≈ 7 where tanh ≈ 1 − 1e-6.
@@ -114,10 +113,9 @@ extension Double: VectorMath {
     /// out, tanh a = [(2ⁿ − 1)q + (2ⁿ + 1)p] / [(2ⁿ + 1)q + (2ⁿ − 1)p]; with h = (2ⁿ − 1)/2 and the
     /// coefficients doubled (exactly), that is (p + h·u)/(q + h·u), u = p + q: one division,
     /// no cancellation at small |x| (n = 0 gives h = 0 and p/q), and two multiplies fewer than
-    /// the products of 2ⁿ ± 1 — with this reduction and four vectors side by side the C kernels'
-    /// loop of it is 25 % faster (0.35 → 0.265 ns a value, AVX-512), and tanh was half of W1's
-    /// Float64 time. The reduction is of a by ln2/2, its
-    /// factors of two folded into the coefficients, so 2a is never formed. Within 4 ulp of libm
+    /// the products of 2ⁿ ± 1, on a chain that is most of W1's Float64 time. The reduction is of
+    /// a by ln2/2, its factors of two folded into the coefficients, so 2a is never formed.
+    /// Within 4 ulp of libm
     /// (VectorMathTests; 3.8 ulp worst against an 80-bit tanh); a is capped at 20, where tanh
     /// rounds to 1.
     @inlinable @inline(__always)

@@ -215,8 +215,8 @@ static inline __attribute__((always_inline)) void matvec16_rows4(const float *a0
 /// of two-register shuffles: the lanes i and i + 8 of each row's running sum (its even and odd
 /// blocks of 8, matvec16_rows4's e + high8), then sum4's halving (i and i + 4, then neighbours,
 /// then neighbours again), so each row's sum is the 8-lane kernel's, bit for bit. Sixteen rows
-/// share 30 shuffles where four rows at a time took 40: at batch 1 of 64-128-10 the lane sums,
-/// not the multiply-adds, were most of the forward product (225 ns of a 1 µs step, measured).
+/// share 30 shuffles where four rows at a time take 40: at batch 1 the lane sums, not the
+/// multiply-adds, are most of the forward product.
 static inline __attribute__((always_inline)) V16 matvec16_rows16(const float *a, long rowStride, const float *xs, long depth8) {
     V16 s[16] = {};
     for (long k = 0; k < depth8; k += 16) {

@@ -64,8 +64,8 @@ struct Connection: Sendable {
         return "the connection failed: \(quoted(what))"
     }
 
-    /// 33 frames a second: the page redraws at this pace while training. (It was 50 ms, 20 frames
-    /// a second, with 40 ms of training in each: at "as fast as it goes" the page looked jerky.)
+    /// 33 frames a second: the page redraws at this pace while training; at 20 a second "as fast
+    /// as it goes" looks jerky.
     static let framePeriod: Duration = .milliseconds(30)
     /// Seconds of training per frame at "as fast as it goes": two thirds of the period, the
     /// rest for the snapshot, its JSON and the send.

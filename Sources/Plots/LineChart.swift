@@ -24,8 +24,8 @@ public struct LineChart: Sendable {
     }
 
     /// Ticks of a log axis spanning log10 values min…max: the powers of ten inside it; when fewer
-    /// than two are, the 1-2-5 steps; when still fewer, every step 1…9 — an axis within one decade
-    /// (the batch curve's 0.17–0.76 µs) had no label at all.
+    /// than two are, the 1-2-5 steps; when still fewer, every step 1…9 — so an axis within one
+    /// decade still has labels.
     static func logTicks(min: Double, max: Double) -> [Double] {
         guard min.isFinite, max.isFinite, min <= max, max - min < 400 else { return [] }
         let decades = Int(min.rounded(.down))...Int(max.rounded(.up)), eps = 1e-9

@@ -324,12 +324,27 @@ def run(driver, server):
         reached.add(kind)
     needed = {"play", "speed", "stop-epoch", "preset", "feature", "neuron", "link", "bias", "add-class", "log-loss", "copy-command"}
     check(needed <= reached, f"Tab reaches {sorted(needed)} (missing: {sorted(needed - reached)})")
-    # Enter on a focused feature turns it on.
+    # The links are one tab stop: fewer presses from reset to "copy as command" than there are
+    # links; the arrows move from link to link.
+    js(driver, "document.getElementById('reset').focus()")
+    presses, links_total = 0, js(driver, "return document.querySelectorAll('#links .hit').length")
+    while js(driver, "return document.activeElement.id") != "copy-command" and presses < 600:
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        presses += 1
+        if js(driver, "return document.activeElement.classList.contains('hit')"):
+            first = js(driver, "return document.activeElement.dataset.index")
+            ActionChains(driver).send_keys(Keys.ARROW_RIGHT).perform()
+            moved = js(driver, "return document.activeElement.classList.contains('hit') && document.activeElement.dataset.index")
+    check(presses < links_total and moved == str(int(first) + 1),
+          f"{presses} Tab presses from reset to copy-as-command past {links_total} links (one tab stop; → moved from link {first} to {moved})")
+    # Enter on a focused feature turns it on, and the focus stays on it.
     feature = driver.find_element(By.CSS_SELECTOR, '.node.feature.off')
+    name = feature.get_attribute("data-feature")
     js(driver, "arguments[0].focus()", feature)
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     wait.until(lambda d: "x1%5E2" in d.current_url or "x1^2" in d.current_url)
-    check(True, "Enter on a focused feature turns it on")
+    wait.until(lambda d: js(d, "return document.activeElement.dataset.feature") == name)
+    check(True, f"Enter on a focused feature turns it on, and the focus stays on {name}")
 
     if server.static:
         # ---- The static site: once loaded, nothing more is asked of the server, and training

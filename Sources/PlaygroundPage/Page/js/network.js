@@ -28,10 +28,20 @@ export function setupNetwork(handlers) {
     tip.hidden = false; tip.style.left = e.pageX + 12 + "px"; tip.style.top = e.pageY + 12 + "px";
   });
   svg.addEventListener("pointerleave", () => { tip.hidden = true; });
-  svg.addEventListener("click", (e) => { const l = linkAt(e.target); if (l) { tip.hidden = true; editLink(l, e.clientX, e.clientY, e.target); } });
+  svg.addEventListener("click", (e) => { const l = linkAt(e.target); if (l) { tip.hidden = true; rove(links.indexOf(l)); editLink(l, e.clientX, e.clientY, e.target); } });
+  // The links are one tab stop (a 6×6 net has 198): Tab enters at the last one visited, the
+  // arrows move between them (Home, End: first and last), Enter edits.
+  const steps = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
   svg.addEventListener("keydown", (e) => {
     const l = linkAt(e.target);
-    if (l && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); const r = e.target.getBoundingClientRect(); editLink(l, r.left + r.width / 2, r.top + r.height / 2, e.target); }
+    if (!l) return;
+    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); const r = e.target.getBoundingClientRect(); editLink(l, r.left + r.width / 2, r.top + r.height / 2, e.target); return; }
+    const index = links.indexOf(l);
+    const next = e.key === "Home" ? 0 : e.key === "End" ? links.length - 1 : e.key in steps ? Math.min(links.length - 1, Math.max(0, index + steps[e.key])) : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    rove(next);
+    links[next].hit.focus();
   });
 }
 
@@ -70,7 +80,7 @@ export function atLimit(el, limited, why) {
 
 export function renderNetwork(s) {
   const key = JSON.stringify([s.sizes, s.activations, s.inputNames, state.settings.features, state.settings.dataset, s.head]);
-  if (key !== structureKey) { structureKey = key; build(s); }
+  if (key !== structureKey) { structureKey = key; keepingFocus(() => build(s)); }
   const n = s.neuronResolution;
   s.neurons.forEach((layer, l) => layer.forEach((b64, k) => {
     const c = document.querySelector(`canvas[data-layer="${l}"][data-neuron="${k}"]`);
@@ -128,7 +138,7 @@ function build(s) {
   names.forEach((name) => {
     const k = active.indexOf(name);
     const node = nodeElement(k >= 0 ? 0 : -1, k, name);
-    node.classList.add("feature"); if (k < 0) node.classList.add("off");
+    node.classList.add("feature"); node.dataset.feature = name; if (k < 0) node.classList.add("off");
     node.setAttribute("role", "switch"); node.setAttribute("aria-checked", String(k >= 0));
     node.setAttribute("aria-label", `feature ${name}`); node.title = `${name}: click to turn ${k >= 0 ? "off" : "on"}`;
     const toggle = () => toggleFeature(name);
@@ -166,6 +176,21 @@ function column(title) {
   const t = document.createElement("div"); t.className = "title"; t.textContent = title;
   c.appendChild(t);
   return c;
+}
+
+/** Runs `rebuild` (which replaces the diagram's elements) and gives focus back to the element
+ * that had it — the feature just toggled with Space, the + of the layer just widened — so a
+ * keyboard user stays where they were instead of at the top of the page. */
+function keepingFocus(rebuild) {
+  const a = document.activeElement, cols = $("columns");
+  const selector = a && cols.contains(a)
+    ? (a.dataset.feature ? `.node.feature[data-feature="${CSS.escape(a.dataset.feature)}"]`
+      : a.classList.contains("add-neuron") || a.classList.contains("remove-neuron") ? `.${a.className}[data-layer="${a.dataset.layer}"]`
+      : a.classList.contains("layer-activation") ? `.layer-activation[data-layer="${a.dataset.layer}"]` : null)
+    : null;
+  rebuild();
+  const again = selector && cols.querySelector(selector);
+  if (again) again.focus();
 }
 
 /** A feature's name as a formula: x1^2 as x1², x1*x2 as x1·x2 (the setting keeps its ASCII). */
@@ -211,6 +236,15 @@ function toggleFeature(name) {
   if (next.length) actions.set("features", next.join(","));
 }
 
+/** The link that takes the diagram's one tab stop for links. */
+let roving = 0;
+function rove(index) {
+  if (index < 0 || !links.length) return;
+  if (links[roving]) links[roving].hit.setAttribute("tabindex", "-1");
+  roving = index;
+  links[roving].hit.setAttribute("tabindex", "0");
+}
+
 /** One visible path and one wide transparent path (easy to point at, focusable) per weight. */
 function buildLinks(s) {
   const svg = $("links"); svg.innerHTML = "";
@@ -222,11 +256,12 @@ function buildLinks(s) {
     path.setAttribute("class", "link"); path.dataset.layer = l; path.dataset.to = o; path.dataset.from = i;
     const hit = document.createElementNS(SVG, "path");
     hit.setAttribute("class", "hit"); hit.dataset.index = index; hit.dataset.layer = l; hit.dataset.to = o; hit.dataset.from = i;
-    hit.setAttribute("tabindex", "0"); hit.setAttribute("role", "button");
+    hit.setAttribute("tabindex", "-1"); hit.setAttribute("role", "button");
     visible.appendChild(path); hits.appendChild(hit);
     links.push({ layer: l, to: o, from: i, path, hit });
   })));
   svg.append(visible, hits);
+  rove(Math.min(roving, links.length - 1));
   lastWeights = null;
   placeLinks();
 }

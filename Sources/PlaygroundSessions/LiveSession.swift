@@ -459,8 +459,28 @@ public final class LiveSession: @unchecked Sendable {
         func rows(_ p: LabeledPoints) -> [[Double]] {
             zip(p.x, p.target).map { x, t in [x.first ?? 0, x.count > 1 ? x[1] : 0, t] }
         }
+        // Every feature's map, on or off, for the diagram's previews (the playground dims the
+        // ones that are off): the data's region decides them, so they come with the data.
+        var maps: [String: String] = [:]
+        if session.trainPoints.dimension == 2 {
+            let all = LiveSession.plane(session.plotRegion, resolution.neuron).applying(Feature.allCases)
+            for (c, f) in Feature.allCases.enumerated() { maps[f.rawValue] = LiveSession.map(all.x.map { $0[c] }) }
+        }
         return DataMessage(task: session.trainPoints.task.rawValue, classes: max(session.trainPoints.classes, session.testPoints.classes),
-                           train: rows(session.trainPoints), test: rows(session.testPoints), settings: settings)
+                           train: rows(session.trainPoints), test: rows(session.testPoints), settings: settings, featureMaps: maps)
+    }
+
+    /// The cell centres of an `n`×`n` grid over `region`, row 0 at the top: where the neurons'
+    /// maps are drawn.
+    static func plane(_ region: (xMin: Double, xMax: Double, yMin: Double, yMax: Double), _ n: Int) -> LabeledPoints {
+        var plane: [[Double]] = []
+        for row in 0..<n {
+            for col in 0..<n {
+                plane.append([region.xMin + (Double(col) + 0.5) / Double(n) * (region.xMax - region.xMin),
+                              region.yMax - (Double(row) + 0.5) / Double(n) * (region.yMax - region.yMin)])
+            }
+        }
+        return LabeledPoints(x: plane, target: Array(repeating: 0, count: plane.count), task: .regression, classes: 0)
     }
 
     /// A download: the model (safetensors, JSON) or experiment.json, the bytes `backprop train
@@ -525,14 +545,7 @@ public final class LiveSession: @unchecked Sendable {
         }
         // Neuron maps: inputs (features) and every hidden neuron, over a coarse grid.
         let n = neuronResolution
-        var plane: [[Double]] = []
-        for row in 0..<n {
-            for col in 0..<n {
-                plane.append([region.xMin + (Double(col) + 0.5) / Double(n) * (region.xMax - region.xMin),
-                              region.yMax - (Double(row) + 0.5) / Double(n) * (region.yMax - region.yMin)])
-            }
-        }
-        let pts = LabeledPoints(x: plane, target: Array(repeating: 0, count: plane.count), task: .regression, classes: 0)
+        let pts = LiveSession.plane(region, n)
         let features = session.trainPoints.dimension == 2 ? pts.applying(session.experiment.features) : pts
         var neurons: [[String]] = []
         if features.dimension == arch.inputs, let x = Matrix<Double>(features.x) {

@@ -197,6 +197,8 @@ struct DataMessage {
     var train: [[Double]]
     var test: [[Double]]
     var settings: [String: String]
+    /// Each 2-D feature's map over the data's region (as `Snapshot.neurons`), off ones included.
+    var featureMaps: [String: String]
 }
 
 struct ErrorMessage {
@@ -245,7 +247,7 @@ extension Snapshot: Reply {
 extension DataMessage: Reply {
     var json: JSON {
         .object([("type", JSON(type)), ("task", JSON(task)), ("classes", JSON(classes)),
-                 ("train", JSON(train)), ("test", JSON(test)), ("settings", JSON(settings))])
+                 ("train", JSON(train)), ("test", JSON(test)), ("settings", JSON(settings)), ("featureMaps", JSON(featureMaps))])
     }
 }
 

@@ -226,6 +226,12 @@ def run(driver, server):
         click(driver.find_element(By.CSS_SELECTOR, f'[data-step="{step}"]'))
         wait.until(lambda d: epoch(d) == expected)
     check(epoch(driver) == target + 111, "steps of 10, 100 and 1 epochs are exact")
+    # Text that is not a number is said, not taken as "never".
+    click(field)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("1e", Keys.TAB)
+    wait.until(lambda d: "not a number" in by_id("banner").text)
+    check(f"epochs={target}" in driver.current_url, f"a stop epoch that is not a number is named and changes nothing ({by_id('banner').text[:60]})")
 
     # ---- Keyboard: → steps, space plays and pauses, r resets. (No stop epoch, or play refuses.)
     field = by_id("stop-epoch")
@@ -337,6 +343,8 @@ def run(driver, server):
             moved = js(driver, "return document.activeElement.classList.contains('hit') && document.activeElement.dataset.index")
     check(presses < links_total and moved == str(int(first) + 1),
           f"{presses} Tab presses from reset to copy-as-command past {links_total} links (one tab stop; → moved from link {first} to {moved})")
+    previews = js(driver, "return [...document.querySelectorAll('.node.feature.off canvas')].map(c => Boolean(c.dataset.drawn))")
+    check(previews and all(previews), f"features that are off show their map, dimmed ({len(previews)} of them)")
     # Enter on a focused feature turns it on, and the focus stays on it.
     feature = driver.find_element(By.CSS_SELECTOR, '.node.feature.off')
     name = feature.get_attribute("data-feature")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Backprop
 import Playground
+import Datasets
 @testable import PlaygroundSessions
 
 /// The page as a teaching instrument, at the session: exact stops, the pace, links read
@@ -160,6 +161,17 @@ import Playground
         #expect(said.contains("100 hidden layers; at most 8 here"), "\(said)")
         #expect(said.contains("epochs is 1000000000000; at most"), "\(said)")
         #expect(try snapshot(live).settings["points"] == "300")
+    }
+
+    /// The data message carries every feature's map, on or off (the diagram dims the ones off),
+    /// each the snapshot's map for that feature when it is on.
+    @Test func everyFeatureHasAMapForItsPreview() throws {
+        let live = try session(["features": "x1,x2,x1^2"])
+        let maps = try #require(live.dataMessage()).featureMaps
+        #expect(Set(maps.keys) == Set(Feature.allCases.map(\.rawValue)))
+        let shown = try snapshot(live).neurons[0]
+        #expect(shown == ["x1", "x2", "x1^2"].map { maps[$0] ?? "" })
+        #expect(maps["x1*x2"] != maps["x1"])
     }
 
     @Test func aLinkKeepsItsValidSettingsAndNamesTheRest() throws {

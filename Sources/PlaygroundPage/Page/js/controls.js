@@ -33,7 +33,9 @@ export function setupControls(handlers) {
   slider("batch-size", "batch-size", v => v, "batch-value");
   slider("classes", "classes", v => v, "classes-value");
   $("stop-epoch").onchange = () => {
-    const v = $("stop-epoch").value.trim();
+    const field = $("stop-epoch"), v = field.value.trim();
+    // A number field reads "abc" as empty: say so rather than quietly stop at no epoch.
+    if (field.validity.badInput) { act.notifyError("Stop at epoch: that is not a number; give a whole number of epochs, or leave it empty for never."); return; }
     act.set("epochs", v === "" ? PAGE_DEFAULT_EPOCHS : v);
   };
   $("play").onclick = togglePlay;

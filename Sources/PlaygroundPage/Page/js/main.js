@@ -188,7 +188,7 @@ async function start() {
   if (banner.sticky === "vocabulary") showBanner("");
   setupNetwork({ set, send, hover: (h) => { state.hovered = h; renderOutput(); }, explain: (t) => explain(send, t) });
   setupChart();
-  setupControls({ set, send, configure, notify, redraw, chooseSample: (k) => { chooseSample(send, k); renderOutput(); } });
+  setupControls({ set, send, configure, notify, notifyError: (text) => showBanner(text), redraw, chooseSample: (k) => { chooseSample(send, k); renderOutput(); } });
   setEnabled(false);
   await Promise.all([
     fetch("palette.json").then(r => r.json()).then(setPalette).catch(() => {}),

@@ -82,6 +82,12 @@ export function renderNetwork(s) {
   const key = JSON.stringify([s.sizes, s.activations, s.inputNames, state.settings.features, state.settings.dataset, s.head]);
   if (key !== structureKey) { structureKey = key; keepingFocus(() => build(s)); }
   const n = s.neuronResolution;
+  // Features that are off show their map dimmed (the playground's previews), from the data.
+  const maps = state.data.featureMaps || {};
+  for (const c of document.querySelectorAll(".node.feature.off canvas")) {
+    const m = maps[c.closest(".node").dataset.feature];
+    if (m && c.dataset.drawn !== m) { drawMap(c, decode(m), n); c.dataset.drawn = m; }
+  }
   s.neurons.forEach((layer, l) => layer.forEach((b64, k) => {
     const c = document.querySelector(`canvas[data-layer="${l}"][data-neuron="${k}"]`);
     if (c) drawMap(c, decode(b64), n);

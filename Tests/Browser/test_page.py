@@ -472,6 +472,17 @@ def run(driver, server):
             other.quit()
     reproduced_elsewhere("the run")
 
+    # ---- The presets menu with the keyboard: the arrows walk it without applying; Enter applies.
+    before = driver.current_url
+    js(driver, "document.getElementById('preset').focus()")
+    ActionChains(driver).send_keys(Keys.ARROW_DOWN).send_keys(Keys.ARROW_DOWN).perform()
+    time.sleep(0.5)
+    walked = js(driver, "return document.getElementById('preset').value")
+    check(driver.current_url == before and walked, f"arrow keys on the closed presets menu walk it ({walked}) without applying it")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    wait.until(lambda d: d.current_url != before and js(d, "const s = window.backprop.state.snap; return s && s.epoch === 0"))
+    check(True, f"Enter applies the preset walked to ({walked})")
+
     # ---- The sheet's recipe by hand: the rate changed mid-run is in the link and the command as
     # a schedule, nothing warns, and the link reproduces the run; the data seed is shown.
     Select(by_id("preset")).select_by_value("moons")

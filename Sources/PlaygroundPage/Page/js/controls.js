@@ -35,7 +35,11 @@ export function setupControls(handlers) {
   $("stop-epoch").onchange = () => {
     const field = $("stop-epoch"), v = field.value.trim();
     // A number field reads "abc" as empty: say so rather than quietly stop at no epoch.
-    if (field.validity.badInput) { act.notifyError("Stop at epoch: that is not a number; give a whole number of epochs, or leave it empty for never."); return; }
+    if (field.validity.badInput) {
+      act.notifyError("Stop at epoch: that is not a number; give a whole number of epochs, or leave it empty for never.");
+      syncControls();   // the field shows the stop epoch in force again, as after any refused value
+      return;
+    }
     act.set("epochs", v === "" ? PAGE_DEFAULT_EPOCHS : v);
   };
   $("play").onclick = togglePlay;
@@ -50,14 +54,26 @@ export function setupControls(handlers) {
     act.send({ type: "uploadCSV", text: await f.text() });
     e.target.value = "";
   };
-  $("preset").onchange = () => {
-    const p = state.presets.find(p => p.name === $("preset").value);
-    $("preset").value = "";
+  // A preset replaces the whole setup, so it is applied when chosen — a click in the open
+  // menu, or Enter — not while the arrow keys walk a closed menu past the presets (each arrow
+  // fires "change" there). Leaving the menu without Enter leaves the setup as it was.
+  const preset = $("preset");
+  let walking = false;
+  const applyPreset = () => {
+    walking = false;
+    const p = state.presets.find(p => p.name === preset.value);
+    preset.value = "";
     if (!p) return;
     state.history = [];
     act.configure(p.settings);
     act.notify(`${p.title}: ${p.note}`);
   };
+  preset.addEventListener("keydown", (e) => {
+    if (["ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"].includes(e.key)) walking = true;
+    else if (e.key === "Enter" && walking) { e.preventDefault(); applyPreset(); }
+  });
+  preset.onchange = () => { if (!walking) applyPreset(); };
+  preset.addEventListener("blur", () => { if (walking) { walking = false; preset.value = ""; } });
   $("show-test").onchange = () => { state.view.showTest = $("show-test").checked; renderOutput(); };
   $("discretize").onchange = () => { state.view.discretize = $("discretize").checked; renderOutput(); };
   $("log-loss").onchange = () => { state.view.logLoss = $("log-loss").checked; renderLossChart(); };

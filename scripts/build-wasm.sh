@@ -54,7 +54,11 @@ mapfile -t src < <(files Playground $playground); module Playground "${src[@]}"
 mapfile -t src < <(files PlaygroundSessions $sessions); module PlaygroundSessions "${src[@]}"
 module BackpropWasm Wasm/Exports.swift Wasm/SessionExports.swift
 # Linked by clang's driver for wasm-ld: no C start files, no entry, only the exports above.
-clang --target=wasm32 -nostdlib -Wl,--no-entry \
+# The stack: 1 MB, placed first. wasm-ld's default is 64 KB after the data, and the chain rule's
+# explanation (Embedded Swift keeps large values on the stack) needs more than 64 KB: it ran
+# down into the module's data and trapped later somewhere else. First, an overflow traps at once
+# (below address 0) instead of corrupting anything; 1 MB is eight times what a message needs.
+clang --target=wasm32 -nostdlib -Wl,--no-entry -Wl,--stack-first -Wl,-z,stack-size=1048576 \
   $(for e in "${exports[@]}"; do printf -- '-Wl,--export=%s ' "$e"; done) \
   "$out"/{BackpropWasm,PlaygroundSessions,Playground,Datasets,Backprop}.o "$out/dispatch.o" "$out/kernels_vector128.o" "$out/libc.o" \
   "$unicode" "$libc" "$builtins" -o "$out/backprop.wasm"

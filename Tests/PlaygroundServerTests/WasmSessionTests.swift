@@ -111,4 +111,45 @@ import Playground
         let experiment = try Experiment(json: try #require(Data(base64Encoded: files["experiment.json"] ?? "")))
         #expect(experiment.training.epochs == 40 && experiment.data.dataset == "spiral")
     }
+
+    /// Every kind of message the page sends runs in the module as natively — the chain rule's
+    /// explanations the same text, the run the same bits. (The chain rule once overflowed the
+    /// module's 64 KB stack into its data and trapped.)
+    @Test(.enabled(if: KernelPath.selected == .vector128)) func everyMessageRunsInTheModuleAsNatively() throws {
+        let messages: [[String: Any]] = [
+            ["type": "configure", "settings": ["dataset": "xor", "layers": "4,3", "activation": "tanh", "view": "gradients", "order": "shuffled", "optimizer": "adam", "lr": "0.01"]],
+            ["type": "step", "value": 12],
+            ["type": "explain", "layer": 0, "to": 1, "from": 0], ["type": "explain", "layer": 2, "to": 0, "from": -1, "sample": 3],
+            ["type": "set", "key": "lr", "value": "0.003"], ["type": "step", "value": 5],
+            ["type": "setWeight", "layer": 1, "to": 0, "from": 2, "value": 0.25], ["type": "setBias", "layer": 0, "neuron": 1, "value": -0.5],
+            ["type": "addPoint", "x": 1.5, "y": -2, "label": 1, "test": false], ["type": "step", "value": 3],
+            ["type": "regenerate"], ["type": "reset"], ["type": "step", "value": 7]]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        guard FileManager.default.fileExists(atPath: Self.module.path) else { _ = try wasmRun(messages); return }
+        p.arguments = ["node", Self.root.appendingPathComponent("Tests/Wasm/session.mjs").path, Self.module.path,
+                       String(decoding: try JSONSerialization.data(withJSONObject: messages), as: UTF8.self)]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text.suffix(400))")
+        let wasmExplanations = text.split(separator: "\n").filter { $0.hasPrefix("explanation ") }.map { String($0.dropFirst(12)) }
+        let live = LiveSession(limits: .playground)
+        var nativeExplanations: [String] = []
+        for m in messages {
+            for reply in live.respond(to: String(decoding: try JSONSerialization.data(withJSONObject: m), as: UTF8.self)) where reply.contains(#""type":"explanation""#) {
+                nativeExplanations.append(reply)
+            }
+        }
+        #expect(wasmExplanations.count == 2)
+        #expect(wasmExplanations == nativeExplanations)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("final ") })
+        let wasm = try #require(JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any])
+        let nativeText = try #require(live.snapshotJSON())
+        let native = try #require(JSONSerialization.jsonObject(with: Data(nativeText.utf8)) as? [String: Any])
+        #expect(Self.parameters(wasm) == Self.parameters(native))
+        #expect(wasm["epoch"] as? Int == 7)
+    }
 }

@@ -1,7 +1,7 @@
 // The page's session in the WebAssembly module (scripts/build-wasm.sh), driven as the page's
 // worker drives it (Sources/PlaygroundServer/Page/js/engine-worker.js): each message answered,
 // then frames until training stops. Prints every reply's type (a download's name and base64)
-// and, last, the final snapshot.
+// (an explanation whole) and, last, the final snapshot.
 //   node Tests/Wasm/session.mjs .build-wasm/backprop.wasm '[{"type":"configure","settings":{…}},{"type":"play"}]'
 import fs from 'node:fs';
 
@@ -19,6 +19,7 @@ const take = (text) => {
     const m = JSON.parse(line);
     if (m.type === "snapshot") last = line;
     else if (m.type === "file") console.log(`file ${m.name} ${m.base64}`);
+    else if (m.type === "explanation") console.log(`explanation ${line}`);
     else console.log(`reply ${m.type}${m.message ? ": " + m.message : ""}`);
   }
 };

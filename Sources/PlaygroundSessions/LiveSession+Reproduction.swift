@@ -13,26 +13,29 @@ import Playground
 /// files cannot describe, and the page says so in words rather than hand out a link that
 /// trains something else. Reset starts a run they describe again.
 extension LiveSession {
-    /// Settings after `key` is set to `value` at `session`'s epoch (after the first): a new `lr`
-    /// under a constant or piecewise schedule becomes `EPOCH=RATE` in `lr-schedule`, `lr` keeping
-    /// the first rate. A schedule that gives other rates for the epochs already trained (a new
-    /// `lr-schedule`, or `lr` under an exponential or cosine one) is taken as given and noted.
-    func midRun(_ key: String, _ value: String, _ s: [String: String], _ session: Session) throws(BackpropError) -> [String: String] {
-        var s = s
+    /// Settings after `lr` is set at `session`'s epoch (after the first): under a constant or
+    /// piecewise schedule the new rate becomes `EPOCH=RATE` in `lr-schedule`, `lr` keeping the
+    /// first rate; under an exponential or cosine one it is taken as given (and noted, as the
+    /// rates already trained then change).
+    func rateMidRun(_ s: [String: String], _ session: Session) throws(BackpropError) -> [String: String] {
         let epoch = session.epoch
         let old = session.experiment.training.learningRate
-        var chosen = try experiment(from: s).training.learningRate
-        if key == "lr", old.kind == .constant || old.kind == .piecewise {
-            let rate = chosen.initial
-            let changes = old.changes.filter { $0.epoch < epoch } + [.init(epoch: epoch, rate: rate)] + old.changes.filter { $0.epoch > epoch }
-            s["lr"] = settings["lr"]
-            s["lr-schedule"] = "piecewise:" + changes.map { "\($0.epoch)=\($0.rate)" }.joined(separator: ",")
-            chosen = try experiment(from: s).training.learningRate
-        }
-        if (0..<epoch).contains(where: { chosen.rate(epoch: $0) != old.rate(epoch: $0) }) {
+        guard old.kind == .constant || old.kind == .piecewise else { return s }
+        let rate = try experiment(from: s).training.learningRate.initial
+        let changes = old.changes.filter { $0.epoch < epoch } + [.init(epoch: epoch, rate: rate)] + old.changes.filter { $0.epoch > epoch }
+        var s = s
+        s["lr"] = settings["lr"]
+        s["lr-schedule"] = "piecewise:" + changes.map { "\($0.epoch)=\($0.rate)" }.joined(separator: ",")
+        return s
+    }
+
+    /// Notes a schedule that gives other rates than `before` for the epochs already trained: a
+    /// new `lr-schedule`, a new first rate under an exponential or cosine one, or a stop epoch
+    /// that stretches a cosine wave spanning the run.
+    func checkRates(_ before: LearningRateSchedule, _ after: LearningRateSchedule, trained epoch: Int) {
+        if (0..<epoch).contains(where: { after.rate(epoch: $0) != before.rate(epoch: $0) }) {
             leftThePath("the learning rate", at: epoch)
         }
-        return s
     }
 
     /// A training setting as the note names it.

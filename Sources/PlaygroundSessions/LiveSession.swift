@@ -232,8 +232,9 @@ public final class LiveSession: @unchecked Sendable {
             return false
         }
         if LiveSession.trainingKeys.contains(key), let session {
-            if session.epoch > 0 && (key == "lr" || key == "lr-schedule") { s = try midRun(key, value, s, session) }
+            if session.epoch > 0 && key == "lr" { s = try rateMidRun(s, session) }
             let e = try experiment(from: s)
+            checkRates(session.experiment.training.learningRate, e.training.learningRate, trained: session.epoch)
             if try !session.updateTraining(e.training) { leftThePath(LiveSession.changeName(key), at: session.epoch) }
             settings = s
             return false

@@ -109,5 +109,10 @@ import Playground
         #expect(!text.contains("epochs"))
         _ = live.respond(to: #"{"type":"reset"}"#)
         #expect(try #require(live.snapshot()).unreproduced == nil)
+        // A cosine wave spans the run: a new stop epoch mid-run moves the rates already trained.
+        try live.configure(["dataset": "moons", "lr": "0.1", "lr-schedule": "cosine:0", "epochs": "100"])
+        live.trainChunk(budget: 10, maxEpochs: 10)
+        _ = live.respond(to: #"{"type":"set","key":"epochs","value":"200"}"#)
+        #expect(try #require(live.snapshot()).unreproduced?.contains("the learning rate at epoch 10") == true)
     }
 }

@@ -52,6 +52,22 @@ public struct LearningRateSchedule: Equatable, Hashable, Sendable {
         }
     }
 
+    /// Whether `other` gives this schedule's rate at every epoch before `epoch` (what a run has
+    /// trained so far). Step schedules (constant, piecewise) are compared where either can change,
+    /// so a run of any length costs as many checks as they have changes; a smooth one (exponential,
+    /// cosine) epoch by epoch up to `scanned` epochs, past which only an equal schedule agrees —
+    /// a bound for epoch counts a page can name (a restored epoch), not for what was trained.
+    public func agrees(with other: Self, before epoch: Int, scanned: Int = 100_000) -> Bool {
+        if self == other || epoch <= 0 { return true }
+        func steps(_ k: Kind) -> Bool { k == .constant || k == .piecewise }
+        if steps(kind) && steps(other.kind) {
+            let breaks = [0] + (changes + other.changes).map { $0.epoch }.filter { $0 > 0 && $0 < epoch }
+            return breaks.allSatisfy { rate(epoch: $0) == other.rate(epoch: $0) }
+        }
+        guard epoch <= scanned else { return false }
+        return (0..<epoch).allSatisfy { rate(epoch: $0) == other.rate(epoch: $0) }
+    }
+
     public func validate() throws(BackpropError) {
         let rates = [initial] + changes.map { $0.rate } + (kind == .cosine ? [final] : [])
         for r in rates where !(r.isFinite && r >= 0) {

@@ -124,8 +124,7 @@ public final class Trainer<T: Scalar> {
         var s = settings
         s.epochs = epochs
         s.learningRate = learningRate
-        guard epochs >= 0 else { throw .invalidSetting("epochs must be 0 or more, got \(epochs)") }
-        try learningRate.validate()
+        try s.validate(trainingCount: data.count)
         settings = s
     }
 

@@ -33,7 +33,7 @@ extension LiveSession {
     /// new `lr-schedule`, a new first rate under an exponential or cosine one, or a stop epoch
     /// that stretches a cosine wave spanning the run.
     func checkRates(_ before: LearningRateSchedule, _ after: LearningRateSchedule, trained epoch: Int) {
-        if (0..<epoch).contains(where: { after.rate(epoch: $0) != before.rate(epoch: $0) }) {
+        if !after.agrees(with: before, before: epoch) {
             leftThePath("the learning rate", at: epoch)
         }
     }

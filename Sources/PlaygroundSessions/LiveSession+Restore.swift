@@ -49,7 +49,6 @@ extension LiveSession {
         return problems
     }
 
-    /// Own data as rows of [x, y, label], checked like an uploaded CSV (sizes and labels).
     /// The page's loss curve as history points: at most `historyPoints` rows of [epoch,
     /// training loss, test loss], whole epochs rising to `epoch`, losses finite.
     static func history(_ rows: [[Double]], upTo epoch: Int) throws(BackpropError) -> [HistoryPoint] {
@@ -64,6 +63,7 @@ extension LiveSession {
         return points
     }
 
+    /// Own data as rows of [x, y, label], checked like an uploaded CSV (sizes and labels).
     private func restoreOwnData(train: [[Double]], test: [[Double]], task: String?, classes: Int?) throws(BackpropError) {
         guard train.count + test.count <= limits.points else { throw .invalidData("more than \(limits.points) points") }
         guard !train.isEmpty else { throw .invalidData("no training points") }

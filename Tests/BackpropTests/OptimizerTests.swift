@@ -75,6 +75,23 @@ import Backprop
         #expect(throws: BackpropError.self) { try LearningRateSchedule.exponential(1, decay: 2).validate() }
     }
 
+    /// Whether two schedules gave the same rates so far: exact for step schedules at any epoch
+    /// count (checked where they change), epoch by epoch for smooth ones up to the scan bound.
+    @Test func schedulesAgreeOnTheEpochsTrainedOrNot() {
+        let constant = LearningRateSchedule.constant(0.003)
+        let lowered = LearningRateSchedule.piecewise(0.003, [(4000, 0.001)])
+        #expect(lowered.agrees(with: constant, before: 4000))
+        #expect(!lowered.agrees(with: constant, before: 4001))
+        #expect(LearningRateSchedule.piecewise(0.003, [(0, 0.01)]).agrees(with: .constant(0.01), before: 1_000_000_000))
+        #expect(!LearningRateSchedule.piecewise(0.003, [(999_999_999, 0.01)]).agrees(with: constant, before: 1_000_000_000))
+        let short = LearningRateSchedule.cosine(0.1, epochs: 100), long = LearningRateSchedule.cosine(0.1, epochs: 200)
+        #expect(short.agrees(with: long, before: 1) && !short.agrees(with: long, before: 2))
+        #expect(LearningRateSchedule.exponential(0.1, decay: 1).agrees(with: .constant(0.1), before: 50))
+        // Past the scan bound only an equal schedule agrees: the bound is on epochs a page names.
+        #expect(!LearningRateSchedule.exponential(0.1, decay: 1).agrees(with: .constant(0.1), before: 100_001))
+        #expect(short.agrees(with: short, before: 1_000_000_000))
+    }
+
     @Test func l2AndL1InGradientStyleJoinTheGradient() throws {
         let l2 = try trainer(w: 2, regularization: .l2(0.5))
         try l2.trainEpoch()

@@ -20,7 +20,8 @@ import Playground
     /// downloads on the way (name → base64).
     func wasmRun(_ messages: [[String: Any]]) throws -> [String: Any]? { try wasmRunWithFiles(messages)?.snapshot }
 
-    func wasmRunWithFiles(_ messages: [[String: Any]]) throws -> (snapshot: [String: Any], files: [String: String])? {
+    /// What `Tests/Wasm/session.mjs` prints for `messages` (nil when the module is not built).
+    func sessionOutput(_ messages: [[String: Any]]) throws -> String? {
         guard FileManager.default.fileExists(atPath: Self.module.path) else {
             #expect(ProcessInfo.processInfo.environment["BACKPROP_REQUIRE_WASM"] != "1",
                     "BACKPROP_REQUIRE_WASM=1 but \(Self.module.path) is missing: run scripts/build-wasm.sh")
@@ -35,7 +36,12 @@ import Playground
         try p.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(p.terminationStatus == 0, "\(text.suffix(400))")
+        return text
+    }
+
+    func wasmRunWithFiles(_ messages: [[String: Any]]) throws -> (snapshot: [String: Any], files: [String: String])? {
+        guard let text = try sessionOutput(messages) else { return nil }
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("final ") }, "no final snapshot in:\n\(text)")
         var files: [String: String] = [:]
         for f in text.split(separator: "\n") where f.hasPrefix("file ") {
@@ -124,17 +130,7 @@ import Playground
             ["type": "setWeight", "layer": 1, "to": 0, "from": 2, "value": 0.25], ["type": "setBias", "layer": 0, "neuron": 1, "value": -0.5],
             ["type": "addPoint", "x": 1.5, "y": -2, "label": 1, "test": false], ["type": "step", "value": 3],
             ["type": "regenerate"], ["type": "reset"], ["type": "step", "value": 7]]
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        guard FileManager.default.fileExists(atPath: Self.module.path) else { _ = try wasmRun(messages); return }
-        p.arguments = ["node", Self.root.appendingPathComponent("Tests/Wasm/session.mjs").path, Self.module.path,
-                       String(decoding: try JSONSerialization.data(withJSONObject: messages), as: UTF8.self)]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text.suffix(400))")
+        guard let text = try sessionOutput(messages) else { return }
         let wasmExplanations = text.split(separator: "\n").filter { $0.hasPrefix("explanation ") }.map { String($0.dropFirst(12)) }
         let live = LiveSession(limits: .playground)
         var nativeExplanations: [String] = []

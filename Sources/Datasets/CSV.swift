@@ -4,8 +4,9 @@ import Foundation
 import Backprop
 
 /// Comma-separated data: a header row, then one sample per line; the last
-/// column is the target. Errors name the line and column, counting from 1 as
-/// a text editor does.
+/// column is the target. A column headed `test` (1: a test row, 0: a training row) is not an
+/// input: it fixes each row's set instead of the training ratio. Errors name the line and
+/// column, counting from 1 as a text editor does.
 public enum CSV {
     /// Parses CSV text. `task` says how to read the target column:
     /// classes must be whole numbers 0…k−1 (binary also accepts −1/+1),
@@ -14,16 +15,23 @@ public enum CSV {
     public static func parse(_ text: String, task: Task? = nil, classes: Int? = nil, limits: Limits = .standard) throws(BackpropError) -> LabeledPoints {
         let (header, rows) = try parseTable(text, limits: limits)
         let columns = header.count
-        guard columns >= 2 else { throw .invalidData("line 1: the header has \(columns) column; need at least one input and the target") }
-        var x: [[Double]] = [], y: [Double] = []
-        for var row in rows {
+        let split = header.dropLast().firstIndex(of: "test")
+        guard columns - (split == nil ? 0 : 1) >= 2 else { throw .invalidData("line 1: the header has \(columns) column\(columns == 1 ? "" : "s"); need at least one input and the target") }
+        var x: [[Double]] = [], y: [Double] = [], testRows: [Bool] = []
+        for (i, var row) in rows.enumerated() {
             y.append(row.removeLast())
+            if let split {
+                let v = row.remove(at: split)
+                guard v == 0 || v == 1 else { throw .invalidData("line \(i + 2), column \(split + 1): test is \(v); it must be 1 (a test row) or 0 (a training row)") }
+                testRows.append(v == 1)
+            }
             x.append(row)
         }
+        let fixed = split == nil ? nil : testRows
         let resolved = task ?? guessTask(y)
         switch resolved {
         case .regression:
-            return LabeledPoints(x: x, target: y, task: .regression, classes: 0)
+            return LabeledPoints(x: x, target: y, task: .regression, classes: 0, testRows: fixed)
         case .binary, .multiclass:
             let signed = resolved == .binary && y.allSatisfy { $0 == 1 || $0 == -1 } && y.contains(-1)
             let largest = y.max() ?? 0
@@ -39,7 +47,7 @@ public enum CSV {
                 }
                 labels.append(label)
             }
-            return LabeledPoints(x: x, target: labels, task: k == 2 ? .binary : .multiclass, classes: k)
+            return LabeledPoints(x: x, target: labels, task: k == 2 ? .binary : .multiclass, classes: k, testRows: fixed)
         }
     }
 
@@ -155,14 +163,25 @@ public enum CSV {
     }
     #endif
 
-    /// CSV text: header `x1,…,xd,label` (or `target` for regression), full precision.
+    /// CSV text: header `x1,…,xd,label` (or `target` for regression), full precision; with
+    /// `testRows`, a `test` column before the target.
     public static func format(_ points: LabeledPoints, header: [String]? = nil) -> String {
         let d = points.dimension
-        let names = header ?? ((1...max(d, 1)).map { "x\($0)" } + [points.task == .regression ? "target" : "label"])
+        let tests = points.testRows.map { $0.map { $0 ? 1.0 : 0.0 } }
+        let names = header ?? ((1...max(d, 1)).map { "x\($0)" } + (tests == nil ? [] : ["test"]) + [points.task == .regression ? "target" : "label"])
         var out = names.joined(separator: ",") + "\n"
-        for (row, t) in zip(points.x, points.target) {
-            out += (row + [t]).map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : "\($0)" }.joined(separator: ",") + "\n"
+        for (i, (row, t)) in zip(points.x, points.target).enumerated() {
+            out += (row + (tests.map { [$0[i]] } ?? []) + [t]).map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : "\($0)" }.joined(separator: ",") + "\n"
         }
         return out
+    }
+
+    /// Training and test points as one CSV text whose `test` column keeps the sets.
+    public static func format(train: LabeledPoints, test: LabeledPoints) -> String {
+        var all = train
+        all.x += test.x
+        all.target += test.target
+        all.testRows = Array(repeating: false, count: train.count) + Array(repeating: true, count: test.count)
+        return format(all)
     }
 }

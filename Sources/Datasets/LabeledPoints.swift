@@ -17,15 +17,21 @@ public struct LabeledPoints: Equatable, Sendable {
     public var task: Task
     /// Number of classes (0 for regression).
     public var classes: Int
+    /// Which rows the data itself puts in the test set (a CSV's `test` column), or nil: then
+    /// `split` draws the sets from the training ratio and seed. A page's own points keep their
+    /// sets this way in the file its command names.
+    public var testRows: [Bool]?
 
-    public init(x: [[Double]], target: [Double], task: Task, classes: Int) {
+    public init(x: [[Double]], target: [Double], task: Task, classes: Int, testRows: [Bool]? = nil) {
         self.x = x
         self.target = target
         self.task = task
         self.classes = task == .regression ? 0 : classes
+        self.testRows = testRows
     }
 
     public var count: Int { x.count }
+    var indices: Range<Int> { 0..<x.count }
     public var dimension: Int { x.first?.count ?? 0 }
 
     public func subset(_ indices: some Sequence<Int>) -> LabeledPoints {
@@ -42,8 +48,15 @@ public struct LabeledPoints: Equatable, Sendable {
         case sklearn
     }
 
-    /// Splits into training and test points; see `SplitStyle`.
+    /// Splits into training and test points: the sets the data names (`testRows`), else by the
+    /// ratio and seed; see `SplitStyle`.
     public func split(trainRatio: Double, seed: UInt64, style: SplitStyle = .playground) throws(BackpropError) -> (train: LabeledPoints, test: LabeledPoints) {
+        if let testRows {
+            guard testRows.count == count else { throw .invalidData("\(testRows.count) test marks for \(count) rows") }
+            let train = subset(indices.filter { !testRows[$0] })
+            guard train.count >= 1 else { throw .invalidData("every row's test column is 1: no training points") }
+            return (train, subset(indices.filter { testRows[$0] }))
+        }
         guard trainRatio > 0, trainRatio <= 1 else {
             throw .invalidSetting("the training ratio must be in (0, 1], got \(trainRatio)")
         }
@@ -67,7 +80,7 @@ public struct LabeledPoints: Equatable, Sendable {
     /// Columns per sample after `features` are applied (2-D data only; other data keeps its columns).
     public func applying(_ features: [Feature]) -> LabeledPoints {
         guard dimension == 2, features != [.x1, .x2], !features.isEmpty else { return self }
-        return LabeledPoints(x: x.map { p in features.map { $0.value(p[0], p[1]) } }, target: target, task: task, classes: classes)
+        return LabeledPoints(x: x.map { p in features.map { $0.value(p[0], p[1]) } }, target: target, task: task, classes: classes, testRows: testRows)
     }
 
     /// The targets a head trains on: class indices for softmax, 0/1 for a

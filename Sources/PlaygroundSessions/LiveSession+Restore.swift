@@ -15,6 +15,10 @@ extension LiveSession {
         if given["dataset"] == "csv" {
             do {
                 try restoreOwnData(train: m.trainPoints, test: m.testPoints, task: m.task, classes: m.classes)
+                ownRegion = nil
+                if let r = m.region, r.count == 4, r.allSatisfy({ $0.isFinite && abs($0) <= 1e6 }), r[0] < r[1], r[2] < r[3] {
+                    ownRegion = (r[0], r[1], r[2], r[3])
+                }
             } catch {
                 problems.append("own data (\(error.message))")
                 given["dataset"] = nil

@@ -39,8 +39,16 @@ public final class LiveSession: @unchecked Sendable {
     private(set) var settings: [String: String] = LiveSession.defaults
     private(set) var session: Session?
     /// Own data (uploaded CSV or clicked points), replacing the generator.
-    var ownTrain: LabeledPoints?
+    var ownTrain: LabeledPoints? { didSet { if ownTrain == nil { ownRegion = nil } } }
     var ownTest: LabeledPoints?
+    /// The plane own data is drawn over when it grew from a data set by added points: that data
+    /// set's (the view must not jump when a first point is clicked); nil: the data's own box.
+    var ownRegion: Region?
+    /// The neuron the page shows over the whole plane (hovered or focused), if any.
+    var focus: (layer: Int, neuron: Int)?
+    typealias Region = (xMin: Double, xMax: Double, yMin: Double, yMax: Double)
+    /// The plane the page draws: the session's, or the one own points were added over.
+    var region: Region? { session.map { ownRegion ?? $0.plotRegion } }
     public private(set) var playing = false
     /// Epochs of a `step` still to train. A step trains at most `stepBudget` seconds in its
     /// reply and the rest in the frames after it (`trainFrame`), so that one tab's large step
@@ -129,6 +137,8 @@ public final class LiveSession: @unchecked Sendable {
                 out.append(json(try explain(layer: layer, to: to, from: from, sample: sample)))
             case .download(let format):
                 return [json(try file(format))]
+            case .focus(let layer, let neuron):
+                focus = layer.map { ($0, neuron) }
             }
         } catch {
             out.append(json(ErrorMessage(message: "\(error)")))
@@ -287,6 +297,7 @@ public final class LiveSession: @unchecked Sendable {
         let points = try CSV.parse(text, limits: limits)
         let ratio = Double(settings["ratio"] ?? "0.5") ?? 0.5
         let split = try points.split(trainRatio: ratio, seed: UInt64(settings["data-seed"] ?? "0") ?? 0)
+        ownRegion = nil
         ownTrain = split.train
         ownTest = split.test
         var s = settings
@@ -310,7 +321,9 @@ public final class LiveSession: @unchecked Sendable {
             }
         }
         if test { testSet.x.append([x, y]); testSet.target.append(label) } else { train.x.append([x, y]); train.target.append(label) }
+        let kept = ownTrain == nil ? session.plotRegion : ownRegion
         ownTrain = train
+        ownRegion = kept
         ownTest = testSet
         var s = settings
         s["dataset"] = "csv"
@@ -464,7 +477,7 @@ public final class LiveSession: @unchecked Sendable {
         // ones that are off): the data's region decides them, so they come with the data.
         var maps: [String: String] = [:]
         if session.trainPoints.dimension == 2 {
-            let all = LiveSession.plane(session.plotRegion, resolution.neuron).applying(Feature.allCases)
+            let all = LiveSession.plane(region ?? session.plotRegion, resolution.neuron).applying(Feature.allCases)
             for (c, f) in Feature.allCases.enumerated() { maps[f.rawValue] = LiveSession.map(all.x.map { $0[c] }) }
         }
         return DataMessage(task: session.trainPoints.task.rawValue, classes: max(session.trainPoints.classes, session.testPoints.classes),
@@ -497,8 +510,13 @@ public final class LiveSession: @unchecked Sendable {
             var e = session.experiment
             e.training.epochs = reproducedEpochs(session)
             return FileMessage(name: "experiment.json", mime: "application/json", base64: base64(Array(e.fileText.utf8)))
+        case "data":
+            // The file "copy as command" names for own data: both sets, kept apart by its test column.
+            guard session.experiment.data.dataset == "csv" else { throw .invalidSetting("only own data (an upload or added points) downloads as own-data.csv") }
+            let text = CSV.format(train: session.trainPoints, test: session.testPoints)
+            return FileMessage(name: "own-data.csv", mime: "text/csv", base64: base64(Array(text.utf8)))
         default:
-            throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json or experiment")
+            throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json, experiment or data")
         }
     }
 
@@ -527,7 +545,7 @@ public final class LiveSession: @unchecked Sendable {
         let (outputResolution, neuronResolution) = resolution
         let (tr, te) = session.metrics()
         let net = session.network, arch = session.architecture
-        let region = session.plotRegion
+        let region = self.region ?? session.plotRegion
         let newHistory = session.history.dropFirst(sentHistory).map { [Double($0.epoch), $0.trainLoss, $0.testLoss] }
         sentHistory = session.history.count
         // Output map.
@@ -567,6 +585,7 @@ public final class LiveSession: @unchecked Sendable {
             ? session.experiment.features.map { $0.rawValue } : (1...max(arch.inputs, 1)).map { "x\($0)" }
         let weights = (0..<net.layout.layerCount).map { net.weight($0).nested }
         let traced = batchTrace(session)
+        let focused = focusMap(session, region: region)
         sequence += 1
         return Snapshot(
             seq: sequence, state: diverged != nil ? "diverged" : (playing ? "running" : "paused"), message: diverged,
@@ -578,7 +597,8 @@ public final class LiveSession: @unchecked Sendable {
             sizes: arch.sizes, inputNames: names, activations: arch.hidden.map { $0.activation.rawValue }, head: arch.head.rawValue,
             weights: weights, biases: (0..<net.layout.layerCount).map { net.bias($0) },
             output: base64(bytes), outputResolution: outputResolution, outputClasses: classes,
-            neurons: neurons, neuronResolution: n, dead: dead, saturated: saturated,
+            neurons: neurons, neuronResolution: n, focused: focused.map { [$0.layer, $0.neuron] }, focusMap: focused?.map,
+            dead: dead, saturated: saturated,
             region: [region.xMin, region.xMax, region.yMin, region.yMax],
             gradientNorms: traced?.trace.gradientNorms ?? [], neuronDeltas: traced.map { LiveSession.meanAbsoluteDeltas($0.trace) } ?? [],
             deadFraction: units.deadFraction, batchRows: traced?.rows ?? [],
@@ -605,6 +625,22 @@ public final class LiveSession: @unchecked Sendable {
     }
 
     /// One neuron's map as bytes, scaled so its largest magnitude is at most 1.
+    /// The focused neuron's map at the output map's resolution: enlarged, it is drawn as finely
+    /// as the output (the diagram's squares need only `resolution.neuron`). Nil when nothing is
+    /// focused or the focus names no unit of this network.
+    func focusMap(_ session: Session, region: Region) -> (layer: Int, neuron: Int, map: String)? {
+        guard let (layer, neuron) = focus else { return nil }
+        let arch = session.architecture
+        guard layer >= 0, layer <= arch.hidden.count, neuron >= 0, neuron < arch.sizes[layer] else { return nil }
+        let pts = LiveSession.plane(region, resolution.output)
+        let features = session.trainPoints.dimension == 2 ? pts.applying(session.experiment.features) : pts
+        guard features.dimension == arch.inputs, let x = Matrix<Double>(features.x) else { return nil }
+        if layer == 0 { return (layer, neuron, LiveSession.map((0..<x.rows).map { x[$0, neuron] })) }
+        guard let outs = try? session.network.layerOutputs(x) else { return nil }
+        let o = outs[layer - 1]
+        return (layer, neuron, LiveSession.map((0..<o.rows).map { o[$0, neuron] }))
+    }
+
     static func map(_ values: [Double]) -> String {
         let m = max(1, values.map { abs($0) }.filter { $0.isFinite }.max() ?? 1)
         return base64(values.map { byte($0 / m) })

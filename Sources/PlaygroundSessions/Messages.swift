@@ -8,7 +8,7 @@ import Playground
 /// |---|---|---|
 /// | `configure` | `settings` (key → value, the command line's keys) | new experiment from the page's defaults plus these settings |
 /// | `set` | `key`, `value` | change one setting (training settings keep the network) |
-/// | `restore` | `settings`, `weights`, `biases`, `epoch`; own data: `trainPoints`, `testPoints` ([x, y, label] rows), `task`, `classes` | a session the page kept, back after a reconnect or reload |
+/// | `restore` | `settings`, `weights`, `biases`, `epoch`; own data: `trainPoints`, `testPoints` ([x, y, label] rows), `task`, `classes`, `region` | a session the page kept, back after a reconnect or reload |
 /// | `play` / `pause` | | run (at the `speed` setting, to the stop epoch or condition) or stop |
 /// | `step` | `value`: epochs (default 1) | train that many epochs, stopping early as play does |
 /// | `reset` | | back to the same initial weights |
@@ -18,7 +18,8 @@ import Playground
 /// | `addPoint` | `x`, `y`, `label`, `test` | add a point of a class (or value) |
 /// | `uploadCSV` | `text` | replace the data with a CSV (header; last column the label) |
 /// | `explain` | `layer`, `to`, `from` (−1: the bias), optional `sample` | the chain rule for that parameter, in an `explanation` reply |
-/// | `download` | `format`: safetensors, json, experiment | the file, base64, in a `file` reply |
+/// | `download` | `format`: safetensors, json, experiment, data (own data) | the file, base64, in a `file` reply |
+/// | `focus` | `layer`, `neuron` (no layer: none) | the neuron the page shows enlarged: its map at the output's resolution in each snapshot |
 enum Command {
     case configure(settings: [String: String])
     case restore(Restore)
@@ -32,6 +33,7 @@ enum Command {
     case uploadCSV(text: String)
     case explain(layer: Int, to: Int, from: Int, sample: Int?)
     case download(format: String)
+    case focus(layer: Int?, neuron: Int)
 
     /// What a `restore` brings back (every part optional: what is missing is not restored).
     struct Restore {
@@ -45,6 +47,8 @@ enum Command {
         var classes: Int?
         /// The loss curve the page drew: [epoch, training loss, test loss] rows.
         var history: [[Double]]
+        /// The plane own data is drawn over ([x0, x1, y0, y1]), kept from the data set points were added to.
+        var region: [Double]? = nil
     }
 
     /// A message's type and its fields: anything that is not a JSON object with a string
@@ -83,7 +87,8 @@ enum Command {
             self = .restore(Restore(settings: try settings(), weights: weights, biases: try field("biases", rows),
                                     epoch: try field("epoch", int), trainPoints: try field("trainPoints", rows) ?? [],
                                     testPoints: try field("testPoints", rows) ?? [], task: try field("task", string),
-                                    classes: try field("classes", int), history: try field("history", rows) ?? []))
+                                    classes: try field("classes", int), history: try field("history", rows) ?? [],
+                                    region: try field("region") { $0.array { $0.number } }))
         case "set":
             guard let key = try field("key", string) else { throw .invalidSetting("set needs a key") }
             // A setting's value is text; a number the page sends is read as the text it writes.
@@ -117,6 +122,7 @@ enum Command {
             }
             self = .explain(layer: layer, to: to, from: from, sample: try field("sample", int))
         case "download": self = .download(format: try field("format", string) ?? "safetensors")
+        case "focus": self = .focus(layer: try field("layer", int), neuron: try field("neuron", int) ?? 0)
         default:
             throw .invalidSetting("unknown message type \(quoted(type))")
         }
@@ -167,6 +173,9 @@ struct Snapshot {
     /// Per input feature and hidden neuron: a small map, one byte per cell for −1…1.
     var neurons: [[String]]
     var neuronResolution: Int
+    /// The focused neuron ([layer, neuron]; layer 0: the inputs) and its map at `outputResolution`.
+    var focused: [Int]? = nil
+    var focusMap: String? = nil
     /// Per hidden layer and neuron: dead (ReLU never active on the training set) / saturated.
     var dead: [[Bool]]
     var saturated: [[Bool]]
@@ -233,7 +242,9 @@ extension Snapshot: Reply {
         f += [("history", JSON(history)), ("sizes", JSON(sizes)), ("inputNames", JSON(inputNames)),
               ("activations", JSON(activations)), ("head", JSON(head)), ("weights", JSON(weights)), ("biases", JSON(biases)),
               ("output", JSON(output)), ("outputResolution", JSON(outputResolution)), ("outputClasses", JSON(outputClasses)),
-              ("neurons", JSON(neurons)), ("neuronResolution", JSON(neuronResolution)), ("dead", JSON(dead)),
+              ("neurons", JSON(neurons)), ("neuronResolution", JSON(neuronResolution))]
+        if let focused, let focusMap { f += [("focused", JSON(focused)), ("focusMap", JSON(focusMap))] }
+        f += [("dead", JSON(dead)),
               ("saturated", JSON(saturated)), ("region", JSON(region)), ("gradientNorms", JSON(gradientNorms)),
               ("neuronDeltas", JSON(neuronDeltas)), ("deadFraction", JSON(deadFraction)), ("batchRows", JSON(batchRows))]
         if let gradients { f.append(("gradients", JSON(gradients))) }

@@ -123,5 +123,24 @@ import Datasets
         #expect(error("x1,x2,label\n1,2,0\n1,2,5\n", task: .binary).contains("line 3, column 3: label 5.0 is out of range"))
         #expect(error("x1,x2,label\n1,2,0.5\n", task: .multiclass).contains("out of range"))
         #expect(error("x1,x2,label\n1,2,0\n\n3,4,1\n").contains("line 3 is empty"))
+        #expect(error("x1,x2,test,label\n1,2,0,0\n3,4,2,1\n").contains("line 3, column 3: test is 2.0; it must be 1 (a test row) or 0"))
+        #expect(error("x1,x2,test,label\n1,2,1,0\n").contains("no training points") || error("x1,x2,test,label\n1,2,1,0\n") == "parsed")
+        #expect(error("test,label\n1,0\n").contains("need at least one input"))
+    }
+
+    /// A `test` column is not an input: it keeps each row's set through a file, whatever the
+    /// ratio and seed, so own data written by the page splits the same way when read back.
+    @Test func aTestColumnKeepsTheSets() throws {
+        let train = LabeledPoints(x: [[0.5, -1.25], [3, 4e-7], [1, 1]], target: [0, 1, 1], task: .binary, classes: 2)
+        let test = LabeledPoints(x: [[-2, 0.125]], target: [0], task: .binary, classes: 2)
+        let text = CSV.format(train: train, test: test)
+        #expect(text.hasPrefix("x1,x2,test,label\n0.5,-1.25,0,0\n"))
+        let back = try CSV.parse(text)
+        #expect(back.dimension == 2 && back.testRows == [false, false, false, true])
+        for (ratio, seed) in [(0.5, 0 as UInt64), (0.9, 7)] {
+            let split = try back.split(trainRatio: ratio, seed: seed)
+            #expect(split.train == train && split.test == test)
+        }
+        #expect(throws: BackpropError.self) { try CSV.parse("x1,x2,test,label\n1,2,1,0\n").split(trainRatio: 0.5, seed: 0) }
     }
 }

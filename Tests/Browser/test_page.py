@@ -9,6 +9,7 @@ real pointer clicks at elements' coordinates (ActionChains), typed keys, a serve
 a reload, narrow windows. Saves screenshots (the sheet's presets among them). Exits non-zero
 on the first failed check. No check asserts a timing; times are printed as figures.
 """
+import math
 import os
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
@@ -151,6 +153,19 @@ def snap(driver, key):
     return js(driver, f"return window.backprop.state.snap.{key}")
 
 
+def point_at(driver, x, y, click=False):
+    """The pointer moved to a point of the window (and clicked there): a real pointer action."""
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(int(round(x)), int(round(y)))
+    if click:
+        actions.pointer_action.click()
+    actions.perform()
+
+
+def link_index(driver, layer, to, frm):
+    return js(driver, f"return +document.querySelector('path.hit[data-layer=\"{layer}\"][data-to=\"{to}\"][data-from=\"{frm}\"]').dataset.index")
+
+
 def shot(driver, name):
     driver.save_screenshot(os.path.join(SHOTS, name))
 
@@ -263,14 +278,13 @@ def run(driver, server):
 
     # ---- Edit a weight by clicking its link with the pointer, and read it on hover.
     Select(by_id("speed")).select_by_value("1")
-    link = driver.find_element(By.CSS_SELECTOR, 'path.hit[data-layer="1"][data-to="2"][data-from="3"]')
-    ActionChains(driver).move_to_element(link).perform()
+    # The weight from neuron 4 to neuron 3 of the next layer, pointed at where it is the nearest link.
+    x, y = clear_pixel(link_curves(driver), link_index(driver, 1, 2, 3))
+    point_at(driver, x, y)
     wait.until(lambda d: by_id("link-tip").is_displayed())
-    check("weight from" in by_id("link-tip").text, f"hovering a link shows its weight ({by_id('link-tip').text})")
-    r = js(driver, "const r = arguments[0].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]", link)
-    under = js(driver, "const e = document.elementFromPoint(arguments[0], arguments[1]); return e && e.dataset ? [e.getAttribute('class'), +e.dataset.layer, +e.dataset.to, +e.dataset.from] : null", *r)
-    check(under and under[0] == "hit", f"the pointer reaches a link, not the squares' layer above it ({under})")
-    click(link)
+    check("weight from neuron 4 of layer 1 to neuron 3 of layer 2" in by_id("link-tip").text, f"hovering a link shows its weight ({by_id('link-tip').text})")
+    under = ["link", 1, 2, 3]
+    point_at(driver, x, y, click=True)
     wait.until(lambda d: by_id("editor").is_displayed())
     # A bad entry first: refused, and the next good one still goes through.
     by_id("editor-value").send_keys(Keys.CONTROL, "a")
@@ -297,9 +311,10 @@ def run(driver, server):
     wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return !!(s && s.gradients)"))
     click(driver.find_element(By.CSS_SELECTOR, '[data-step="10"]'))
     wait.until(lambda d: "∂L/∂w" in by_id("max-weight-label").text)
-    link = driver.find_element(By.CSS_SELECTOR, 'path.hit[data-layer="1"][data-to="0"][data-from="0"]')
-    click(link)
+    point_at(driver, *clear_pixel(link_curves(driver), link_index(driver, 1, 0, 0)), click=True)
     wait.until(lambda d: by_id("chain").is_displayed() and d.find_elements(By.ID, "chain-product"))
+    check(js(driver, "return document.activeElement.id") == "chain" and "weight from neuron 1 of layer 1 to neuron 1 of layer 2" in by_id("chain").text,
+          "a click on a link in the gradient view opens its chain rule, focused")
     # All numbers at once, from one rendering of the panel.
     values = js(driver, "return Object.fromEntries([...document.querySelectorAll('#chain [data-value]')].map(e => [e.id.slice(6), +e.dataset.value]))")
     value = lambda name: values[name]
@@ -418,6 +433,25 @@ def run(driver, server):
     check(count(driver) == n + 2 and snap(driver, "weights") == weights and "dataset=csv" in driver.current_url and curve(driver) == before,
           f"a reload keeps own data, weights, epoch and the loss curve ({curve(driver)})")
     shot(driver, "5-own-data.png")
+    # Points added to a generated data set keep its plane, test points of any class can be added,
+    # and own data downloads as the CSV the command names, its sets kept by a test column.
+    click(driver.find_element(By.CSS_SELECTOR, '#datasets button[data-dataset="circle"]'))
+    wait.until(lambda d: "dataset=circle" in d.current_url and snap(d, "settings")["dataset"] == "circle")
+    plane, n = snap(driver, "region"), count(driver)
+    Select(by_id("add-class")).select_by_value("test:1")
+    ActionChains(driver).move_to_element_with_offset(by_id("output"), 30, 20).click().perform()
+    wait.until(lambda d: count(d) == n + 1)
+    last_test = js(driver, "const t = window.backprop.state.data.test; return t[t.length - 1][2]")
+    check(snap(driver, "region") == plane and last_test == 1 and snap(driver, "settings")["dataset"] == "csv",
+          f"a test point of class 1 added to the circle keeps its plane ({plane} → {snap(driver, 'region')})")
+    wait.until(lambda d: by_id("download-data").is_displayed())
+    js(driver, "window.blobs = []; const made = URL.createObjectURL; URL.createObjectURL = (b) => { window.blobs.push(b); return made(b); }")
+    click(by_id("download-data"))
+    wait.until(lambda d: js(d, "return window.blobs.length") == 1)
+    text = driver.execute_async_script("window.blobs[0].text().then(arguments[arguments.length - 1])")
+    rows = text.strip().split("\n")
+    check(rows[0] == "x1,x2,test,label" and len(rows) == n + 2 and rows[-1].endswith(",1,1") and "--data own-data.csv" in by_id("command-text").text + snap(driver, "command"),
+          f"own data downloads as own-data.csv, the file its command names ({len(rows) - 1} rows, last {rows[-1]})")
 
     # ---- Errors keep the page alive; a dead network is said in words.
     js(driver, "window.backprop.connection.send('not json')")
@@ -503,20 +537,171 @@ def run(driver, server):
           f"a rate changed at epoch {changed_at} is a schedule in the command and the link ({command}), shown as the rate now")
     reproduced_elsewhere(f"a run whose rate was changed by hand at epoch {changed_at}")
 
-    # ---- Narrow windows: nothing off-screen at 800 px, the output map visible at 1280×720.
-    for width, height in [(800, 900), (1280, 720)]:
-        driver.set_window_size(width, height)
-        time.sleep(0.5)
-        inner = js(driver, "return innerWidth")
+    layouts(driver, by_id, wait)
+
+
+def inside(rect, width, height):
+    return rect["left"] >= -1 and rect["top"] >= -1 and rect["right"] <= width + 1 and rect["bottom"] <= height + 1
+
+
+def rect_of(driver, element_id):
+    return js(driver, "const r = document.getElementById(arguments[0]).getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width}", element_id)
+
+
+def distance_to(points, x, y):
+    best = float("inf")
+    for (ax, ay), (bx, by) in zip(points, points[1:]):
+        dx, dy = bx - ax, by - ay
+        t = max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy or 1)))
+        best = min(best, math.hypot(x - ax - t * dx, y - ay - t * dy))
+    return best
+
+
+def along(points, step=1.0):
+    """Points every `step` px along a polyline."""
+    out = []
+    for (ax, ay), (bx, by) in zip(points, points[1:]):
+        length = math.hypot(bx - ax, by - ay)
+        for k in range(max(1, int(length / step))):
+            f = k * step / length if length else 0
+            out.append((ax + f * (bx - ax), ay + f * (by - ay)))
+    return out
+
+
+def link_curves(driver):
+    """Every link's curve in window coordinates, as 25 points (the page's own sampling)."""
+    n = js(driver, "return document.querySelectorAll('#links .hit').length")
+    return js(driver, "return Array.from({length: arguments[0]}, (_, i) => Array.from({length: 25}, (_, k) => { const p = window.backprop.linkPoint(i, k / 24); return [p.x, p.y]; }))", n)
+
+
+def clear_pixel(curves, i):
+    """The whole pixel nearest link i's midpoint that is nearer to it than to any other link by 0.75 px."""
+    boxes = [(min(p[0] for p in c) - 3, max(p[0] for p in c) + 3, min(p[1] for p in c) - 3, max(p[1] for p in c) + 3) for c in curves]
+    path = along(curves[i][2:23])
+    middle = len(path) / 2
+    for k in sorted(range(len(path)), key=lambda k: abs(k - middle)):
+        px, py = round(path[k][0]), round(path[k][1])
+        own = distance_to(curves[i], px, py)
+        others = min((distance_to(curves[j], px, py) for j in range(len(curves))
+                      if j != i and boxes[j][0] <= px <= boxes[j][1] and boxes[j][2] <= py <= boxes[j][3]), default=99)
+        if others - own >= 0.75:
+            return (px, py)
+    return None
+
+
+def every_link_by_pointer(driver, by_id, wait):
+    """Clicks each link of the diagram with the pointer and checks the editor opens for it. The
+    pointer lands on whole pixels, so each link is clicked at the pixel nearest its midpoint that is
+    closer to it than to any other link by at least 0.75 px — going out from the middle where
+    others cross it there (the weights i→j and j→i between two layers always meet at their common
+    midpoint, and in a 6×6 net so do many others)."""
+    curves = link_curves(driver)
+    n = len(curves)
+    missed, unclear, off_middle = [], [], 0
+    for i in range(n):
+        chosen = clear_pixel(curves, i)
+        if chosen is None:
+            unclear.append(i)
+            continue
+        off_middle += math.hypot(chosen[0] - curves[i][12][0], chosen[1] - curves[i][12][1]) > 1.5
+        point_at(driver, *chosen, click=True)
+        expected = js(driver, "return document.querySelector(`path.hit[data-index=\"${arguments[0]}\"]`).getAttribute('aria-label').split(':')[0]", i)
+        got = by_id("editor").is_displayed() and js(driver, "return document.querySelector('#editor label').textContent")
+        if got != expected:
+            missed.append((i, got, expected))
+        if by_id("editor").is_displayed():
+            by_id("editor-value").send_keys(Keys.ESCAPE)
+    check(not missed and not unclear, f"every one of the {n} links opens its own editor under a pointer click ({off_middle} clicked away from their midpoint, "
+          f"where another link crosses it; no pixel nearer to it than to others: {unclear[:5]}; missed: {missed[:3]})")
+
+
+def layouts(driver, by_id, wait):
+    """The page at a laptop's, a projector's, a small window's and a phone's size (the viewport
+    emulated exactly): what must be in view is, nothing runs off to the right, text grows with a
+    large screen, messages move nothing, and every link can be clicked."""
+    applied = js(driver, "const p = document.getElementById('preset'); p.value = 'spiral-6x6'; p.dispatchEvent(new Event('change')); return p.options.length")
+    wait.until(lambda d: js(d, "return document.querySelectorAll('#links .hit').length") == 198)
+    sizes = [(1280, 720), (1920, 1080), (800, 600), (390, 844)]
+    for width, height in sizes:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+        time.sleep(0.6)
+        js(driver, "window.scrollTo(0, 0)")
+        time.sleep(0.2)
+        inner = js(driver, "return [innerWidth, innerHeight, document.documentElement.scrollWidth]")
         off = js(driver, """return [...document.querySelectorAll('header *, main *')].filter(e => {
             const r = e.getBoundingClientRect(); return r.width > 0 && e.offsetParent !== null && r.right > innerWidth + 1 && !e.closest('#network');
         }).map(e => e.id || e.tagName).slice(0, 5)""")
-        check(js(driver, "return document.documentElement.scrollWidth") <= inner and not off,
-              f"at {width}×{height} nothing is off-screen to the right (viewport {inner} px; {off})")
-        shot(driver, f"layout-{width}.png")
-    rect = js(driver, "const r = document.getElementById('output').getBoundingClientRect(); return [r.bottom, innerHeight]")
-    print(f"     at 1280×720 the output map ends at {rect[0]:.0f} px of a {rect[1]} px viewport", flush=True)
+        check(inner[2] <= inner[0] and not off, f"at {width}×{height} nothing runs off to the right (page {inner[2]} px wide; {off})")
+        shot(driver, f"layout-{width}x{height}.png")
+        if width >= 1280:
+            parts = {name: rect_of(driver, name) for name in ("network", "output", "loss-chart")}
+            out = [name for name, r in parts.items() if not inside(r, width, height)]
+            check(not out, f"at {width}×{height} the network, the output map and the loss chart are in view without scrolling (out: {out})")
+        if width == 1920:
+            smallest = js(driver, """let best = [99, '']; for (const e of document.querySelectorAll('body *')) {
+                if (e.offsetParent === null || e.closest('#editor, #link-tip, option')) continue;
+                if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+                // SVG text is drawn scaled by its picture's viewBox.
+                const svg = e.closest('svg'), box = svg && svg.viewBox.baseVal, scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+                const f = parseFloat(getComputedStyle(e).fontSize) * scale; if (f < best[0]) best = [+f.toFixed(1), e.id || e.getAttribute('class') || e.tagName]; } return best""")
+            map_width = rect_of(driver, "output")["width"]
+            check(smallest[0] >= 16 and map_width >= 340, f"at 1920×1080 the smallest text is {smallest[0]} px ({smallest[1]}) and the output map {map_width:.0f} px wide")
+        if width < 1280:
+            # The output map is reachable while training: scrolled to, it is in view with play.
+            js(driver, "document.getElementById('output').scrollIntoView({block: 'end'})")
+            time.sleep(0.2)
+            check(inside(rect_of(driver, "output"), width, height) and inside(rect_of(driver, "play"), width, height),
+                  f"at {width}×{height} the output map, scrolled to, is in view with the play button")
+            js(driver, "window.scrollTo(0, 0)")
+        if width == 390:
+            lefts = {round(rect_of(driver, c)["left"]) for c in ("network-column", "output-column", "data-column")}
+            check(len(lefts) == 1, f"at 390×844 the page is one column (left edges {sorted(lefts)})")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False})
+    time.sleep(0.6)
+    js(driver, "window.scrollTo(0, 0)")
 
+    # ---- At 1280×720: the chain rule opens in view and focused, and Escape gives the focus back.
+    Select(by_id("view")).select_by_value("gradients")
+    click = lambda el: ActionChains(driver).move_to_element(el).click().perform()
+    click(driver.find_element(By.CSS_SELECTOR, '[data-step="10"]'))
+    wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return !!(s && s.gradients)"))
+    index = link_index(driver, 3, 2, 4)
+    point_at(driver, *clear_pixel(link_curves(driver), index), click=True)
+    wait.until(lambda d: by_id("chain").is_displayed() and d.find_elements(By.ID, "chain-product"))
+    panel = rect_of(driver, "chain")
+    check(inside(panel, 1280, 720) and js(driver, "return document.activeElement.id") == "chain" and js(driver, "return scrollY") == 0,
+          f"at 1280×720 a click on a link opens its chain rule in view ({panel['top']:.0f}–{panel['bottom']:.0f} px), focused, the page not scrolled")
+    shot(driver, "layout-1280x720-chain-rule.png")
+    by_id("chain").send_keys(Keys.ESCAPE)
+    check(not by_id("chain").is_displayed() and js(driver, "return document.activeElement.dataset.index") == str(index),
+          "Escape closes the chain rule and gives the focus back to its link")
+    Select(by_id("view")).select_by_value("weights")
+    wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return s && !s.gradients"))
+
+    # ---- Messages have their own slot: one coming or going moves nothing and covers nothing.
+    before = rect_of(driver, "network")
+    stop = epoch(driver) + 3
+    by_id("stop-epoch").clear()
+    by_id("stop-epoch").send_keys(str(stop), Keys.ENTER)
+    click(by_id("play"))
+    wait.until(lambda d: f"Stopped at epoch {stop:,}" in by_id("notices").text)
+    after, slot = rect_of(driver, "network"), rect_of(driver, "messages")
+    check(after["top"] == before["top"] and slot["bottom"] <= after["top"],
+          f"a notice ({by_id('notices').text[:40]}…) moves nothing and covers nothing (network at {before['top']:.0f} → {after['top']:.0f} px)")
+    by_id("stop-epoch").clear()
+    by_id("stop-epoch").send_keys(Keys.ENTER)
+
+    # ---- A hovered neuron fills the output map at the map's own resolution, not its square's.
+    node = js(driver, "const r = document.querySelector('.node[data-layer=\"2\"][data-neuron=\"1\"]').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]")
+    point_at(driver, *node)
+    wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return !!(s.focused && s.focused[0] === 2 && s.focused[1] === 1 && s.focusMap)"))
+    fine = js(driver, "const s = window.backprop.state.snap; return [atob(s.focusMap).length, s.outputResolution, atob(s.neurons[2][1]).length]")
+    check(fine[0] == fine[1] ** 2 and fine[0] > fine[2] and "Neuron 2 of layer 2" in by_id("output-title").text,
+          f"a hovered neuron is drawn over the plane from {fine[0]} cells ({fine[1]}²), not its square's {fine[2]}")
+    shot(driver, "layout-1280x720-neuron.png")
+    point_at(driver, 5, 5)
+
+    every_link_by_pointer(driver, by_id, wait)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -89,6 +89,35 @@ import Playground
                 "\(snap.command)")
     }
 
+    /// Own points added over a data set: the view keeps that data set's plane, and the command
+    /// with the page's own-data.csv (its test column keeping the sets) trains the same weights.
+    @Test func ownPointsKeepTheViewAndTheirCommandReproducesTheRun() throws {
+        let live = LiveSession(limits: .standard)
+        try live.configure(["dataset": "spiral", "layers": "5", "lr": "0.03", "points": "100"])
+        let plane = try #require(live.snapshot()).region
+        _ = live.respond(to: #"{"type":"addPoint","x":1.5,"y":-2,"label":1,"test":false}"#)
+        _ = live.respond(to: #"{"type":"addPoint","x":-3,"y":2.25,"label":1,"test":true}"#)
+        let added = try #require(live.snapshot())
+        #expect(added.settings["dataset"] == "csv" && added.region == plane)
+        for _ in 0..<3 { live.trainChunk(budget: 10, maxEpochs: 13) }
+        let snap = try #require(live.snapshot())
+        #expect(snap.unreproduced == nil && snap.command.contains("--data own-data.csv"), "\(snap.command)")
+        let file = try live.file("data")
+        #expect(file.name == "own-data.csv")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("own-data-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("own-data.csv").path
+        try #require(Data(base64Encoded: file.base64)).write(to: URL(fileURLWithPath: path))
+        let session = try Session(try experiment(fromCommand: snap.command.replacingOccurrences(of: "own-data.csv", with: path)))
+        #expect(session.trainPoints.count == 51 && session.testPoints.count == 51)
+        try session.run()
+        #expect(session.epoch == 39)
+        #expect(session.network.parameters == snap.weights.indices.flatMap { snap.weights[$0].flatMap { $0 } + snap.biases[$0] },
+                "\(snap.command)")
+        #expect(throws: BackpropError.self) { try LiveSession(limits: .standard).file("data") }
+    }
+
     /// Changes no setting can say are named beside the link, until reset.
     @Test func changesTheCommandCannotSayAreNamed() throws {
         let live = LiveSession(limits: .standard)

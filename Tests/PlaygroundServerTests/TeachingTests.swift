@@ -174,6 +174,27 @@ import Datasets
         #expect(maps["x1*x2"] != maps["x1"])
     }
 
+    /// A neuron shown enlarged over the plane comes at the output map's resolution (its square's
+    /// map is coarse), for the neuron the page focused, and for none once the focus goes.
+    @Test func aFocusedNeuronsMapComesAtTheOutputsResolution() throws {
+        let settings = ["dataset": "spiral", "layers": "3,2", "activation": "relu", "features": "x1,x2,x1*x2"]
+        let live = try session(settings)
+        let fine = LiveSession(limits: .playground)
+        fine.resolution = (output: 8, neuron: 8)
+        _ = try fine.configure(settings)
+        for (layer, neuron) in [(2, 1), (0, 2)] {
+            _ = live.respond(to: #"{"type":"focus","layer":\#(layer),"neuron":\#(neuron)}"#)
+            let snap = try snapshot(live)
+            #expect(snap.focused == [layer, neuron])
+            #expect(snap.focusMap == (try snapshot(fine)).neurons[layer][neuron])
+            #expect(snap.focusMap != snap.neurons[layer][neuron])
+        }
+        _ = live.respond(to: #"{"type":"focus","layer":3,"neuron":0}"#)
+        #expect(try snapshot(live).focusMap == nil)
+        _ = live.respond(to: #"{"type":"focus"}"#)
+        #expect(try snapshot(live).focused == nil)
+    }
+
     @Test func aLinkKeepsItsValidSettingsAndNamesTheRest() throws {
         let live = LiveSession(limits: .playground)
         let dropped = try live.configure(["dataset": "xor", "lr": "abc", "bogus": "1", "speed": "fast", "layers": "3", "epochs": "5000"])

@@ -129,7 +129,7 @@ import Playground
             ["type": "set", "key": "lr", "value": "0.003"], ["type": "step", "value": 5],
             ["type": "setWeight", "layer": 1, "to": 0, "from": 2, "value": 0.25], ["type": "setBias", "layer": 0, "neuron": 1, "value": -0.5],
             ["type": "addPoint", "x": 1.5, "y": -2, "label": 1, "test": false], ["type": "step", "value": 3],
-            ["type": "regenerate"], ["type": "reset"], ["type": "step", "value": 7]]
+            ["type": "regenerate"], ["type": "reset"], ["type": "focus", "layer": 2, "neuron": 1], ["type": "step", "value": 7]]
         guard let text = try sessionOutput(messages) else { return }
         let wasmExplanations = text.split(separator: "\n").filter { $0.hasPrefix("explanation ") }.map { String($0.dropFirst(12)) }
         let live = LiveSession(limits: .playground)
@@ -147,5 +147,6 @@ import Playground
         let native = try #require(JSONSerialization.jsonObject(with: Data(nativeText.utf8)) as? [String: Any])
         #expect(Self.parameters(wasm) == Self.parameters(native))
         #expect(wasm["epoch"] as? Int == 7)
+        #expect(wasm["focusMap"] as? String != nil && wasm["focusMap"] as? String == native["focusMap"] as? String)
     }
 }

@@ -9,6 +9,7 @@ const $ = (id) => document.getElementById(id);
 /** [epoch, ‖∂L/∂W‖ per layer …] rows, thinned like the loss history. */
 export let normHistory = [];
 let chosen = null;      // {layer, to, from} the panel explains
+let opener = null;      // the link or bias square that opened it, to return the focus to
 let lastAsked = 0, explainedEpoch = -1;
 
 
@@ -21,7 +22,8 @@ export function addNorms(s) {
 }
 
 /** Asks for the chain rule of a parameter (and remembers it, to refresh as training goes). */
-export function explain(send, target) {
+export function explain(send, target, from = null) {
+  if (from) opener = from;
   chosen = { ...chosen, ...target };
   send({ type: "explain", ...chosen });
 }
@@ -37,7 +39,11 @@ export function refresh(send) {
 }
 export function chooseSample(send, sample) { if (chosen) explain(send, { sample }); else chosen = { sample }; }
 export function chosenSample() { return chosen && chosen.sample != null ? chosen.sample : null; }
-export function closePanel() { $("chain").hidden = true; chosen = chosen && chosen.sample != null ? { sample: chosen.sample } : null; }
+export function closePanel() {
+  $("chain").hidden = true; chosen = chosen && chosen.sample != null ? { sample: chosen.sample } : null;
+  if (opener && document.contains(opener)) opener.focus();
+  opener = null;
+}
 
 const f = (v) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3));
 /** A number with its full value kept for whoever checks the arithmetic (the browser test). */
@@ -66,8 +72,12 @@ export function renderExplanation(e) {
     <p class="formula">${deltaLine}</p>
     <p class="formula">a = ${e.from < 0 ? "1 (a bias)" : n("input", e.input)}; δ · a = ${n("product", e.product)}</p>
     ${e.note ? `<p class="note">${e.note}</p>` : ""}`;
-  $("chain").hidden = false;
-  $("chain").querySelector(".close").onclick = closePanel;
+  // Opened: in view and focused, so a screen reader reads it and Escape closes it; refreshed
+  // as training goes: left where the student is.
+  const panel = $("chain"), opening = panel.hidden;
+  panel.hidden = false;
+  panel.querySelector(".close").onclick = closePanel;
+  if (opening) { panel.scrollIntoView({ block: "nearest" }); panel.focus({ preventScroll: true }); }
 }
 
 export function renderNormChart() {
@@ -80,3 +90,5 @@ export function renderNormChart() {
   const legend = series.map(({ color }, l) => `<span class="swatch" style="background:${color}"></span>${l === layers - 1 ? "output" : "layer " + (l + 1)}`).join(" ");
   if ($("grad-legend").dataset.key !== legend) { $("grad-legend").innerHTML = legend; $("grad-legend").dataset.key = legend; }
 }
+
+document.getElementById("chain").addEventListener("keydown", (e) => { if (e.key === "Escape") { e.preventDefault(); closePanel(); } });

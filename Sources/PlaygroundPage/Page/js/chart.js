@@ -2,14 +2,14 @@
 // values under the pointer.
 import { state } from "./state.js";
 import { palette } from "./colors.js";
+import { fitCanvas } from "./canvas.js";
 
 const $ = (id) => document.getElementById(id);
-const M = { left: 42, right: 8, top: 6, bottom: 18 };
 let hoverX = null;
 
 export function setupChart() {
   const c = $("loss-chart");
-  c.addEventListener("pointermove", (e) => { const r = c.getBoundingClientRect(); hoverX = (e.clientX - r.left) * c.width / r.width; renderLossChart(); });
+  c.addEventListener("pointermove", (e) => { const r = c.getBoundingClientRect(); hoverX = e.clientX - r.left; renderLossChart(); });
   c.addEventListener("pointerleave", () => { hoverX = null; $("chart-tip").textContent = ""; renderLossChart(); });
 }
 
@@ -30,13 +30,15 @@ function label(v) { return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
  * chart both draw with it.
  */
 export function lineChart(c, rows, series, { log = false, empty = "" } = {}) {
-  const ctx = c.getContext("2d"), W = c.width, H = c.height;
+  const { ctx, W, H, u } = fitCanvas(c);
+  // Margins for the axes' labels, in design pixels like the font.
+  const M = { left: 42 * u, right: 8 * u, top: 6 * u, bottom: 18 * u };
   ctx.clearRect(0, 0, W, H);
   ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
-  ctx.font = "10px sans-serif"; ctx.fillStyle = "#777"; ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1;
+  ctx.font = `${11 * u}px sans-serif`; ctx.fillStyle = "#777"; ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1;
   const pw = W - M.left - M.right, ph = H - M.top - M.bottom;
   ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);
-  if (rows.length < 2) { ctx.fillText(empty, M.left + 6, M.top + 16); return null; }
+  if (rows.length < 2) { ctx.fillText(empty, M.left + 6 * u, M.top + 16 * u); return null; }
   const values = rows.flatMap(r => series.map(s => r[s.index])).filter(v => isFinite(v) && (!log || v > 0));
   if (!values.length) return null;
   let lo = log ? Math.min(...values) : 0, hi = Math.max(...values);
@@ -49,14 +51,14 @@ export function lineChart(c, rows, series, { log = false, empty = "" } = {}) {
   const yt = log ? niceTicks(lo, hi, 4).map(p => 10 ** p) : niceTicks(0, hi, 4);
   for (const v of yt) {
     const y = Y(v); if (y < M.top - 1 || y > M.top + ph + 1) continue;
-    ctx.fillText(label(v), M.left - 4, y); ctx.beginPath(); ctx.moveTo(M.left, y + 0.5); ctx.lineTo(M.left + pw, y + 0.5); ctx.strokeStyle = "#eee"; ctx.stroke();
+    ctx.fillText(label(v), M.left - 4 * u, y); ctx.beginPath(); ctx.moveTo(M.left, y + 0.5); ctx.lineTo(M.left + pw, y + 0.5); ctx.strokeStyle = "#eee"; ctx.stroke();
   }
   ctx.textAlign = "center"; ctx.textBaseline = "top";
-  for (const e of [e0, Math.round((e0 + e1) / 2), e1]) ctx.fillText(e.toLocaleString("en-US"), Math.min(W - 20, Math.max(M.left + 10, X(e))), M.top + ph + 4);
+  for (const e of [e0, Math.round((e0 + e1) / 2), e1]) ctx.fillText(e.toLocaleString("en-US"), Math.min(W - 20 * u, Math.max(M.left + 10 * u, X(e))), M.top + ph + 4 * u);
   for (const { index, color } of series) {
     ctx.beginPath(); let started = false;
     for (const r of rows) { const v = r[index]; if (!isFinite(v) || (log && !(v > 0))) continue; const x = X(r[0]), y = Y(v); started ? ctx.lineTo(x, y) : ctx.moveTo(x, y); started = true; }
-    ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.stroke();
+    ctx.strokeStyle = color; ctx.lineWidth = 1.5 * u; ctx.stroke();
   }
   return { ctx, X, e0, e1, left: M.left, top: M.top, width: pw, height: ph };
 }

@@ -88,7 +88,7 @@ export function setupControls(handlers) {
   $("output").onclick = (e) => {
     if (!state.snap) return;
     const v = $("add-class").value, { x, y } = planeAt(e);
-    if (v !== "") { act.send({ type: "addPoint", x, y, label: v === "test" ? 0 : Number(v), test: v === "test" }); return; }
+    if (v !== "") { const test = v.startsWith("test:"); act.send({ type: "addPoint", x, y, label: Number(test ? v.slice(5) : v), test }); return; }
     // In the gradient view a click chooses the training point the chain rule is shown for.
     if (state.settings.view === "gradients" && state.data.train.length) {
       let best = 0, bestD = Infinity;
@@ -138,6 +138,7 @@ export function syncControls() {
   $("stop-epoch").value = !s.epochs || s.epochs === PAGE_DEFAULT_EPOCHS ? "" : s.epochs;
   $("seed").textContent = s.seed || "0";
   $("data-seed").textContent = s["data-seed"] || "0";
+  $("download-data").hidden = s.dataset !== "csv";
   for (const b of document.querySelectorAll("#datasets button")) {
     const on = b.dataset.dataset === s.dataset;
     b.classList.toggle("selected", on); b.setAttribute("aria-pressed", String(on));
@@ -146,8 +147,9 @@ export function syncControls() {
   const add = $("add-class"), k = state.data.task === "multiclass" ? state.data.classes : 2;
   if (add.dataset.classes !== String(k)) {
     const chosen = add.value;
-    add.innerHTML = '<option value="">nothing</option>' + Array.from({ length: k }, (_, c) => `<option value="${c}">class ${c}</option>`).join("")
-      + '<option value="test">a test point of class 0</option>';
+    const classes = Array.from({ length: k }, (_, c) => c);
+    add.innerHTML = '<option value="">nothing</option>' + classes.map(c => `<option value="${c}">class ${c}</option>`).join("")
+      + classes.map(c => `<option value="test:${c}">a test point of class ${c}</option>`).join("");
     add.dataset.classes = String(k);
     if ([...add.options].some(o => o.value === chosen)) add.value = chosen;
   }

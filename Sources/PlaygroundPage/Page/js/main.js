@@ -7,7 +7,7 @@ import { setPalette } from "./colors.js";
 import { Connection } from "./socket.js";
 import { WorkerConnection } from "./worker-connection.js";
 import { save, load, restoreMessage } from "./persist.js";
-import { setupNetwork, renderNetwork } from "./network.js";
+import { setupNetwork, renderNetwork, linkPoint } from "./network.js";
 import { renderOutput, renderConfusion } from "./output.js";
 import { setupChart, renderLossChart, fmt } from "./chart.js";
 import { setupControls, syncControls, setEnabled } from "./controls.js";
@@ -186,8 +186,12 @@ async function start() {
     }
   }
   if (banner.sticky === "vocabulary") showBanner("");
-  setupNetwork({ set, send, hover: (h) => { state.hovered = h; renderOutput(); }, explain: (t) => explain(send, t) });
+  setupNetwork({ set, send, explain: (t, from) => explain(send, t, from),
+    hover: (h) => { state.hovered = h; post(h ? { type: "focus", layer: h.layer, neuron: h.neuron } : { type: "focus" }); renderOutput(); } });
   setupChart();
+  // In a narrow window the settings fold behind one button (style.css); it says which way.
+  const toggle = $("settings-toggle");
+  toggle.onclick = () => { const open = document.querySelector("header").classList.toggle("open"); toggle.setAttribute("aria-expanded", String(open)); };
   setupControls({ set, send, configure, notify, notifyError: (text) => showBanner(text), redraw, chooseSample: (k) => { chooseSample(send, k); renderOutput(); } });
   setEnabled(false);
   await Promise.all([
@@ -202,4 +206,4 @@ async function start() {
 start();
 
 // For the browser test: the connection (to send a malformed message as a broken page would).
-window.backprop = { connection: null, state };
+window.backprop = { connection: null, state, linkPoint };

@@ -3,6 +3,7 @@
 import { state } from "./state.js";
 import { diverging, levels, mix, rgb, classColor, labelColor, decode, drawMap, palette } from "./colors.js";
 import { chosenSample } from "./backprop.js";
+import { fitCanvas } from "./canvas.js";
 
 const $ = (id) => document.getElementById(id);
 const off = document.createElement("canvas");
@@ -10,12 +11,14 @@ const off = document.createElement("canvas");
 export function renderOutput() {
   const snap = state.snap;
   if (!snap) return;
-  const canvas = $("output"), ctx = canvas.getContext("2d");
-  const W = canvas.width, H = canvas.height;
+  const { ctx, W, H, u } = fitCanvas($("output"));
   const h = state.hovered;
   const showNeuron = h && h.layer >= 0 && snap.neurons[h.layer] && snap.neurons[h.layer][h.neuron];
   if (showNeuron) {
-    drawMap(off, decode(snap.neurons[h.layer][h.neuron]), snap.neuronResolution);
+    // The server's full-resolution map of this neuron once it has it; the square's until then.
+    const fine = snap.focusMap && snap.focused && snap.focused[0] === h.layer && snap.focused[1] === h.neuron;
+    if (fine) drawMap(off, decode(snap.focusMap), snap.outputResolution);
+    else drawMap(off, decode(snap.neurons[h.layer][h.neuron]), snap.neuronResolution);
   } else {
     const n = snap.outputResolution, bytes = decode(snap.output);
     off.width = off.height = n;
@@ -42,14 +45,14 @@ export function renderOutput() {
   const [x0, x1, y0, y1] = snap.region;
   const px = (x) => (x - x0) / (x1 - x0) * W, py = (y) => (y1 - y) / (y1 - y0) * H;
   const dot = (p, outline) => {
-    ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), 3.2, 0, 2 * Math.PI);
-    ctx.fillStyle = rgb(labelColor(p[2], state.data.task)); ctx.fill(); ctx.lineWidth = 1; ctx.strokeStyle = outline; ctx.stroke();
+    ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), 3.2 * u, 0, 2 * Math.PI);
+    ctx.fillStyle = rgb(labelColor(p[2], state.data.task)); ctx.fill(); ctx.lineWidth = u; ctx.strokeStyle = outline; ctx.stroke();
   };
   for (const p of state.data.train) dot(p, "#fff");
   if (state.view.showTest) for (const p of state.data.test) dot(p, "#000");
   // Gradient view: the last batch ringed, the chain rule's sample ringed larger.
   if (state.settings.view === "gradients") {
-    const ring = (p, r, width) => { ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), r, 0, 2 * Math.PI); ctx.lineWidth = width; ctx.strokeStyle = "#222"; ctx.stroke(); };
+    const ring = (p, r, width) => { ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), r * u, 0, 2 * Math.PI); ctx.lineWidth = width * u; ctx.strokeStyle = "#222"; ctx.stroke(); };
     for (const k of snap.batchRows) if (state.data.train[k]) ring(state.data.train[k], 5, 1);
     const c = chosenSample();
     if (c != null && state.data.train[c]) ring(state.data.train[c], 8, 2.5);

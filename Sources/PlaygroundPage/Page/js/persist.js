@@ -21,7 +21,7 @@ export function restoreMessage() {
   const m = { type: "restore", settings: state.settings, weights: s.weights, biases: s.biases, epoch: s.epoch,
               history: state.history.filter(r => r[0] <= s.epoch && r.every(Number.isFinite)) };
   if (state.settings.dataset === "csv") {
-    Object.assign(m, { trainPoints: state.data.train, testPoints: state.data.test, task: state.data.task, classes: state.data.classes });
+    Object.assign(m, { trainPoints: state.data.train, testPoints: state.data.test, task: state.data.task, classes: state.data.classes, region: s.region });
   }
   return m;
 }

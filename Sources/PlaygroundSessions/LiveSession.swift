@@ -515,8 +515,18 @@ public final class LiveSession: @unchecked Sendable {
             guard session.experiment.data.dataset == "csv" else { throw .invalidSetting("only own data (an upload or added points) downloads as own-data.csv") }
             let text = CSV.format(train: session.trainPoints, test: session.testPoints)
             return FileMessage(name: "own-data.csv", mime: "text/csv", base64: base64(Array(text.utf8)))
+        case "numpy", "torch", "notebook":
+            // The run as a program, as "copy as command" gives it: to the epoch trained (or the stop
+            // epoch before any), compared at its end with these weights when they are that run's.
+            var e = session.experiment
+            e.training.epochs = reproducedEpochs(session)
+            let ours = session.epoch > 0 && offPath.isEmpty ? session.network : nil
+            let kind = RunExport.Language(rawValue: format) ?? .numpy
+            let program = try RunExport(e, session: session, model: ours).program(kind)
+            return FileMessage(name: RunExport.fileName(kind), mime: kind == .notebook ? "application/x-ipynb+json" : "text/x-python",
+                               base64: base64(Array(program.utf8)))
         default:
-            throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json, experiment or data")
+            throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json, experiment, data, numpy, torch or notebook")
         }
     }
 

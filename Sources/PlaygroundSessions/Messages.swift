@@ -18,7 +18,7 @@ import Playground
 /// | `addPoint` | `x`, `y`, `label`, `test` | add a point of a class (or value) |
 /// | `uploadCSV` | `text` | replace the data with a CSV (header; last column the label) |
 /// | `explain` | `layer`, `to`, `from` (−1: the bias), optional `sample` | the chain rule for that parameter, in an `explanation` reply |
-/// | `download` | `format`: safetensors, json, experiment, data (own data) | the file, base64, in a `file` reply |
+/// | `download` | `format`: safetensors, json, experiment, data (own data), numpy, torch, notebook | the file, base64, in a `file` reply |
 /// | `focus` | `layer`, `neuron` (no layer: none) | the neuron the page shows enlarged: its map at the output's resolution in each snapshot |
 enum Command {
     case configure(settings: [String: String])

@@ -538,6 +538,26 @@ def run(driver, server):
     reproduced_elsewhere(f"a run whose rate was changed by hand at epoch {changed_at}")
 
     layouts(driver, by_id, wait)
+    exported_run(driver, by_id, wait)
+
+
+def exported_run(driver, by_id, wait):
+    """The page's run downloaded as the sheet's numpy program trains the page's weights."""
+    js(driver, "const p = document.getElementById('preset'); p.value = 'moons'; p.dispatchEvent(new Event('change'))")
+    wait.until(lambda d: snap(d, "settings").get("dataset") == "moons" and epoch(d) == 0)
+    ActionChains(driver).move_to_element(driver.find_element(By.CSS_SELECTOR, '[data-step="100"]')).click().perform()
+    wait.until(lambda d: epoch(d) == 100)
+    js(driver, "window.blobs = []; const made = URL.createObjectURL; URL.createObjectURL = (b) => { window.blobs.push(b); return made(b); }")
+    ActionChains(driver).move_to_element(driver.find_element(By.CSS_SELECTOR, '[data-download="numpy"]')).click().perform()
+    wait.until(lambda d: js(d, "return window.blobs.length") == 1)
+    text = driver.execute_async_script("window.blobs[0].text().then(arguments[arguments.length - 1])")
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(text)
+    out = subprocess.run([sys.executable, f.name], capture_output=True, text=True)
+    said = (out.stdout + out.stderr).strip().splitlines()
+    difference = float(said[-1].split("differ from Backprop's by ")[1].split(" ")[0]) if said and "differ from" in said[-1] else 1.0
+    check(out.returncode == 0 and "trained 100 epochs" in out.stdout and difference <= 1e-11,
+          f"run_numpy.py from the page trains its 100 epochs to the page's weights ({said[-1] if said else out.returncode})")
 
 
 def inside(rect, width, height):

@@ -118,6 +118,23 @@ import Playground
         #expect(throws: BackpropError.self) { try LiveSession(limits: .standard).file("data") }
     }
 
+    /// The page's run downloads as the numpy, PyTorch and notebook programs `backprop export`
+    /// writes: to the epoch trained, compared at the end with the page's weights — unless a change
+    /// mid-run means the program trains something else (then there is nothing to compare with).
+    @Test func thePageDownloadsItsRunAsPrograms() throws {
+        let live = LiveSession(limits: .standard)
+        try live.configure(["dataset": "xor", "layers": "4", "lr": "0.1"])
+        live.trainChunk(budget: 10, maxEpochs: 12)
+        for (kind, name) in [("numpy", "run_numpy.py"), ("torch", "run_torch.py"), ("notebook", "run.ipynb")] {
+            let file = try live.file(kind)
+            let text = String(decoding: try #require(Data(base64Encoded: file.base64)), as: UTF8.self)
+            #expect(file.name == name && text.contains("EPOCHS, BATCH = 12, ") && text.contains("backprop_weights"), "\(kind)")
+        }
+        _ = live.respond(to: #"{"type":"setWeight","layer":0,"to":0,"from":0,"value":0.5}"#)
+        let text = String(decoding: try #require(Data(base64Encoded: try live.file("numpy").base64)), as: UTF8.self)
+        #expect(!text.contains("backprop_weights"))
+    }
+
     /// Changes no setting can say are named beside the link, until reset.
     @Test func changesTheCommandCannotSayAreNamed() throws {
         let live = LiveSession(limits: .standard)

@@ -753,10 +753,12 @@ struct PythonProgram {
         plt.show()
         """
         if twoD {
-            let channel: String
+            let channel: String, boundary: String
             switch arch.head {
-            case .softmaxCrossEntropy: channel = "predict(features(grid)).argmax(axis=1)"
-            default: channel = "predict(features(grid))[:, 0]"
+            case .softmaxCrossEntropy: channel = "predict(features(grid)).argmax(axis=1)"; boundary = ""
+            case .sigmoidCrossEntropy: channel = "predict(features(grid))[:, 0]"; boundary = "0.5"
+            case .tanhSquaredError: channel = "predict(features(grid))[:, 0]"; boundary = "0.0"
+            case .identitySquaredError: channel = "predict(features(grid))[:, 0]"; boundary = ""
             }
             code += """
 
@@ -764,8 +766,11 @@ struct PythonProgram {
             pad = (hi - lo) * 0.25
             g1, g2 = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], 200), np.linspace(lo[1] - pad[1], hi[1] + pad[1], 200))
             grid = np.column_stack([g1.ravel(), g2.ravel()])
-            plt.contourf(g1, g2, \(channel).reshape(g1.shape), levels=20, cmap="RdBu", alpha=0.7)
-            plt.scatter(X_train[:, 0], X_train[:, 1], c=y_train, cmap="RdBu", edgecolors="k", s=12)
+            out = \(channel).reshape(g1.shape)
+            plt.contourf(g1, g2, out, levels=20, cmap="RdBu", alpha=0.8)
+            \(boundary.isEmpty ? "" : "plt.contour(g1, g2, out, levels=[\(boundary)], colors=\"k\", linewidths=1)\n")plt.scatter(X_train[:, 0], X_train[:, 1], c=y_train, cmap="RdBu", edgecolors="white", linewidths=0.5, s=18)
+            plt.xlabel("x1")
+            plt.ylabel("x2")
             plt.show()
             """
         }

@@ -62,10 +62,17 @@ struct Predict: ParsableCommand {
     @Option(help: ArgumentHelp("Model file (.safetensors or .json).", valueName: "file")) var model: String
     @Option(help: ArgumentHelp("CSV with the model's inputs (a last target column is ignored).", valueName: "file.csv")) var data: String
     @Option(help: ArgumentHelp("Output CSV (default: standard output).", valueName: "file.csv")) var out: String?
+    @Flag(help: "Compute in float32 (the weights and inputs rounded to it), as a float32 runtime such as an ONNX one does.") var float32 = false
 
     func run() throws {
         let t = try ModelAndTable(model: model, csv: data)
-        let p = try t.network.predict(t.x)
+        let p: Matrix<Double>
+        if float32, let x = Matrix<Float>(rows: t.x.rows, columns: t.x.columns, elements: t.x.elements.map { Float($0) }) {
+            let q = try t.network.converted(to: Float.self).predict(x)
+            p = Matrix(rows: q.rows, columns: q.columns, elements: q.elements.map { Double($0) }) ?? Matrix(rows: 0, columns: q.columns)
+        } else {
+            p = try t.network.predict(t.x)
+        }
         let head = t.network.architecture.head
         var names = (0..<p.columns).map { p.columns == 1 ? "output" : "p\($0)" }
         if head.isClassifier { names.append("class") }

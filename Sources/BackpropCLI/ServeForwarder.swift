@@ -13,14 +13,19 @@ struct ServeForwarder: ParsableCommand {
 
     @Argument(parsing: .captureForPassthrough, help: "backprop-serve's options.") var arguments: [String] = []
 
-    func run() throws {
+    func run() throws { try Forward.exec("backprop-serve", arguments) }
+}
+
+/// Runs one of Backprop's other executables, built beside this one, in this process's place.
+enum Forward {
+    static func exec(_ name: String, _ arguments: [String]) throws -> Never {
         let me = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let server = me.deletingLastPathComponent().appendingPathComponent("backprop-serve").path
-        guard FileAccess.kind(server) == .regular else {
-            throw BackpropError.invalidSetting("backprop-serve is not built beside \(me.path); build it with: swift build -c release --product backprop-serve")
+        let path = me.deletingLastPathComponent().appendingPathComponent(name).path
+        guard FileAccess.kind(path) == .regular else {
+            throw BackpropError.invalidSetting("\(name) is not built beside \(me.path); build it with: swift build -c release --product \(name)")
         }
-        let argv = ([server] + arguments).map { strdup($0) } + [nil]
-        execv(server, argv)
-        throw BackpropError.invalidSetting("cannot run \(quoted(server)): \(FileAccess.errnoWords)")
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        execv(path, argv)
+        throw BackpropError.invalidSetting("cannot run \(quoted(path)): \(FileAccess.errnoWords)")
     }
 }

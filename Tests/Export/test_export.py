@@ -1,13 +1,15 @@
 """`backprop export` checked by running what it writes.
 
-Run by .ci/run (needs numpy, torch, matplotlib, nbclient and ipykernel):
+Run by .ci/run (needs numpy, torch, matplotlib, nbclient, ipykernel, onnx and onnxruntime, and
+backprop-onnx built beside backprop):
     python3 Tests/Export/test_export.py [path/to/backprop]
 For each run below: `backprop train` trains it, `backprop export` writes it as numpy, PyTorch
 and (for the sheet's moons) a notebook, Python runs them, and their final weights must lie
 within 1e-11 of the engine's, relative to the largest parameter. The runs are ones the engine's
 own kernel paths agree on to ~1e-13 (the sheet's moons from seed 0 passes through a sensitive
 phase between epochs 600 and 800 where the engine's baseline and AVX-512 paths part by 5e-3, so
-there the check is the same test accuracy instead). Exits non-zero on the first failure.
+there the check is the same test accuracy instead). Each run's model is also written as ONNX and
+run by onnxruntime. Exits non-zero on the first failure.
 """
 import json
 import os
@@ -31,6 +33,8 @@ RUNS = {
     "plane-nesterov": ["--dataset", "plane", "--points", "150", "--layers", "5,4", "--activation", "leaky_relu,elu", "--head", "identity",
                        "--optimizer", "nesterov", "--momentum", "0.8", "--lr", "0.01", "--lr-schedule", "exponential:0.99",
                        "--batch-size", "7", "--order", "stored", "--epochs", "50"],
+    "xor-softplus": ["--dataset", "xor", "--points", "120", "--layers", "5,3", "--activation", "softplus,linear", "--head", "tanh",
+                     "--features", "x1,x2,x1*x2,sin(x2)", "--lr", "0.003", "--batch-size", "12", "--epochs", "30"],
     "circle-momentum": ["--dataset", "circle", "--points", "150", "--layers", "4,4,3", "--activation", "sigmoid,swish,sine", "--head", "sigmoid",
                         "--features", "x1,x2,x1^2,x2^2", "--optimizer", "momentum", "--momentum", "0.5", "--lr", "0.3",
                         "--lr-schedule", "cosine:0.01", "--regularization", "l2", "--reg-rate", "0.003", "--reg-style", "playground",
@@ -72,6 +76,61 @@ def difference(mine, theirs):
 def python(path, *args):
     out = subprocess.run([sys.executable, path, *args], capture_output=True, text=True)
     return out.returncode, (out.stdout + out.stderr).strip()
+
+
+FEATURES = {"x1": lambda a, b: a, "x2": lambda a, b: b, "x1^2": lambda a, b: a * a, "x2^2": lambda a, b: b * b,
+            "x1*x2": lambda a, b: a * b, "sin(x1)": lambda a, b: np.sin(a), "sin(x2)": lambda a, b: np.sin(b)}
+
+
+def onnx_models(work):
+    """Each run's model as ONNX, float32 and float64: onnx.checker accepts it, onnxruntime runs it
+    on the run's data points (`backprop data`: the features computed in the graph) and gives the
+    engine's predictions (`backprop predict` on the same points' features; in float32 with
+    `--float32`, the model rounded as ONNX's float32 tensors are) — the largest difference
+    relative to the largest prediction (or 1)."""
+    import onnx
+    import onnxruntime
+    global np
+    import numpy as np
+    for name in RUNS:
+        run = os.path.join(work, name)
+        data = os.path.join(work, f"{name}-data.csv")
+        backprop("data", "--config", os.path.join(run, "experiment.json"), "--csv", data)
+        points = np.loadtxt(data, delimiter=",", skiprows=1)[:, :2]
+        with open(os.path.join(run, "experiment.json")) as f:
+            features = json.load(f)["features"]
+        table = np.column_stack([FEATURES[f](points[:, 0], points[:, 1]) for f in features])
+        csv = os.path.join(work, f"{name}-points.csv")
+        np.savetxt(csv, table, delimiter=",", header=",".join(f"f{k}" for k in range(len(features))), comments="", fmt="%.17g")
+        def predictions(*flags):
+            code, text = backprop("predict", "--model", os.path.join(run, "model.safetensors"), "--data", csv, *flags)
+            rows = text.splitlines()
+            header = rows[0].split(",")
+            columns = [k for k, h in enumerate(header) if h == "output" or (h.startswith("p") and h[1:].isdigit())]
+            return np.array([[float(r.split(",")[k]) for k in columns] for r in rows[1:]])
+        engine64, engine32 = predictions(), predictions("--float32")
+        for double in (False, True):
+            engine = engine64 if double else engine32
+            path = os.path.join(work, f"{name}{'-64' if double else ''}.onnx")
+            code, text = backprop("export", "--config", os.path.join(run, "experiment.json"), "--model", os.path.join(run, "model.safetensors"),
+                                  "--as", "onnx", *(["--float64"] if double else []), path)
+            check(code == 0, f"{name}: export --as onnx{' --float64' if double else ''} ({text})")
+            model = onnx.load(path)
+            onnx.checker.check_model(model, full_check=True)
+            layers = [n.name for n in model.graph.node if n.op_type == "Gemm"]
+            try:
+                session = onnxruntime.InferenceSession(path)
+            except Exception as e:  # an operator without a float64 kernel in onnxruntime
+                check(double and "NOT_IMPLEMENTED" in str(e), f"{name}: onnxruntime loads the model ({e})")
+                print(f"     {name}: onnxruntime has no float64 kernel for one of its operators ({str(e).split(': ')[-1][:90]})")
+                continue
+            got = session.run(None, {"x": points.astype(np.float64 if double else np.float32)})[0]
+            d = np.abs(got - engine).max() / max(1.0, np.abs(engine).max())
+            bound = 1e-12 if double else 1e-6
+            check(d <= bound and len(layers) == len(json.load(open(os.path.join(run, "model.json")))["layers"]),
+                  f"{name}: onnx.checker accepts it, {len(layers)} layers named for Netron, onnxruntime gives the engine's predictions "
+                  f"({'float64' if double else 'float32'}: {d:.1e} ≤ {bound:.0e}"
+                  + ("" if double else f"; float32 against the engine's float64: {np.abs(got - engine64).max() / max(1.0, np.abs(engine64).max()):.1e}") + ")")
 
 
 def main():
@@ -140,13 +199,17 @@ def main():
     check("import__" not in source and "PWNED" not in source and not os.path.exists("PWNED") and d <= 1e-11,
           f"a CSV header reaches no code: the program holds numbers and Backprop's names, and trains the same weights ({d:.1e})")
 
+    onnx_models(work)
+
     # Bad input: one line, exit 2.
     code, text = backprop("export", "--config", os.path.join(work, "moons-600", "experiment.json"),
                           "--model", os.path.join(work, "blobs-adam-l2", "model.safetensors"), os.path.join(work, "x.py"))
     check(code == 2 and len(text.splitlines()) == 1 and "not this run's model" in text and not os.path.exists(os.path.join(work, "x.py")),
           f"a model of another run is refused in one line ({text})")
     code, text = backprop("export", "--config", os.path.join(work, "moons-600", "experiment.json"), "--as", "fortran", os.path.join(work, "x.py"))
-    check(code == 2 and "use numpy, torch or notebook" in text, f"an unknown kind is refused ({text})")
+    check(code == 2 and "use numpy, torch, notebook or onnx" in text, f"an unknown kind is refused ({text})")
+    code, text = backprop("export", "--config", os.path.join(work, "moons-600", "experiment.json"), "--as", "onnx", os.path.join(work, "x.onnx"))
+    check(code == 2 and "needs --model" in text and not os.path.exists(os.path.join(work, "x.onnx")), f"ONNX without a model is refused ({text})")
     print(f"{passed} passed, 0 failed", flush=True)
 
 

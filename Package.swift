@@ -67,7 +67,7 @@ let package = Package(
         // `backprop serve`: the playground page and its WebSocket sessions.
         .target(
             name: "PlaygroundServer",
-            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions", "PlaygroundPage",
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions", "PlaygroundPage", "ONNXExport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

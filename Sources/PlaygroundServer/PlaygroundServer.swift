@@ -9,6 +9,7 @@ import Backprop
 import Plots
 import PlaygroundSessions
 import PlaygroundPage
+import ONNXExport
 
 /// `backprop serve`: the page, and one training session per tab over a WebSocket.
 ///
@@ -26,12 +27,21 @@ public enum PlaygroundServer {
         public init() {}
     }
 
+    /// The downloads only the server offers: the model as ONNX (swift-protobuf is linked here,
+    /// not into a tab's WebAssembly module).
+    public static func registerDownloads() {
+        LiveSession.modelWriters["onnx"] = LiveSession.ModelWriter(name: "model.onnx", mime: "application/octet-stream") { network, features throws(BackpropError) in
+            try ONNXModel.bytes(network, features: features, double: false)
+        }
+    }
+
     /// Builds the application; `run` serves until the process is stopped. `onRunning` is called
     /// with the bound port once the socket listens (port 0 picks a free one).
     public static func application(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = .playground,
                                    access: Access? = nil, timeouts: Timeouts = Timeouts(), caps: ConnectionCaps = ConnectionCaps(), logger: Logger = Logger(label: "backprop.serve"),
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let access = access ?? Access(bind: host, port: port)
+        registerDownloads()
         let page = try Page()
         // HEAD answered as GET without the body (link checkers and `curl -I` ask this way).
         let router = Router(options: .autoGenerateHeadEndpoints)

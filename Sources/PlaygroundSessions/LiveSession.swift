@@ -44,6 +44,19 @@ public final class LiveSession: @unchecked Sendable {
     /// The plane own data is drawn over when it grew from a data set by added points: that data
     /// set's (the view must not jump when a first point is clicked); nil: the data's own box.
     var ownRegion: Region?
+    /// A download the host adds to the session's own: the server writes ONNX (its executable
+    /// links swift-protobuf; a tab's WebAssembly module has none, so the static site does not).
+    public struct ModelWriter {
+        public let name: String
+        public let mime: String
+        public let write: (Network<Double>, [Feature]?) throws(BackpropError) -> [UInt8]
+        public init(name: String, mime: String, write: @escaping (Network<Double>, [Feature]?) throws(BackpropError) -> [UInt8]) {
+            self.name = name; self.mime = mime; self.write = write
+        }
+    }
+    /// Set once, before any session runs (`PlaygroundServer.application`).
+    nonisolated(unsafe) public static var modelWriters: [String: ModelWriter] = [:]
+
     /// The neuron the page shows over the whole plane (hovered or focused), if any.
     var focus: (layer: Int, neuron: Int)?
     typealias Region = (xMin: Double, xMax: Double, yMin: Double, yMax: Double)
@@ -501,6 +514,10 @@ public final class LiveSession: @unchecked Sendable {
     /// --out` writes.
     func file(_ format: String) throws(BackpropError) -> FileMessage {
         guard let session else { throw .invalidSetting("no session yet") }
+        if let w = LiveSession.modelWriters[format] {
+            let features = session.trainPoints.dimension == 2 ? session.experiment.features : nil
+            return FileMessage(name: w.name, mime: w.mime, base64: base64(try w.write(session.network, features)))
+        }
         switch format {
         case "safetensors":
             return FileMessage(name: "model.safetensors", mime: "application/octet-stream", base64: base64(session.network.safetensorsBytes()))

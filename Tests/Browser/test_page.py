@@ -558,6 +558,29 @@ def exported_run(driver, by_id, wait):
     difference = float(said[-1].split("differ from Backprop's by ")[1].split(" ")[0]) if said and "differ from" in said[-1] else 1.0
     check(out.returncode == 0 and "trained 100 epochs" in out.stdout and difference <= 1e-11,
           f"run_numpy.py from the page trains its 100 epochs to the page's weights ({said[-1] if said else out.returncode})")
+    # The model as ONNX, offered by the server (its executable links swift-protobuf), not by the
+    # static site (the engine is WebAssembly there).
+    button = by_id("download-onnx")
+    if SITE:
+        check(not button.is_displayed(), "the static site offers no model.onnx (the WebAssembly engine writes no ONNX)")
+        return
+    ActionChains(driver).move_to_element(button).click().perform()
+    wait.until(lambda d: js(d, "return window.blobs.length") == 2)
+    encoded = driver.execute_async_script("""const done = arguments[arguments.length - 1];
+        window.blobs[1].arrayBuffer().then(b => { let s = ''; for (const c of new Uint8Array(b)) s += String.fromCharCode(c); done(btoa(s)); })""")
+    import base64
+    import numpy as np
+    import onnx
+    import onnxruntime
+    model = onnx.load_from_string(base64.b64decode(encoded))
+    onnx.checker.check_model(model, full_check=True)
+    test = np.array([p[:2] for p in js(driver, "return window.backprop.state.data.test")], dtype=np.float32)
+    got = onnxruntime.InferenceSession(model.SerializeToString()).run(None, {"x": test})[0][:, 0]
+    program = {}
+    exec(text.split("if len(sys.argv) > 1:")[0], program)
+    expected = program["predict"](program["features"](test.astype(np.float64)))[:, 0]
+    d = float(np.abs(got - expected).max())
+    check(d <= 1e-5, f"model.onnx from the page runs in onnxruntime with the run's predictions on its test points (float32: {d:.1e})")
 
 
 def inside(rect, width, height):

@@ -3,6 +3,7 @@ import Testing
 import Backprop
 import Playground
 @testable import PlaygroundSessions
+import PlaygroundServer
 
 /// "Copy as command" gives a `backprop train` line that reproduces the page's run:
 /// the same experiment trained as many epochs gives the same weights, bit for bit.
@@ -133,6 +134,22 @@ import Playground
         _ = live.respond(to: #"{"type":"setWeight","layer":0,"to":0,"from":0,"value":0.5}"#)
         let text = String(decoding: try #require(Data(base64Encoded: try live.file("numpy").base64)), as: UTF8.self)
         #expect(!text.contains("backprop_weights"))
+    }
+
+    /// The server adds ONNX to the page's downloads: the model with the run's features, the
+    /// bytes `backprop export --as onnx` writes for the same weights (onnxruntime runs them in
+    /// Tests/Export and the browser test).
+    @Test func theServerOffersTheModelAsONNX() throws {
+        PlaygroundServer.registerDownloads()
+        let live = LiveSession(limits: .standard)
+        try live.configure(["dataset": "xor", "layers": "4", "features": "x1,x2,x1*x2"])
+        live.trainChunk(budget: 10, maxEpochs: 5)
+        let file = try live.file("onnx")
+        let bytes = try #require(Data(base64Encoded: file.base64))
+        let session = try #require(live.session)
+        let direct = try #require(LiveSession.modelWriters["onnx"]).write(session.network, session.experiment.features)
+        #expect(file.name == "model.onnx" && [UInt8](bytes) == direct && bytes.count > 200)
+        #expect(String(decoding: bytes, as: UTF8.self).contains("features.x1*x2"))
     }
 
     /// Changes no setting can say are named beside the link, until reset.

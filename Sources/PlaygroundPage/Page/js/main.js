@@ -33,6 +33,8 @@ async function connect() {
   let engine = "server";
   try { engine = (await fetch("engine.json").then(r => r.ok ? r.json() : {})).engine || "server"; } catch (_) {}
   connection = engine === "browser" ? new WorkerConnection(transport) : new Connection(transport);
+  // ONNX is written by the server's executable (swift-protobuf); the WebAssembly engine has none.
+  $("download-onnx").hidden = engine === "browser";
   window.backprop.connection = connection;
   connection.open();
 }

@@ -79,6 +79,8 @@ public final class Trainer<T: Scalar> {
     private var dead: [Bool]
     /// The regulariser's derivative at the weights before a playground-style step.
     private var penaltyScratch: [T]
+    /// Where each layer's weights (not its biases) lie among the parameters: what regularisation reaches.
+    private let weightRanges: [Range<Int>]
     /// Whether the workspace holds the whole training set in stored order.
     @exclusivity(unchecked) private var fullBatchLoaded = false
     private lazy var evaluator = Evaluator<T>(architecture: current.architecture, kernels: kernels)
@@ -110,6 +112,8 @@ public final class Trainer<T: Scalar> {
         optimizerState = Array(repeating: 0, count: settings.optimizer.stateSlots * network.layout.count)
         dead = Array(repeating: false, count: network.layout.count)
         penaltyScratch = Array(repeating: 0, count: network.layout.count)
+        let layout = network.layout
+        weightRanges = (0..<layout.layerCount).map { layout.weightOffsets[$0] ..< layout.weightOffsets[$0] + layout.fanIn($0) * layout.fanOut($0) }
         self.epoch = max(0, epoch)
     }
 
@@ -198,18 +202,12 @@ public final class Trainer<T: Scalar> {
         let g = workspace.gradient
         let lambda = T(reg.rate)
         if reg.isActive && reg.style == .gradient {
-            for l in 0..<layout.layerCount {
-                let o = layout.weightOffsets[l]
-                for k in o ..< o + layout.fanIn(l) * layout.fanOut(l) { g[k] += lambda * reg.derivative(p[k]) }
-            }
+            for r in weightRanges { for k in r { g[k] += lambda * reg.derivative(p[k]) } }
         }
         let playground = reg.isActive && reg.style == .playground
         penaltyScratch.withUnsafeMutableBufferPointer { scratch in
             if playground {
-                for l in 0..<layout.layerCount {
-                    let o = layout.weightOffsets[l]
-                    for k in o ..< o + layout.fanIn(l) * layout.fanOut(l) { scratch[k] = reg.derivative(p[k]) }
-                }
+                for r in weightRanges { for k in r { scratch[k] = reg.derivative(p[k]) } }
             }
             // Plain SGD through the C kernels when this path has them (the same roundings; at
             // batch 1 the update of every parameter is a step's largest loop).
@@ -219,10 +217,11 @@ public final class Trainer<T: Scalar> {
                 }
             }
             if playground {
+                // The playground's rule: each weight steps by −η λ R'(w) of its value before the
+                // optimiser's step; under L1 a weight that would cross zero is 0 from then on.
                 dead.withUnsafeMutableBufferPointer { dead in
-                    for l in 0..<layout.layerCount {
-                        let o = layout.weightOffsets[l]
-                        for k in o ..< o + layout.fanIn(l) * layout.fanOut(l) {
+                    for r in weightRanges {
+                        for k in r {
                             if dead[k] { p[k] = 0; continue }
                             let w = p[k], next = w - eta * lambda * scratch[k]
                             if reg.kind == .l1 && w * next < 0 { p[k] = 0; dead[k] = true } else { p[k] = next }

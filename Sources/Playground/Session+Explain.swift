@@ -112,8 +112,9 @@ extension OutputHead {
         }
     }
 
-    /// The output error signal of one sample, δ = ∂loss/∂z̃ at the output.
-    var deltaFormula: String {
+    /// The output error signal of one sample, δ = ∂loss/∂z̃ at the output: the one wording of it,
+    /// for `backprop explain` and the page's chain-rule panel.
+    public var deltaFormula: String {
         switch self {
         case .sigmoidCrossEntropy: "ŷ − y"
         case .softmaxCrossEntropy: "ŷ − onehot(y)"

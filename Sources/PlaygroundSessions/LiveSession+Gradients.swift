@@ -62,7 +62,7 @@ extension LiveSession {
             e.head = head.rawValue
             let y: Double = head == .softmaxCrossEntropy ? (one.targets[0, 0] == Double(j) ? 1 : 0) : one.targets[0, 0]
             e.target = y
-            e.formula = head == .tanhSquaredError ? "δ = (ŷ − y)(1 − ŷ²)" : "δ = ŷ − y"
+            e.formula = "δ = " + head.deltaFormula
         } else {
             let activation = session.architecture.hidden[l].activation
             e.activation = activation.rawValue

@@ -162,6 +162,16 @@ def point_at(driver, x, y, click=False):
     actions.perform()
 
 
+def capture_downloads(driver):
+    """From now on each file the page downloads is also kept in window.blobs (emptied here)."""
+    js(driver, """if (!URL.createObjectURL.kept) {
+        const made = URL.createObjectURL;
+        URL.createObjectURL = (b) => { window.blobs.push(b); return made(b); };
+        URL.createObjectURL.kept = true;
+      }
+      window.blobs = [];""")
+
+
 def link_index(driver, layer, to, frm):
     return js(driver, f"return +document.querySelector('path.hit[data-layer=\"{layer}\"][data-to=\"{to}\"][data-from=\"{frm}\"]').dataset.index")
 
@@ -445,7 +455,7 @@ def run(driver, server):
     check(snap(driver, "region") == plane and last_test == 1 and snap(driver, "settings")["dataset"] == "csv",
           f"a test point of class 1 added to the circle keeps its plane ({plane} → {snap(driver, 'region')})")
     wait.until(lambda d: by_id("download-data").is_displayed())
-    js(driver, "window.blobs = []; const made = URL.createObjectURL; URL.createObjectURL = (b) => { window.blobs.push(b); return made(b); }")
+    capture_downloads(driver)
     click(by_id("download-data"))
     wait.until(lambda d: js(d, "return window.blobs.length") == 1)
     text = driver.execute_async_script("window.blobs[0].text().then(arguments[arguments.length - 1])")
@@ -547,7 +557,7 @@ def exported_run(driver, by_id, wait):
     wait.until(lambda d: snap(d, "settings").get("dataset") == "moons" and epoch(d) == 0)
     ActionChains(driver).move_to_element(driver.find_element(By.CSS_SELECTOR, '[data-step="100"]')).click().perform()
     wait.until(lambda d: epoch(d) == 100)
-    js(driver, "window.blobs = []; const made = URL.createObjectURL; URL.createObjectURL = (b) => { window.blobs.push(b); return made(b); }")
+    capture_downloads(driver)
     ActionChains(driver).move_to_element(driver.find_element(By.CSS_SELECTOR, '[data-download="numpy"]')).click().perform()
     wait.until(lambda d: js(d, "return window.blobs.length") == 1)
     text = driver.execute_async_script("window.blobs[0].text().then(arguments[arguments.length - 1])")

@@ -9,6 +9,8 @@ real pointer clicks at elements' coordinates (ActionChains), typed keys, a serve
 a reload, narrow windows. Saves screenshots (the sheet's presets among them). Exits non-zero
 on the first failed check. No check asserts a timing; times are printed as figures.
 """
+import contextlib
+import io
 import math
 import os
 import socket
@@ -587,7 +589,8 @@ def exported_run(driver, by_id, wait):
     test = np.array([p[:2] for p in js(driver, "return window.backprop.state.data.test")], dtype=np.float32)
     got = onnxruntime.InferenceSession(model.SerializeToString()).run(None, {"x": test})[0][:, 0]
     program = {}
-    exec(text.split("if len(sys.argv) > 1:")[0], program)
+    with contextlib.redirect_stdout(io.StringIO()):  # the program says what it trained; heard above
+        exec(text.split("if len(sys.argv) > 1:")[0], program)
     expected = program["predict"](program["features"](test.astype(np.float64)))[:, 0]
     d = float(np.abs(got - expected).max())
     check(d <= 1e-5, f"model.onnx from the page runs in onnxruntime with the run's predictions on its test points (float32: {d:.1e})")

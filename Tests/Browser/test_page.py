@@ -496,6 +496,14 @@ def run(driver, server):
         norms = ", ".join(f"{v:.1e}" for v in snap(driver, "gradientNorms"))
         check(ok, f"preset {name}: stopped at epoch {stop}, test loss {snap(driver, 'testLoss'):.4f}, max |w| {snap(driver, 'maxWeight'):.2f}, ‖∂L/∂W‖ per layer {norms}")
         shot(driver, shot_name)
+        if name.startswith("regularization"):
+            # The weights' statistics under the network, as the snapshot's weights give them.
+            weights = [w for layer in snap(driver, "weights") for row in layer for w in row]
+            zeros, mean = sum(1 for w in weights if w == 0), sum(abs(w) for w in weights) / len(weights)
+            shown = (by_id("zero-weights").text, by_id("mean-weight").text)
+            check(shown == (f"{zeros} of {len(weights)}", f"{mean:.3f}") and (zeros > 0) == (name == "regularization-l1")
+                  and len(driver.find_elements(By.CSS_SELECTOR, "#weight-histogram rect")) > 3,
+                  f"{name}: mean |w| {shown[1]}, zero weights {shown[0]}, and their histogram under the network")
         if name.startswith("gradients"):
             js(driver, "document.getElementById('grad-panel').scrollIntoView({block: 'center'})")
             by_id("grad-panel").screenshot(os.path.join(SHOTS, shot_name.replace(".png", "-norms.png")))
@@ -731,6 +739,12 @@ def layouts(driver, by_id, wait):
     by_id("chain").send_keys(Keys.ESCAPE)
     check(not by_id("chain").is_displayed() and js(driver, "return document.activeElement.dataset.index") == str(index),
           "Escape closes the chain rule and gives the focus back to its link")
+    # At the output of the playground's tanh head, the panel says why δ is not the sheet's ŷ − y.
+    point_at(driver, *clear_pixel(link_curves(driver), link_index(driver, 6, 0, 2)), click=True)
+    wait.until(lambda d: by_id("chain").is_displayed() and "to the output" in by_id("chain").text)
+    check("δ = (ŷ − y)(1 − ŷ²)" in by_id("chain").text and "label 0" in by_id("chain").text,
+          "the chain rule at a tanh output says why its δ is (ŷ − y)(1 − ŷ²) and that label 0 is y = −1")
+    by_id("chain").send_keys(Keys.ESCAPE)
     Select(by_id("view")).select_by_value("weights")
     wait.until(lambda d: js(d, "const s = window.backprop.state.snap; return s && !s.gradients"))
 

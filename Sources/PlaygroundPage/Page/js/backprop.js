@@ -56,9 +56,11 @@ export function renderExplanation(e) {
   const target = e.layer === L ? (s.sizes[s.sizes.length - 1] > 1 ? `output ${e.to + 1}` : "the output") : unit(e.layer + 1, e.to);
   const what = e.from < 0 ? `the bias of ${target}` : `the weight from ${unit(e.layer, e.from)} to ${target}`;
   const [px, py, label] = e.samplePoint;
-  let deltaLine;
+  let deltaLine, headNote = "";
   if (e.layer === L) {
     deltaLine = `${e.formula}: ŷ = ${n("yhat", e.output)}, y = ${n("y", e.target)} → δ = ${n("delta", e.delta)}`;
+    if (e.head === "tanh_mse") headNote = "Why not the sheet's δ = ŷ − y: with a tanh output and squared error, L = (ŷ − y)²/2 and ∂L/∂z̃ = (ŷ − y)·tanh'(z̃) = (ŷ − y)(1 − ŷ²), so the output's own slope stays in δ (a sigmoid with cross-entropy cancels it). tanh's range is −1…+1, so the classes are y = −1 (label 0) and y = +1 (label 1).";
+    if (e.head === "softmax_ce") headNote = "y here is the one-hot target's entry for this output: 1 for the sample's class, 0 for the others.";
   } else {
     const p = (v) => (v < 0 ? `(${f(v)})` : f(v));
     const terms = e.downstream.map(([w, d]) => `${p(w)}·${p(d)}`).join(" + ");
@@ -71,6 +73,7 @@ export function renderExplanation(e) {
     <p>For training point #${e.sample} (x₁ = ${f(px)}, x₂ = ${f(py)}, label ${label}) — click the output map to choose another:</p>
     <p class="formula">${deltaLine}</p>
     <p class="formula">a = ${e.from < 0 ? "1 (a bias)" : n("input", e.input)}; δ · a = ${n("product", e.product)}</p>
+    ${headNote ? `<p class="dim">${headNote}</p>` : ""}
     ${e.note ? `<p class="note">${e.note}</p>` : ""}`;
   // Opened: in view and focused, so a screen reader reads it and Escape closes it; refreshed
   // as training goes: left where the student is.

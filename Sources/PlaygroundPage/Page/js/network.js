@@ -125,6 +125,29 @@ export function renderNetwork(s) {
   updateLinks(s);
   $("max-weight").textContent = grad ? maxAbs(s.gradients).toExponential(2) : s.maxWeight.toFixed(2);
   $("max-weight-label").textContent = grad ? "largest |∂L/∂w| now:" : "largest |w| now:";
+  renderWeightStats(s);
+}
+
+/**
+ * The weights' mean |w|, how many are exactly zero (L1 in the playground's style sets them so),
+ * and a histogram over the links' scale (−scale … +scale in 21 bins, the middle one holding the
+ * exact zeros in red; beyond the scale counted in the end bins). Biases are not weights here, as
+ * for the regulariser.
+ */
+function renderWeightStats(s) {
+  const all = s.weights.flat(2), n = all.length || 1;
+  const zeros = all.filter(w => w === 0).length;
+  $("mean-weight").textContent = (all.reduce((a, w) => a + Math.abs(w), 0) / n).toFixed(3);
+  $("zero-weights").textContent = `${zeros} of ${all.length}`;
+  const scale = Number($("link-scale").value) || 4, bins = new Array(21).fill(0);
+  for (const w of all) {
+    if (w === 0) continue;
+    bins[Math.max(0, Math.min(20, Math.floor((w + scale) / (2 * scale) * 21)))]++;
+  }
+  const most = Math.max(1, zeros, ...bins), svg = $("weight-histogram");
+  const bar = (k, count, cls) => count ? `<rect${cls ? ` class="${cls}"` : ""} x="${k * 6}" y="${(24 - 24 * count / most).toFixed(2)}" width="${cls ? 2 : 5}" height="${(24 * count / most).toFixed(2)}"><title>${count}</title></rect>` : "";
+  svg.innerHTML = bins.map((c, k) => bar(k, c, "")).join("") + bar(10, zeros, "zero").replace('x="60"', 'x="62"');
+  for (const el of document.querySelectorAll(".histogram-scale")) el.textContent = String(scale);
 }
 
 function maxAbs(nested) { let m = 0; for (const a of nested) for (const r of a) for (const v of r) m = Math.max(m, Math.abs(v)); return m; }
@@ -295,7 +318,7 @@ function placeLinks() {
   }
 }
 
-/** A link's curve as 24 points along it (the cubic through its two ends, level at each). */
+/** A link's curve as 25 points along it (24 segments of the cubic through its two ends, level at each). */
 function bezier(x1, y1, x2, y2) {
   const points = [];
   for (let i = 0; i <= 24; i++) {

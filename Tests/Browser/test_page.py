@@ -578,6 +578,18 @@ def exported_run(driver, by_id, wait):
     difference = float(said[-1].split("differ from Backprop's by ")[1].split(" ")[0]) if said and "differ from" in said[-1] else 1.0
     check(out.returncode == 0 and "trained 100 epochs" in out.stdout and difference <= 1e-11,
           f"run_numpy.py from the page trains its 100 epochs to the page's weights ({said[-1] if said else out.returncode})")
+    # The pictures: each a PNG of its canvas's pixels.
+    for picture in ("output", "loss-chart"):
+        capture_downloads(driver)
+        ActionChains(driver).move_to_element(driver.find_element(By.CSS_SELECTOR, f'[data-picture="{picture}"]')).click().perform()
+        wait.until(lambda d: js(d, "return window.blobs.length") == 1)
+        head = driver.execute_async_script("""const done = arguments[arguments.length - 1];
+            window.blobs[0].arrayBuffer().then(b => done(Array.from(new Uint8Array(b.slice(0, 24)))))""")
+        size = (int.from_bytes(bytes(head[16:20]), "big"), int.from_bytes(bytes(head[20:24]), "big"))
+        canvas = js(driver, "const c = document.getElementById(arguments[0]); return [c.width, c.height]", picture)
+        check(bytes(head[:8]) == b"\x89PNG\r\n\x1a\n" and list(size) == canvas and size[0] > 100,
+              f"{picture}.png from the page: a PNG of the canvas's {size[0]}×{size[1]} pixels")
+    capture_downloads(driver)
     # The model as ONNX, offered by the server (its executable links swift-protobuf), not by the
     # static site (the engine is WebAssembly there).
     button = by_id("download-onnx")
@@ -585,9 +597,9 @@ def exported_run(driver, by_id, wait):
         check(not button.is_displayed(), "the static site offers no model.onnx (the WebAssembly engine writes no ONNX)")
         return
     ActionChains(driver).move_to_element(button).click().perform()
-    wait.until(lambda d: js(d, "return window.blobs.length") == 2)
+    wait.until(lambda d: js(d, "return window.blobs.length") == 1)
     encoded = driver.execute_async_script("""const done = arguments[arguments.length - 1];
-        window.blobs[1].arrayBuffer().then(b => { let s = ''; for (const c of new Uint8Array(b)) s += String.fromCharCode(c); done(btoa(s)); })""")
+        window.blobs[0].arrayBuffer().then(b => { let s = ''; for (const c of new Uint8Array(b)) s += String.fromCharCode(c); done(btoa(s)); })""")
     import base64
     import numpy as np
     import onnx

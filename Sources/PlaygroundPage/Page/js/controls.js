@@ -85,6 +85,7 @@ export function setupControls(handlers) {
     try { await navigator.clipboard.writeText(text); act.notify("Copied: " + text + caveat); } catch (_) { act.notify("Select the command below to copy it." + caveat); }
   };
   for (const b of document.querySelectorAll("[data-download]")) b.onclick = () => act.send({ type: "download", format: b.dataset.download });
+  for (const b of document.querySelectorAll("[data-picture]")) b.onclick = () => savePicture($(b.dataset.picture), b.textContent.trim());
   $("output").onclick = (e) => {
     if (!state.snap) return;
     const v = $("add-class").value, { x, y } = planeAt(e);
@@ -114,6 +115,19 @@ function shortcut(e) {
   else if (e.key === "ArrowRight") { e.preventDefault(); act.send({ type: "step", value: e.shiftKey ? 10 : 1 }); }
   else if (e.key === "r") { state.history = []; act.send({ type: "reset" }); }
   else if (e.key === "n") newWeights();
+}
+
+/** A canvas as a PNG file, on white (the charts draw on a transparent ground), at its pixels. */
+function savePicture(canvas, name) {
+  const out = document.createElement("canvas");
+  out.width = canvas.width; out.height = canvas.height;
+  const ctx = out.getContext("2d");
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, out.width, out.height); ctx.drawImage(canvas, 0, 0);
+  out.toBlob((blob) => {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob); a.download = name; a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }, "image/png");
 }
 
 /** Shows the confirmed settings in every control (a refused value goes back). */

@@ -113,9 +113,7 @@ public struct Sweep: Codable, Equatable, Sendable {
         for (g, entry) in grid.enumerated() {
             for k in 0..<seeds {
                 let seed = firstSeed + UInt64(k)
-                var e = entry.experiment
-                e.seed = seed
-                e.training.seed = seed
+                let e = SeedRun.experiment(entry.experiment, seed: seed)
                 out.append(Trial(index: g * seeds + k, setting: Dictionary(entry.setting, uniquingKeysWith: { $1 }), seed: seed, experiment: e))
             }
         }
@@ -171,10 +169,9 @@ public struct Sweep: Codable, Equatable, Sendable {
             try session.run(recordEvery: every) { p in
                 if first == nil && criterion.isMet(by: p) { first = p.epoch }
             }
-            let m = session.metrics().test
-            let last = session.history.last
-            return RunResult(trial: trial.index, setting: trial.setting, seed: trial.seed, success: last.map(criterion.isMet) ?? false,
-                             epochsToCriterion: first, testLoss: m.loss, testAccuracy: m.accuracy, diverged: nil)
+            let v = SeedRun.verdict(session, criterion: criterion)
+            return RunResult(trial: trial.index, setting: trial.setting, seed: trial.seed, success: v.success,
+                             epochsToCriterion: first, testLoss: v.testLoss, testAccuracy: v.testAccuracy, diverged: nil)
         } catch {
             return RunResult(trial: trial.index, setting: trial.setting, seed: trial.seed, success: false, epochsToCriterion: nil,
                              testLoss: .nan, testAccuracy: nil, diverged: "\(error)")

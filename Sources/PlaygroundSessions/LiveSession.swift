@@ -71,8 +71,10 @@ public final class LiveSession: @unchecked Sendable {
     /// has trained the whole step); the server sets one frame's training budget.
     public var stepBudget = Double.infinity
     /// Whether frames still have training to do (playing, or a step not yet done).
-    public var isTraining: Bool { playing || stepRemaining > 0 }
-    private var controls = PageControls()
+    public var isTraining: Bool { playing || stepRemaining > 0 || (seedJob.map { !$0.done } ?? false) }
+    /// "Run seeds" (LiveSession+Seeds.swift): trained in the frames play and steps leave.
+    var seedJob: SeedJob?
+    var controls = PageControls()
     private var diverged: String?
     /// Why training last stopped by itself (the stop epoch or condition), until it goes on.
     private var stopped: String?
@@ -150,6 +152,7 @@ public final class LiveSession: @unchecked Sendable {
                 out.append(json(try explain(layer: layer, to: to, from: from, sample: sample)))
             case .download(let format):
                 return [json(try file(format))]
+            case .seeds(let count): try startSeeds(count: count)
             case .focus(let layer, let neuron):
                 focus = layer.map { ($0, neuron) }
             }
@@ -392,6 +395,7 @@ public final class LiveSession: @unchecked Sendable {
     @discardableResult
     public func trainFrame(budget: Double) -> Bool {
         if playing { return trainChunk(budget: budget) }
+        if stepRemaining == 0, seedJob != nil { trainSeeds(budget: budget); return true }
         guard stepRemaining > 0, let session else { return true }
         let before = session.epoch
         let ok = trainChunk(budget: budget, maxEpochs: stepRemaining)
@@ -626,7 +630,7 @@ public final class LiveSession: @unchecked Sendable {
             output: base64(bytes), outputResolution: outputResolution, outputClasses: classes,
             neurons: neurons, neuronResolution: n, focused: focused.map { [$0.layer, $0.neuron] }, focusMap: focused?.map,
             dead: dead, saturated: saturated,
-            region: [region.xMin, region.xMax, region.yMin, region.yMax],
+            region: [region.xMin, region.xMax, region.yMin, region.yMax], seeds: seedsReply(),
             gradientNorms: traced?.trace.gradientNorms ?? [], neuronDeltas: traced.map { LiveSession.meanAbsoluteDeltas($0.trace) } ?? [],
             deadFraction: units.deadFraction, batchRows: traced?.rows ?? [],
             gradients: controls.gradients ? traced?.trace.weightGradients.map { $0.nested } : nil,

@@ -19,6 +19,7 @@ import Playground
 /// | `uploadCSV` | `text` | replace the data with a CSV (header; last column the label) |
 /// | `explain` | `layer`, `to`, `from` (−1: the bias), optional `sample` | the chain rule for that parameter, in an `explanation` reply |
 /// | `download` | `format`: safetensors, json, experiment, data (own data), numpy, torch, notebook | the file, base64, in a `file` reply |
+/// | `seeds` | `count` (0: stop) | the setup trained from `count` seeds (the page's seed on), judged by the stop condition: a `seeds` object in the snapshots |
 /// | `focus` | `layer`, `neuron` (no layer: none) | the neuron the page shows enlarged: its map at the output's resolution in each snapshot |
 enum Command {
     case configure(settings: [String: String])
@@ -34,6 +35,7 @@ enum Command {
     case explain(layer: Int, to: Int, from: Int, sample: Int?)
     case download(format: String)
     case focus(layer: Int?, neuron: Int)
+    case seeds(count: Int)
 
     /// What a `restore` brings back (every part optional: what is missing is not restored).
     struct Restore {
@@ -123,6 +125,7 @@ enum Command {
             self = .explain(layer: layer, to: to, from: from, sample: try field("sample", int))
         case "download": self = .download(format: try field("format", string) ?? "safetensors")
         case "focus": self = .focus(layer: try field("layer", int), neuron: try field("neuron", int) ?? 0)
+        case "seeds": self = .seeds(count: try field("count", int) ?? 0)
         default:
             throw .invalidSetting("unknown message type \(quoted(type))")
         }
@@ -180,6 +183,8 @@ struct Snapshot {
     var dead: [[Bool]]
     var saturated: [[Bool]]
     var region: [Double]
+    /// "Run seeds": progress and results, when they changed since the last snapshot.
+    var seeds: JSON? = nil
     /// Backpropagation on the last step's batch (`Network.trace`): ‖∂L/∂W‖ per layer, each
     /// unit's mean |δ| per layer (output last), the fraction of dead units per hidden layer,
     /// the batch's rows; and in the gradient view the gradients, shaped like the weights.
@@ -245,7 +250,9 @@ extension Snapshot: Reply {
               ("neurons", JSON(neurons)), ("neuronResolution", JSON(neuronResolution))]
         if let focused, let focusMap { f += [("focused", JSON(focused)), ("focusMap", JSON(focusMap))] }
         f += [("dead", JSON(dead)),
-              ("saturated", JSON(saturated)), ("region", JSON(region)), ("gradientNorms", JSON(gradientNorms)),
+              ("saturated", JSON(saturated)), ("region", JSON(region))]
+        if let seeds { f.append(("seeds", seeds)) }
+        f += [("gradientNorms", JSON(gradientNorms)),
               ("neuronDeltas", JSON(neuronDeltas)), ("deadFraction", JSON(deadFraction)), ("batchRows", JSON(batchRows))]
         if let gradients { f.append(("gradients", JSON(gradients))) }
         if let biasGradients { f.append(("biasGradients", JSON(biasGradients))) }

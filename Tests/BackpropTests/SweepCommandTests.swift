@@ -48,7 +48,10 @@ import Backprop
         let root = try cli.tempDir()
         defer { try? FileManager.default.removeItem(at: root) }
         let dir = root.appendingPathComponent("s")
-        let (status, stderr) = try await interrupt(Array(Self.sweep.dropLast()) + ["--out", dir.path], in: dir, atLeast: 1, with: SIGTERM)
+        // Ten times the epochs: the signal must find the sweep still running after its first trial,
+        // which a loaded machine's poll of the directory can otherwise miss (all 24 done in 0.5 s).
+        let longer = Array(Self.sweep.dropLast()).map { $0 == "300" ? "3000" : $0 }
+        let (status, stderr) = try await interrupt(longer + ["--out", dir.path], in: dir, atLeast: 1, with: SIGTERM)
         #expect(status == 130, "\(stderr)")
         #expect(stderr.contains("trials are finished in \(dir.path); run the same command again to resume"), "\(stderr)")
     }

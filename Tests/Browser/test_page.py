@@ -496,6 +496,15 @@ def run(driver, server):
         norms = ", ".join(f"{v:.1e}" for v in snap(driver, "gradientNorms"))
         check(ok, f"preset {name}: stopped at epoch {stop}, test loss {snap(driver, 'testLoss'):.4f}, max |w| {snap(driver, 'maxWeight'):.2f}, ‖∂L/∂W‖ per layer {norms}")
         shot(driver, shot_name)
+        if name == "regularization-l1":
+            click(by_id("pin"))
+        if name == "regularization-l2":
+            # Runs side by side: the L1 run pinned is labelled by what differs and drawn beside.
+            caption = driver.find_element(By.CSS_SELECTOR, "#pinned figcaption").text
+            curves = js(driver, "return window.backprop.pinnedCurves().map(c => c.rows.length)")
+            check(caption.startswith("regularization l1 ·") and curves and curves[0] > 10 and by_id("pinned").find_element(By.TAG_NAME, "img").is_displayed(),
+                  f"the pinned L1 run sits beside the L2 run: '{caption}', its test-loss curve over the chart ({curves[0] if curves else 0} points)")
+            shot(driver, "pinned-l1-beside-l2.png")
         if name.startswith("regularization"):
             # The weights' statistics under the network, as the snapshot's weights give them.
             weights = [w for layer in snap(driver, "weights") for row in layer for w in row]
@@ -558,7 +567,28 @@ def run(driver, server):
     reproduced_elsewhere(f"a run whose rate was changed by hand at epoch {changed_at}")
 
     layouts(driver, by_id, wait)
+    seeds_in_the_page(driver, by_id, wait)
     exported_run(driver, by_id, wait)
+
+
+def seeds_in_the_page(driver, by_id, wait):
+    """Run seeds: the setup from five initial weights, the rate and the spread, and the command
+    that measures the same — which, run, says the same."""
+    base = driver.current_url.split("#")[0]
+    driver.get(base + "#dataset=xor&layers=4&epochs=100&stop-when=test-accuracy%3E%3D0.9&seed=0")
+    wait.until(lambda d: snap(d, "settings").get("stop-when") == "test-accuracy>=0.9" and snap(d, "stopEpoch") == 100)
+    Select(by_id("seed-count")).select_by_value("5")
+    ActionChains(driver).move_to_element(by_id("run-seeds")).click().perform()
+    WebDriverWait(driver, 120, poll_frequency=0.2).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#seed-maps figure")) == 5)
+    summary, command = by_id("seeds-summary").text, by_id("seeds-command").text
+    results = js(driver, "return [...document.querySelectorAll('#seed-maps figure')].map(f => [f.className, f.title])")
+    wins = sum(1 for cls, _ in results if cls == "success")
+    shot(driver, "seeds-xor.png")
+    out = subprocess.run(["bash", "-c", command.replace("backprop ", f"'{BINARY}' ", 1)], capture_output=True, text=True)
+    line = (out.stdout.strip().splitlines() or [""])[-1]
+    losses = sorted(float(t.split("test loss ")[1].split(",")[0].split(";")[0]) for _, t in results)
+    check(out.returncode == 0 and line.startswith(f"{wins}/5 ") and f"{losses[0]:.4f}–{losses[-1]:.4f}" in line and f"{wins} of 5 succeeded" in summary,
+          f"five seeds in the page: '{summary}'; its command measures the same ({line.split('  ')[0]}, test loss {losses[0]:.4f}–{losses[-1]:.4f})")
 
 
 def exported_run(driver, by_id, wait):

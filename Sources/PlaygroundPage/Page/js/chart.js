@@ -3,6 +3,7 @@
 import { state } from "./state.js";
 import { palette } from "./colors.js";
 import { fitCanvas } from "./canvas.js";
+import { pinnedCurves } from "./pinned.js";
 
 const $ = (id) => document.getElementById(id);
 let hoverX = null;
@@ -29,7 +30,7 @@ function label(v) { return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
  * to draw yet (then `empty` is written in the frame). The loss chart and the gradient-norm
  * chart both draw with it.
  */
-export function lineChart(c, rows, series, { log = false, empty = "" } = {}) {
+export function lineChart(c, rows, series, { log = false, empty = "", overlays = [] } = {}) {
   const { ctx, W, H, u } = fitCanvas(c);
   // Margins for the axes' labels, in design pixels like the font.
   const M = { left: 42 * u, right: 8 * u, top: 6 * u, bottom: 18 * u };
@@ -39,11 +40,12 @@ export function lineChart(c, rows, series, { log = false, empty = "" } = {}) {
   const pw = W - M.left - M.right, ph = H - M.top - M.bottom;
   ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);
   if (rows.length < 2) { ctx.fillText(empty, M.left + 6 * u, M.top + 16 * u); return null; }
-  const values = rows.flatMap(r => series.map(s => r[s.index])).filter(v => isFinite(v) && (!log || v > 0));
+  const values = rows.flatMap(r => series.map(s => r[s.index])).concat(overlays.flatMap(o => o.rows.map(r => r[1])))
+    .filter(v => isFinite(v) && (!log || v > 0));
   if (!values.length) return null;
   let lo = log ? Math.min(...values) : 0, hi = Math.max(...values);
   if (log) { lo = Math.floor(Math.log10(lo)); hi = Math.ceil(Math.log10(hi)); if (hi <= lo) hi = lo + 1; } else if (hi <= 0) hi = 1;
-  const e0 = rows[0][0], e1 = Math.max(rows[rows.length - 1][0], e0 + 1);
+  const e0 = rows[0][0], e1 = Math.max(rows[rows.length - 1][0], e0 + 1, ...overlays.map(o => o.rows.length ? o.rows[o.rows.length - 1][0] : 0));
   const X = (e) => M.left + (e - e0) / (e1 - e0) * pw;
   const Y = (v) => { const t = log ? Math.log10(Math.max(v, 1e-300)) : v; return M.top + ph - (t - lo) / (hi - lo) * ph; };
   // Axes: y ticks (decades when log), x: first, middle and last epoch.
@@ -55,6 +57,14 @@ export function lineChart(c, rows, series, { log = false, empty = "" } = {}) {
   }
   ctx.textAlign = "center"; ctx.textBaseline = "top";
   for (const e of [e0, Math.round((e0 + e1) / 2), e1]) ctx.fillText(e.toLocaleString("en-US"), Math.min(W - 20 * u, Math.max(M.left + 10 * u, X(e))), M.top + ph + 4 * u);
+  // Overlays (pinned runs): their curve dashed in the test colour, clipped to the frame.
+  ctx.save(); ctx.beginPath(); ctx.rect(M.left, M.top, pw, ph); ctx.clip();
+  for (const o of overlays) {
+    ctx.beginPath(); let started = false;
+    for (const r of o.rows) { const v = r[1]; if (!isFinite(v) || (log && !(v > 0))) continue; const x = X(r[0]), y = Y(v); started ? ctx.lineTo(x, y) : ctx.moveTo(x, y); started = true; }
+    ctx.setLineDash(o.dash.map(d => d * u)); ctx.strokeStyle = palette.negative; ctx.globalAlpha = 0.6; ctx.lineWidth = 1.5 * u; ctx.stroke();
+  }
+  ctx.restore();
   for (const { index, color } of series) {
     ctx.beginPath(); let started = false;
     for (const r of rows) { const v = r[index]; if (!isFinite(v) || (log && !(v > 0))) continue; const x = X(r[0]), y = Y(v); started ? ctx.lineTo(x, y) : ctx.moveTo(x, y); started = true; }
@@ -66,7 +76,7 @@ export function lineChart(c, rows, series, { log = false, empty = "" } = {}) {
 export function renderLossChart() {
   const h = state.history;
   const g = lineChart($("loss-chart"), h, [{ index: 1, color: palette.positive }, { index: 2, color: palette.negative }],
-    { log: state.view.logLoss, empty: "the loss appears here once training starts" });
+    { log: state.view.logLoss, empty: "the loss appears here once training starts", overlays: pinnedCurves() });
   if (g && hoverX !== null && hoverX >= g.left) {
     const e = g.e0 + (hoverX - g.left) / g.width * (g.e1 - g.e0);
     let best = h[0]; for (const r of h) if (Math.abs(r[0] - e) < Math.abs(best[0] - e)) best = r;

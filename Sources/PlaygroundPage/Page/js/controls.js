@@ -7,6 +7,7 @@ import { editorIsOpen } from "./editor.js";
 import { renderOutput, planeAt } from "./output.js";
 import { renderLossChart } from "./chart.js";
 import { save } from "./persist.js";
+import { pin, renderPinned } from "./pinned.js";
 
 const $ = (id) => document.getElementById(id);
 let act = {};
@@ -85,6 +86,7 @@ export function setupControls(handlers) {
     try { await navigator.clipboard.writeText(text); act.notify("Copied: " + text + caveat); } catch (_) { act.notify("Select the command below to copy it." + caveat); }
   };
   for (const b of document.querySelectorAll("[data-download]")) b.onclick = () => act.send({ type: "download", format: b.dataset.download });
+  $("pin").onclick = () => { pin(); handlers.redraw(); };
   for (const b of document.querySelectorAll("[data-picture]")) b.onclick = () => savePicture($(b.dataset.picture), b.textContent.trim());
   $("output").onclick = (e) => {
     if (!state.snap) return;
@@ -133,6 +135,7 @@ function savePicture(canvas, name) {
 /** Shows the confirmed settings in every control (a refused value goes back). */
 export function syncControls() {
   const s = state.settings;
+  renderPinned();   // each pinned run is labelled by how it differs from these settings
   for (const el of document.querySelectorAll("select[data-key]")) {
     const key = el.dataset.key; let v = s[key];
     if (key === "activation") v = (v || "tanh").split(",")[0];

@@ -8,6 +8,8 @@ import { Connection } from "./socket.js";
 import { WorkerConnection } from "./worker-connection.js";
 import { save, load, restoreMessage } from "./persist.js";
 import { setupNetwork, renderNetwork, linkPoint } from "./network.js";
+import { pinnedCurves } from "./pinned.js";
+import { setupSeeds, renderSeeds } from "./seeds.js";
 import { renderOutput, renderConfusion } from "./output.js";
 import { setupChart, renderLossChart, fmt } from "./chart.js";
 import { setupControls, syncControls, setEnabled } from "./controls.js";
@@ -99,6 +101,7 @@ function onSnapshot(s) {
   lastSeq = s.seq;
   addHistory(s.history, s.epoch);
   addNorms(s);
+  if (s.seeds) renderSeeds(s.seeds);
   state.snap = s;
   acceptSettings(s.settings, false);
   const now = performance.now();
@@ -191,6 +194,7 @@ async function start() {
   setupNetwork({ set, send, explain: (t, from) => explain(send, t, from),
     hover: (h) => { state.hovered = h; post(h ? { type: "focus", layer: h.layer, neuron: h.neuron } : { type: "focus" }); renderOutput(); } });
   setupChart();
+  setupSeeds(send);
   // In a narrow window the settings fold behind one button (style.css); it says which way.
   const toggle = $("settings-toggle");
   toggle.onclick = () => { const open = document.querySelector("header").classList.toggle("open"); toggle.setAttribute("aria-expanded", String(open)); };
@@ -208,4 +212,4 @@ async function start() {
 start();
 
 // For the browser test: the connection (to send a malformed message as a broken page would).
-window.backprop = { connection: null, state, linkPoint };
+window.backprop = { connection: null, state, linkPoint, pinnedCurves };

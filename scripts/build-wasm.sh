@@ -26,7 +26,7 @@ MAP
 engine="Activation Architecture BackpropError Dataset DispatchedKernels Initializer JSON KernelPath Kernels
         LearningRateSchedule LibM Limits Matrix Metrics NameKey NarrowPass Network Optimizer OutputHead PrintfText SineCosine
         RandomSource Regularization Scalar StopSignal Trace Trainer TrainingSettings VectorMath Workspace JSON+Engine SafetensorsFormat"
-playground="Criterion Experiment Experiment+JSON Experiment+Settings Experiment+Values Setting Session Session+Explain RunExport PythonProgram"
+playground="Criterion Experiment Experiment+JSON Experiment+Settings Experiment+Values Setting Session Session+Explain RunExport PythonProgram SeedRun"
 # PlaygroundSessions is the page's session and nothing else: all of it, whatever files it has.
 sessions=$(cd Sources/PlaygroundSessions && ls *.swift | sed 's/\.swift$//')
 files() { local dir=$1; shift; for f in $*; do printf '%s\n' "Sources/$dir/$f.swift"; done; }

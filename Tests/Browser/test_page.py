@@ -577,13 +577,15 @@ def seeds_in_the_page(driver, by_id, wait):
     base = driver.current_url.split("#")[0]
     driver.get(base + "#dataset=xor&layers=4&epochs=100&stop-when=test-accuracy%3E%3D0.9&seed=0")
     wait.until(lambda d: snap(d, "settings").get("stop-when") == "test-accuracy>=0.9" and snap(d, "stopEpoch") == 100)
-    Select(by_id("seed-count")).select_by_value("5")
+    Select(by_id("seed-count")).select_by_visible_text("5")
     ActionChains(driver).move_to_element(by_id("run-seeds")).click().perform()
     WebDriverWait(driver, 120, poll_frequency=0.2).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#seed-maps figure")) == 5)
     summary, command = by_id("seeds-summary").text, by_id("seeds-command").text
     results = js(driver, "return [...document.querySelectorAll('#seed-maps figure')].map(f => [f.className, f.title])")
     wins = sum(1 for cls, _ in results if cls == "success")
-    shot(driver, "seeds-xor.png")
+    js(driver, "document.getElementById('seeds').scrollIntoView({block: 'center'})")
+    by_id("seeds").screenshot(os.path.join(SHOTS, "seeds-xor.png"))
+    js(driver, "window.scrollTo(0, 0)")
     out = subprocess.run(["bash", "-c", command.replace("backprop ", f"'{BINARY}' ", 1)], capture_output=True, text=True)
     line = (out.stdout.strip().splitlines() or [""])[-1]
     losses = sorted(float(t.split("test loss ")[1].split(",")[0].split(";")[0]) for _, t in results)

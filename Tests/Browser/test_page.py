@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -567,8 +568,26 @@ def run(driver, server):
     reproduced_elsewhere(f"a run whose rate was changed by hand at epoch {changed_at}")
 
     layouts(driver, by_id, wait)
+    link_note(driver, by_id, wait)
     seeds_in_the_page(driver, by_id, wait)
     exported_run(driver, by_id, wait)
+
+
+def link_note(driver, by_id, wait):
+    """A teacher's link carries a note: shown as text (markup stays text), cut at 280 characters,
+    not refused as a setting, kept in the URL and across a reload."""
+    base = driver.current_url.split("#")[0]
+    note = "<b>Predict first:</b> will 4 neurons learn it? " + "x" * 400
+    driver.get(base + "#dataset=xor&layers=4&note=" + urllib.parse.quote(note))
+    wait.until(lambda d: snap(d, "settings").get("layers") == "4" and by_id("link-note").is_displayed())
+    shown = by_id("link-note").text
+    check(shown.startswith("Note with this link: <b>Predict first:</b> will 4 neurons") and len(shown) == len("Note with this link: ") + 280
+          and not driver.find_elements(By.CSS_SELECTOR, "#link-note b") and "cannot set" not in by_id("notices").text
+          and "note=%3Cb%3EPredict" in driver.current_url,
+          f"a link's note is shown as text, cut at 280 characters, kept in the URL ({shown[:60]}…)")
+    driver.refresh()
+    wait.until(lambda d: js(d, "return !!(window.backprop && window.backprop.state.snap)") and by_id("link-note").is_displayed())
+    check(by_id("link-note").text == shown and "note=" in driver.current_url, "the note stays across a reload")
 
 
 def seeds_in_the_page(driver, by_id, wait):

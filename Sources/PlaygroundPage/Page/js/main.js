@@ -2,7 +2,7 @@
 // or in this tab's worker as WebAssembly — and every change is a message to it (Messages.swift). This module wires
 // the parts: the connection, the state, the views and the controls.
 import { state, vocabulary, addHistory } from "./state.js";
-import { readHash, writeHash } from "./url.js";
+import { readHash, writeHash, linkNote } from "./url.js";
 import { setPalette } from "./colors.js";
 import { Connection } from "./socket.js";
 import { WorkerConnection } from "./worker-connection.js";
@@ -176,7 +176,15 @@ function download(m) {
 }
 
 // A link edited by hand (or followed) within the page: its settings, read as any link is.
-window.addEventListener("hashchange", () => { state.history = []; configure(readHash()); });
+window.addEventListener("hashchange", () => { state.history = []; configure(readHash()); showNote(); });
+
+/** A teacher's note from the link, in the messages' slot: text only, never markup. */
+function showNote() {
+  const el = $("link-note"), text = linkNote();
+  el.textContent = text ? `Note with this link: ${text}` : "";
+  el.hidden = !text;
+}
+showNote();
 
 // The menus come from the server's vocabulary; without it the page cannot offer a choice,
 // so it waits for it (and says so) before building its controls.

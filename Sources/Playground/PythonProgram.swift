@@ -123,11 +123,10 @@ struct PythonProgram {
     }
 
     var dataCode: String {
-        func rows(_ p: LabeledPoints) -> [[Double]] { p.x }
         return """
-        X_train = np.array(\(pyRows(rows(run.train), indent: "")))
+        X_train = np.array(\(pyRows(run.train.x, indent: "")))
         y_train = np.array(\(py(run.train.target)))
-        X_test = np.array(\(pyRows(rows(run.test), indent: "")))
+        X_test = np.array(\(pyRows(run.test.x, indent: "")))
         y_test = np.array(\(py(run.test.target)))
         """
     }
@@ -293,12 +292,14 @@ struct PythonProgram {
         """
     }
 
-    var weightsLiteral: String {
-        (0..<run.initial.layout.layerCount).map { "    " + pyRows(run.initial.weight($0).nested, indent: "    ") + "," }.joined(separator: "\n")
+    /// A network's weights and its biases as the entries of two Python lists, a layer each.
+    func literals(_ n: Network<Double>) -> (weights: String, biases: String) {
+        let layers = 0..<n.layout.layerCount
+        return (layers.map { "    " + pyRows(n.weight($0).nested, indent: "    ") + "," }.joined(separator: "\n"),
+                layers.map { "    " + py(n.bias($0)) + "," }.joined(separator: "\n"))
     }
-    var biasesLiteral: String {
-        (0..<run.initial.layout.layerCount).map { "    " + py(run.initial.bias($0)) + "," }.joined(separator: "\n")
-    }
+    var weightsLiteral: String { literals(run.initial).weights }
+    var biasesLiteral: String { literals(run.initial).biases }
 
     var mlpCode: String {
         let phis = arch.hidden.map { $0.activation.rawValue }
@@ -708,8 +709,7 @@ struct PythonProgram {
     var resultCode: String {
         var code = "print(f\"test loss {mean_loss(X_t, Y_t):.4f}\")\n" + accuracyCode
         if let expected = run.expected {
-            let w = (0..<expected.layout.layerCount).map { "    " + pyRows(expected.weight($0).nested, indent: "    ") + "," }.joined(separator: "\n")
-            let b = (0..<expected.layout.layerCount).map { "    " + py(expected.bias($0)) + "," }.joined(separator: "\n")
+            let (w, b) = literals(expected)
             code += """
             backprop_weights = [
             \(w)

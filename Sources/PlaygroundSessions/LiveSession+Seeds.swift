@@ -55,8 +55,10 @@ extension LiveSession {
         seedJob = SeedJob(base: session.experiment, criterion: criterion, firstSeed: seed, count: count)
     }
 
-    /// Trains the seed job for about `budget` seconds: a multiple of `seedRecordEvery` epochs of
-    /// the seed in training (or what it has left), then the next seed.
+    /// Trains the seed job for about `budget` seconds, an epoch at a time (a frame holds a
+    /// training thread no longer than play's does, whatever the network), recording where
+    /// `Session.run(recordEvery:)` records — at the start, every `seedRecordEvery` epochs and
+    /// at the last — so that a runaway loss is caught at the sweep's epochs.
     func trainSeeds(budget: Double) {
         guard var job = seedJob, !job.done else { return }
         let start = HostServices.seconds()
@@ -72,10 +74,15 @@ extension LiveSession {
                 }
             }
             guard let (seed, s) = job.current else { break }
-            let left = job.base.training.epochs - s.epoch
+            let stop = job.base.training.epochs
             do throws(BackpropError) {
-                if left > 0 { _ = try s.run(epochs: min(left, LiveSession.seedRecordEvery), recordEvery: LiveSession.seedRecordEvery) }
-                if s.epoch >= job.base.training.epochs {
+                if s.history.isEmpty { s.recordNow() }   // the start's point
+                if s.epoch < stop {
+                    try s.trainer.fit(epochs: 1, evaluateTrain: false)
+                    if s.epoch % LiveSession.seedRecordEvery == 0 || s.epoch == stop { s.recordNow() }
+                    if let runaway = s.runaway { throw runaway }
+                }
+                if s.epoch >= stop {
                     let verdict = SeedRun.verdict(s, criterion: job.criterion)
                     job.results.append(SeedResult(seed: seed, verdict: verdict, diverged: nil, map: seedMap(s)))
                     job.current = nil
@@ -109,7 +116,7 @@ extension LiveSession {
         var args = job.base.commandLineArguments
         args += ["--seeds", "\(job.count)", "--first-seed", "\(job.firstSeed)"]
         if let c = job.criterion { args += ["--criterion", "\(c)"] }
-        let command = (["backprop", "sweep"] + args.map { $0.contains(where: { " |*^()&;<>".contains($0) }) ? "'\($0)'" : $0 }).joined(separator: " ")
+        let command = LiveSession.commandLine(["backprop", "sweep"] + args)
         let results: [JSON] = job.results.map { r in
             var f: [(key: String, value: JSON)] = [("seed", JSON(Double(r.seed))), ("map", JSON(r.map))]
             if let v = r.verdict {

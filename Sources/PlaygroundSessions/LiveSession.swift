@@ -501,6 +501,15 @@ public final class LiveSession: @unchecked Sendable {
                            train: rows(session.trainPoints), test: rows(session.testPoints), settings: settings, featureMaps: maps)
     }
 
+    /// The network's inputs at the cell centres of an `n`×`n` grid over `region` (the run's
+    /// features of 2-D points), or nil when they are not the network's inputs.
+    static func planeInputs(_ session: Session, _ region: Region, _ n: Int) -> Matrix<Double>? {
+        let pts = plane(region, n)
+        let features = session.trainPoints.dimension == 2 ? pts.applying(session.experiment.features) : pts
+        guard features.dimension == session.architecture.inputs else { return nil }
+        return Matrix<Double>(features.x)
+    }
+
     /// The cell centres of an `n`×`n` grid over `region`, row 0 at the top: where the neurons'
     /// maps are drawn.
     static func plane(_ region: (xMin: Double, xMax: Double, yMin: Double, yMax: Double), _ n: Int) -> LabeledPoints {
@@ -518,6 +527,16 @@ public final class LiveSession: @unchecked Sendable {
     /// --out` writes.
     func file(_ format: String) throws(BackpropError) -> FileMessage {
         guard let session else { throw .invalidSetting("no session yet") }
+        if let kind = RunExport.Language(rawValue: format) {
+            // The run as a program, as "copy as command" gives it: to the epoch trained (or the stop
+            // epoch before any), compared at its end with these weights when they are that run's.
+            var e = session.experiment
+            e.training.epochs = reproducedEpochs(session)
+            let ours = session.epoch > 0 && offPath.isEmpty ? session.network : nil
+            let program = try RunExport(e, session: session, model: ours).program(kind)
+            return FileMessage(name: RunExport.fileName(kind), mime: kind == .notebook ? "application/x-ipynb+json" : "text/x-python",
+                               base64: base64(Array(program.utf8)))
+        }
         if let w = LiveSession.modelWriters[format] {
             let features = session.trainPoints.dimension == 2 ? session.experiment.features : nil
             return FileMessage(name: w.name, mime: w.mime, base64: base64(try w.write(session.network, features)))
@@ -536,16 +555,6 @@ public final class LiveSession: @unchecked Sendable {
             guard session.experiment.data.dataset == "csv" else { throw .invalidSetting("only own data (an upload or added points) downloads as own-data.csv") }
             let text = CSV.format(train: session.trainPoints, test: session.testPoints)
             return FileMessage(name: "own-data.csv", mime: "text/csv", base64: base64(Array(text.utf8)))
-        case "numpy", "torch", "notebook":
-            // The run as a program, as "copy as command" gives it: to the epoch trained (or the stop
-            // epoch before any), compared at its end with these weights when they are that run's.
-            var e = session.experiment
-            e.training.epochs = reproducedEpochs(session)
-            let ours = session.epoch > 0 && offPath.isEmpty ? session.network : nil
-            let kind = RunExport.Language(rawValue: format) ?? .numpy
-            let program = try RunExport(e, session: session, model: ours).program(kind)
-            return FileMessage(name: RunExport.fileName(kind), mime: kind == .notebook ? "application/x-ipynb+json" : "text/x-python",
-                               base64: base64(Array(program.utf8)))
         default:
             throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json, experiment, data, numpy, torch or notebook")
         }
@@ -568,7 +577,12 @@ public final class LiveSession: @unchecked Sendable {
             // Own data cannot travel in a command line: say where it must come from.
             if let i = args.firstIndex(of: "--data") { args[i + 1] = "own-data.csv" } else { args += ["--data", "own-data.csv"] }
         }
-        return (["backprop", "train"] + args.map { $0.contains(where: { " |*^()&;<>".contains($0) }) ? "'\($0)'" : $0 }).joined(separator: " ")
+        return LiveSession.commandLine(["backprop", "train"] + args)
+    }
+
+    /// Words as a shell line: a word with a space or a shell metacharacter in single quotes.
+    static func commandLine(_ words: [String]) -> String {
+        words.map { $0.contains(where: { " |*^()&;<>".contains($0) }) ? "'\($0)'" : $0 }.joined(separator: " ")
     }
 
     func snapshot() -> Snapshot? {
@@ -595,10 +609,8 @@ public final class LiveSession: @unchecked Sendable {
         }
         // Neuron maps: inputs (features) and every hidden neuron, over a coarse grid.
         let n = neuronResolution
-        let pts = LiveSession.plane(region, n)
-        let features = session.trainPoints.dimension == 2 ? pts.applying(session.experiment.features) : pts
         var neurons: [[String]] = []
-        if features.dimension == arch.inputs, let x = Matrix<Double>(features.x) {
+        if let x = LiveSession.planeInputs(session, region, n) {
             neurons.append((0..<arch.inputs).map { c in LiveSession.map((0..<x.rows).map { x[$0, c] }) })
             if let outs = try? net.layerOutputs(x) {
                 for l in 0..<arch.hidden.count {
@@ -655,7 +667,6 @@ public final class LiveSession: @unchecked Sendable {
         return UInt8(((min(max(v, -1), 1) + 1) / 2 * 255).rounded())
     }
 
-    /// One neuron's map as bytes, scaled so its largest magnitude is at most 1.
     /// The focused neuron's map at the output map's resolution: enlarged, it is drawn as finely
     /// as the output (the diagram's squares need only `resolution.neuron`). Nil when nothing is
     /// focused or the focus names no unit of this network.
@@ -663,15 +674,14 @@ public final class LiveSession: @unchecked Sendable {
         guard let (layer, neuron) = focus else { return nil }
         let arch = session.architecture
         guard layer >= 0, layer <= arch.hidden.count, neuron >= 0, neuron < arch.sizes[layer] else { return nil }
-        let pts = LiveSession.plane(region, resolution.output)
-        let features = session.trainPoints.dimension == 2 ? pts.applying(session.experiment.features) : pts
-        guard features.dimension == arch.inputs, let x = Matrix<Double>(features.x) else { return nil }
+        guard let x = LiveSession.planeInputs(session, region, resolution.output) else { return nil }
         if layer == 0 { return (layer, neuron, LiveSession.map((0..<x.rows).map { x[$0, neuron] })) }
         guard let outs = try? session.network.layerOutputs(x) else { return nil }
         let o = outs[layer - 1]
         return (layer, neuron, LiveSession.map((0..<o.rows).map { o[$0, neuron] }))
     }
 
+    /// One neuron's map as bytes, scaled so its largest magnitude is at most 1.
     static func map(_ values: [Double]) -> String {
         let m = max(1, values.map { abs($0) }.filter { $0.isFinite }.max() ?? 1)
         return base64(values.map { byte($0 / m) })

@@ -43,12 +43,14 @@ import Backprop
     }
 
     /// A connected TCP socket to 127.0.0.1:`port` with a small receive buffer and a 5 s read timeout.
-    static func openSocket(port: Int) throws -> Int32 {
+    /// A TCP socket to 127.0.0.1:`port` whose reads give up after `readTimeout` seconds, so a
+    /// missing reply fails the test with what was read instead of hanging it.
+    static func openSocket(port: Int, readTimeout: Int = 5) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         try #require(fd >= 0)
         var small: Int32 = 4096
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)

@@ -161,7 +161,7 @@ import Datasets
         var limits = Limits.playground
         limits.sessions = 1
         _ = try await app(limits).test(.live) { client in
-            // Raw upgrades whose reads time out after 5 s (SafetyTests.openSocket). Written with
+            // Raw upgrades whose reads time out (SafetyTests.openSocket). Written with
             // the WebSocket client, this test hung for its whole time limit in three of four
             // full parallel runs (never alone), waiting on a connection the server had answered
             // and closed at once; now a missing reply is a failure that shows what was read.
@@ -177,7 +177,11 @@ import Datasets
                 }
                 return String(decoding: reply, as: UTF8.self)
             }
-            let first = try SafetyTests.openSocket(port: port)
+            // The first tab's data message is made on the training threads, which run at a lower
+            // priority than everything else in a full parallel test run (and share the pool with
+            // the other servers' tests): on 2 busy cores a debug build took over 5 s to send it.
+            // Waiting up to 60 s costs nothing when it comes, and a hang still fails.
+            let first = try SafetyTests.openSocket(port: port, readTimeout: 60)
             defer { close(first) }
             _ = request.withCString { send(first, $0, strlen($0), 0) }
             // The data message (with its "task") is what a served tab receives first: it holds the slot.

@@ -61,8 +61,8 @@ let package = Package(
         // site (`backprop site`); no server.
         .target(
             name: "PlaygroundPage",
-            dependencies: ["Backprop", "Datasets", "Plots", "PlaygroundSessions"],
-            resources: [.copy("Page")]
+            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions"],
+            resources: [.copy("Page"), .copy("Lessons")]
         ),
         // `backprop serve`: the playground page and its WebSocket sessions.
         .target(

@@ -33,7 +33,10 @@ public enum StaticSite {
         }
         let page: Page
         do { page = try Page() } catch { throw .invalidSetting("the page's files: \(error)") }
+        let lessons: String
+        do { lessons = try LessonFiles.json(page: page) } catch { throw .invalidSetting("the lessons: \(error)") }
         var files: [(path: String, data: Data)] = page.files.keys.sorted().map { ($0, Data(page.files[$0]!.body.utf8)) }
+        files.append(("lessons.json", Data(lessons.utf8)))
         files += [("palette.json", Data(PageData.paletteJSON.utf8)),
                   ("presets.json", Data(PageData.presetsJSON.utf8)),
                   ("api/settings", Data(LiveSession.vocabularyJSON.utf8)),

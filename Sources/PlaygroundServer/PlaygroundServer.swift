@@ -43,6 +43,9 @@ public enum PlaygroundServer {
         let access = access ?? Access(bind: host, port: port)
         registerDownloads()
         let page = try Page()
+        // The lessons are read and checked once, as the page is: a shipped lesson that does not
+        // parse is a build's fault, said at start rather than to the first student.
+        let lessons = try LessonFiles.json(page: page)
         // HEAD answered as GET without the body (link checkers and `curl -I` ask this way).
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessMiddleware(access: access))
@@ -52,6 +55,9 @@ public enum PlaygroundServer {
         router.get("/style.css") { _, _ in page.response("style.css") }
         router.get("/palette.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: PageData.paletteJSON)))
+        }
+        router.get("/lessons.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: lessons)))
         }
         router.get("/api/settings") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: LiveSession.vocabularyJSON)))

@@ -74,6 +74,8 @@ public final class LiveSession: @unchecked Sendable {
     public var isTraining: Bool { playing || stepRemaining > 0 || (seedJob.map { !$0.done } ?? false) }
     /// "Run seeds" (LiveSession+Seeds.swift): trained in the frames play and steps leave.
     var seedJob: SeedJob?
+    /// A lesson step's check on the live numbers (`LiveSession+Lesson`), judged in every snapshot.
+    var lessonCheck: LessonCheck?
     var controls = PageControls()
     private var diverged: String?
     /// Why training last stopped by itself (the stop epoch or condition), until it goes on.
@@ -153,6 +155,7 @@ public final class LiveSession: @unchecked Sendable {
             case .download(let format):
                 return [json(try file(format))]
             case .seeds(let count): try startSeeds(count: count)
+            case .check(let expression): try setCheck(expression)
             case .focus(let layer, let neuron):
                 focus = layer.map { ($0, neuron) }
             }
@@ -642,7 +645,7 @@ public final class LiveSession: @unchecked Sendable {
             output: base64(bytes), outputResolution: outputResolution, outputClasses: classes,
             neurons: neurons, neuronResolution: n, focused: focused.map { [$0.layer, $0.neuron] }, focusMap: focused?.map,
             dead: dead, saturated: saturated,
-            region: [region.xMin, region.xMax, region.yMin, region.yMax], seeds: seedsReply(),
+            region: [region.xMin, region.xMax, region.yMin, region.yMax], seeds: seedsReply(), check: checkReply(),
             gradientNorms: traced?.trace.gradientNorms ?? [], neuronDeltas: traced.map { LiveSession.meanAbsoluteDeltas($0.trace) } ?? [],
             deadFraction: units.deadFraction, batchRows: traced?.rows ?? [],
             gradients: controls.gradients ? traced?.trace.weightGradients.map { $0.nested } : nil,

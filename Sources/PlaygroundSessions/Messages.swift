@@ -20,6 +20,7 @@ import Playground
 /// | `explain` | `layer`, `to`, `from` (−1: the bias), optional `sample` | the chain rule for that parameter, in an `explanation` reply |
 /// | `download` | `format`: safetensors, json, experiment, data (own data), numpy, torch, notebook | the file, base64, in a `file` reply |
 /// | `seeds` | `count` (0: stop) | the setup trained from `count` seeds (the page's seed on), judged by the stop condition: a `seeds` object in the snapshots |
+/// | `check` | `expression` (empty: none) | a lesson step's check (`LessonCheck`), judged in every snapshot's `check` |
 /// | `focus` | `layer`, `neuron` (no layer: none) | the neuron the page shows enlarged: its map at the output's resolution in each snapshot |
 enum Command {
     case configure(settings: [String: String])
@@ -36,6 +37,7 @@ enum Command {
     case download(format: String)
     case focus(layer: Int?, neuron: Int)
     case seeds(count: Int)
+    case check(expression: String)
 
     /// What a `restore` brings back (every part optional: what is missing is not restored).
     struct Restore {
@@ -126,13 +128,14 @@ enum Command {
         case "download": self = .download(format: try field("format", string) ?? "safetensors")
         case "focus": self = .focus(layer: try field("layer", int), neuron: try field("neuron", int) ?? 0)
         case "seeds": self = .seeds(count: try field("count", int) ?? 0)
+        case "check": self = .check(expression: try field("expression", string) ?? "")
         default:
             throw .invalidSetting("unknown message type \(quoted(type))")
         }
     }
 
     /// Whether the command leaves a step in progress going (a question does; anything else ends it).
-    static func keepsAStep(_ type: String) -> Bool { ["step", "explain", "download"].contains(type) }
+    static func keepsAStep(_ type: String) -> Bool { ["step", "explain", "download", "check"].contains(type) }
 }
 
 /// The page's view of a session after some training: everything it draws.
@@ -185,6 +188,8 @@ struct Snapshot {
     var region: [Double]
     /// "Run seeds": progress and results, when they changed since the last snapshot.
     var seeds: JSON? = nil
+    /// A lesson step's check: `expression`, `passed`, and each term's `text`, `value` (or `missing`) and `holds`.
+    var check: JSON? = nil
     /// Backpropagation on the last step's batch (`Network.trace`): ‖∂L/∂W‖ per layer, each
     /// unit's mean |δ| per layer (output last), the fraction of dead units per hidden layer,
     /// the batch's rows; and in the gradient view the gradients, shaped like the weights.
@@ -252,6 +257,7 @@ extension Snapshot: Reply {
         f += [("dead", JSON(dead)),
               ("saturated", JSON(saturated)), ("region", JSON(region))]
         if let seeds { f.append(("seeds", seeds)) }
+        if let check { f.append(("check", check)) }
         f += [("gradientNorms", JSON(gradientNorms)),
               ("neuronDeltas", JSON(neuronDeltas)), ("deadFraction", JSON(deadFraction)), ("batchRows", JSON(batchRows))]
         if let gradients { f.append(("gradients", JSON(gradients))) }

@@ -186,14 +186,14 @@ function build(s) {
   cols.appendChild(input);
   for (let l = 0; l < hidden; l++) {
     const col = column(`${s.sizes[l + 1]} neuron${s.sizes[l + 1] === 1 ? "" : "s"}`);
-    const buttons = document.createElement("div"); buttons.className = "neuron-buttons";
+    const buttons = document.createElement("div"); buttons.className = "neuron-buttons"; buttons.dataset.hide = "layers";
     buttons.innerHTML = `<button class="add-neuron" data-layer="${l}" title="Add a neuron to layer ${l + 1}">+</button><button class="remove-neuron" data-layer="${l}" title="Remove a neuron from layer ${l + 1}">−</button>`;
     buttons.children[0].onclick = () => { const ls = layers(); if (ls[l] < vocabulary.limits.width) { ls[l]++; setLayers(ls); } };
     buttons.children[1].onclick = () => { const ls = layers(); if (ls[l] > 1) { ls[l]--; setLayers(ls); } };
     atLimit(buttons.children[0], s.sizes[l + 1] >= vocabulary.limits.width, `At most ${vocabulary.limits.width} neurons a layer here`);
     atLimit(buttons.children[1], s.sizes[l + 1] <= 1, "A layer keeps at least one neuron");
     col.appendChild(buttons);
-    const sel = document.createElement("select"); sel.className = "layer-activation"; sel.dataset.layer = l;
+    const sel = document.createElement("select"); sel.className = "layer-activation"; sel.dataset.layer = l; sel.dataset.hide = "activation";
     sel.setAttribute("aria-label", `activation of layer ${l + 1}`);
     for (const a of vocabulary.activations) sel.add(new Option(a, a));
     sel.value = s.activations[l];

@@ -16,6 +16,7 @@ import Playground
 /// | `zero-weights`, `zero-fraction` | how many weights are exactly 0, and that as a share of all |
 /// | `seeds-run` | seeds finished by "run seeds" for the setup shown |
 /// | `seed-success` | the share of them that met their criterion (0…1) |
+/// | `by-hand` | backprop-by-hand exercises solved in this tab (every term right) |
 /// | `w(L,j,i)` | the weight into layer L's neuron j from neuron i of the layer before (or input i), numbered from 1 as the page names them |
 /// | `b(L,j)` | the bias of layer L's neuron j |
 ///
@@ -25,7 +26,7 @@ import Playground
 public struct LessonCheck: Equatable, Sendable {
     public enum Quantity: Equatable, Sendable {
         case testLoss, trainLoss, testAccuracy, trainAccuracy, r2, epoch, learningRate
-        case maxWeight, meanWeight, zeroWeights, zeroFraction, seedsRun, seedSuccess
+        case maxWeight, meanWeight, zeroWeights, zeroFraction, seedsRun, seedSuccess, byHand
         /// Layer (1: the first hidden layer's weights), to, from — all from 1.
         case weight(Int, Int, Int)
         case bias(Int, Int)
@@ -34,7 +35,7 @@ public struct LessonCheck: Equatable, Sendable {
             ("test-loss", .testLoss), ("train-loss", .trainLoss), ("test-accuracy", .testAccuracy),
             ("train-accuracy", .trainAccuracy), ("r2", .r2), ("epoch", .epoch), ("learning-rate", .learningRate),
             ("max-weight", .maxWeight), ("mean-weight", .meanWeight), ("zero-weights", .zeroWeights),
-            ("zero-fraction", .zeroFraction), ("seeds-run", .seedsRun), ("seed-success", .seedSuccess),
+            ("zero-fraction", .zeroFraction), ("seeds-run", .seedsRun), ("seed-success", .seedSuccess), ("by-hand", .byHand),
         ]
         static var names: String { (named.map { $0.0 } + ["w(L,j,i)", "b(L,j)"]).joined(separator: ", ") }
     }

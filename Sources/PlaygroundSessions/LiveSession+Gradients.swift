@@ -57,8 +57,14 @@ extension LiveSession {
         var e = Explanation(layer: l, to: j, from: i, sample: k, samplePoint: pointRow(session, k), batchSize: rows.count,
                             gradient: gradient, meanOfProducts: products.reduce(0, +) / Double(products.count), finiteDifference: fd / (2 * h),
                             input: a, delta: delta, product: delta * a, preActivation: z, output: out)
+        // For backprop by hand: the point's whole output and target, the parameter now and the rate.
+        let head = session.architecture.head
+        e.outputs = (0..<one.outputs[L].columns).map { one.outputs[L][0, $0] }
+        e.targetRow = one.targets[0, 0]
+        e.outputFormula = "δ = " + head.deltaFormula
+        e.value = isBias ? session.network.bias(l)[j] : session.network.weight(l)[j, i]
+        e.rate = session.experiment.training.learningRate.rate(epoch: session.epoch)
         if l == L {
-            let head = session.architecture.head
             e.head = head.rawValue
             let y: Double = head == .softmaxCrossEntropy ? (one.targets[0, 0] == Double(j) ? 1 : 0) : one.targets[0, 0]
             e.target = y
@@ -120,6 +126,13 @@ struct Explanation {
     var downstream: [[Double]]?
     var sum: Double?
     var note: String?
+    /// The point's ŷ (every output), its target (a class index for softmax), the output's δ
+    /// formula, the parameter's value now and the rate of the next step (backprop by hand).
+    var outputs: [Double] = []
+    var targetRow: Double = 0
+    var outputFormula = ""
+    var value: Double = 0
+    var rate: Double = 0
 }
 
 extension Explanation: Reply {
@@ -137,6 +150,8 @@ extension Explanation: Reply {
         if let downstream { f.append(("downstream", JSON(downstream))) }
         if let sum { f.append(("sum", JSON(sum))) }
         if let note { f.append(("note", JSON(note))) }
+        f += [("outputs", JSON(outputs)), ("targetRow", JSON(targetRow)), ("outputFormula", JSON(outputFormula)),
+              ("value", JSON(value)), ("rate", JSON(rate))]
         return .object(f)
     }
 }

@@ -36,6 +36,7 @@ extension LiveSession {
             guard job.done, !job.results.isEmpty else { return .failure(.invalidSetting("the seeds are still training")) }
             let wins = job.results.filter { $0.verdict?.success == true }.count
             return .success(Double(wins) / Double(job.results.count))
+        case .byHand: return .success(Double(byHandSolved))
         case .weight(let l, let j, let i):
             guard l <= net.layout.layerCount, j <= net.layout.sizes[l], i <= net.layout.sizes[l - 1] else {
                 return .failure(.invalidSetting("this network has no weight w(\(l),\(j),\(i))"))

@@ -76,6 +76,8 @@ public final class LiveSession: @unchecked Sendable {
     var seedJob: SeedJob?
     /// A lesson step's check on the live numbers (`LiveSession+Lesson`), judged in every snapshot.
     var lessonCheck: LessonCheck?
+    /// Backprop-by-hand answers the session found right in every term (`LiveSession+ByHand`).
+    var byHandSolved = 0
     var controls = PageControls()
     private var diverged: String?
     /// Why training last stopped by itself (the stop epoch or condition), until it goes on.
@@ -156,6 +158,8 @@ public final class LiveSession: @unchecked Sendable {
                 return [json(try file(format))]
             case .seeds(let count): try startSeeds(count: count)
             case .check(let expression): try setCheck(expression)
+            case .byHand(let layer, let to, let from, let sample, let answers):
+                out.append(try byHand(layer: layer, to: to, from: from, sample: sample, answers: answers).text)
             case .focus(let layer, let neuron):
                 focus = layer.map { ($0, neuron) }
             }

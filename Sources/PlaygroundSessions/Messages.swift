@@ -20,6 +20,7 @@ import Playground
 /// | `explain` | `layer`, `to`, `from` (−1: the bias), optional `sample` | the chain rule for that parameter, in an `explanation` reply |
 /// | `download` | `format`: safetensors, json, experiment, data (own data), numpy, torch, notebook | the file, base64, in a `file` reply |
 /// | `seeds` | `count` (0: stop) | the setup trained from `count` seeds (the page's seed on), judged by the stop condition: a `seeds` object in the snapshots |
+/// | `byHand` | `layer`, `to`, `from` (−1: the bias), `sample`, `answers` (`outputDelta`, `delta`, `gradient`, `weight`: the student's text) | backprop by hand checked against the engine's trace, in a `byHand` reply |
 /// | `check` | `expression` (empty: none) | a lesson step's check (`LessonCheck`), judged in every snapshot's `check` |
 /// | `focus` | `layer`, `neuron` (no layer: none) | the neuron the page shows enlarged: its map at the output's resolution in each snapshot |
 enum Command {
@@ -38,6 +39,7 @@ enum Command {
     case focus(layer: Int?, neuron: Int)
     case seeds(count: Int)
     case check(expression: String)
+    case byHand(layer: Int, to: Int, from: Int, sample: Int, answers: [String: String])
 
     /// What a `restore` brings back (every part optional: what is missing is not restored).
     struct Restore {
@@ -75,14 +77,15 @@ enum Command {
             return t
         }
         func rows(_ v: JSON) -> [[Double]]? { v.array { $0.array { $0.number } } }
-        func settings() throws(BackpropError) -> [String: String] {
-            try field("settings") { v -> [String: String]? in
+        func strings(_ key: String) throws(BackpropError) -> [String: String] {
+            try field(key) { v -> [String: String]? in
                 guard case .object(let fields) = v else { return nil }
                 var out: [String: String] = [:]
                 for (k, value) in fields { guard let s = value.string else { return nil }; out[k] = s }
                 return out
             } ?? [:]
         }
+        func settings() throws(BackpropError) -> [String: String] { try strings("settings") }
         let number = { (v: JSON) in v.number }, int = { (v: JSON) in v.int }, string = { (v: JSON) in v.string }
         switch type {
         case "configure": self = .configure(settings: try settings())
@@ -129,13 +132,19 @@ enum Command {
         case "focus": self = .focus(layer: try field("layer", int), neuron: try field("neuron", int) ?? 0)
         case "seeds": self = .seeds(count: try field("count", int) ?? 0)
         case "check": self = .check(expression: try field("expression", string) ?? "")
+        case "byHand":
+            guard let layer = try field("layer", int), let to = try field("to", int), let from = try field("from", int),
+                  let sample = try field("sample", int) else {
+                throw .invalidSetting("byHand needs layer, to, from (−1 for the bias) and sample")
+            }
+            self = .byHand(layer: layer, to: to, from: from, sample: sample, answers: try strings("answers"))
         default:
             throw .invalidSetting("unknown message type \(quoted(type))")
         }
     }
 
     /// Whether the command leaves a step in progress going (a question does; anything else ends it).
-    static func keepsAStep(_ type: String) -> Bool { ["step", "explain", "download", "check"].contains(type) }
+    static func keepsAStep(_ type: String) -> Bool { ["step", "explain", "download", "check", "byHand"].contains(type) }
 }
 
 /// The page's view of a session after some training: everything it draws.

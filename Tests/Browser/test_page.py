@@ -571,6 +571,58 @@ def run(driver, server):
     link_note(driver, by_id, wait)
     seeds_in_the_page(driver, by_id, wait)
     exported_run(driver, by_id, wait)
+    a_lesson(driver, by_id, wait)
+
+
+def a_lesson(driver, by_id, wait):
+    """A lesson walked with the pointer: chosen from the menu, its controls hidden, training held
+    until a prediction is committed, the check judged on the live numbers and passed, the next
+    step's setup applied; a link opens a step; a reload keeps the lesson, its step and its
+    progress; leaving brings every control back."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False})
+    base = driver.current_url.split("#")[0]
+    driver.get(base + "#dataset=circle")
+    js(driver, "sessionStorage.clear()")
+    wait.until(lambda d: js(d, "return !!(window.backprop && window.backprop.state.snap) && document.querySelectorAll('#preset optgroup option').length > 0"))
+    click = lambda el: ActionChains(driver).move_to_element(el).click().perform()
+    lessons = js(driver, "return [...document.querySelectorAll('#preset optgroup option')].map(o => o.textContent)")
+    check(len(lessons) >= 9 and lessons[0].startswith("The sheet"), f"the experiments menu lists the lessons ({len(lessons)}: {lessons[0]} …)")
+    Select(by_id("preset")).select_by_visible_text("A first network: XOR")
+    wait.until(lambda d: by_id("lesson-pane").is_displayed() and snap(d, "settings").get("dataset") == "xor" and snap(d, "settings").get("layers") == "none")
+    hidden = js(driver, "return ['activation', 'head', 'optimizer', 'regularization'].map(id => document.getElementById(id).offsetParent === null)")
+    check(all(hidden) and by_id("lr").is_displayed() and "lesson=xor" in driver.current_url and "step=1" in driver.current_url,
+          f"the lesson's first step: its setup, its hidden controls, in the URL ({hidden})")
+    click(by_id("play"))
+    time.sleep(0.5)
+    check(epoch(driver) == 0 and "prediction" in by_id("banner").text, f"play waits for a prediction ({by_id('banner').text[:60]})")
+    click(driver.find_element(By.CSS_SELECTOR, "#lesson-options label:nth-child(2) input"))
+    click(by_id("lesson-commit"))
+    check("Your prediction: no." in by_id("lesson-committed").text, "the prediction is committed")
+    click(by_id("play"))
+    wait.until(lambda d: epoch(d) >= 500 and "Passed" in by_id("lesson-status").text)
+    notice = by_id("lesson-notice").text
+    check("No line separates" in notice and "epoch ≥ 500" in by_id("lesson-check").text, f"the check passes at the stop epoch and its notice shows ({notice[:40]})")
+    click(by_id("lesson-next"))
+    wait.until(lambda d: snap(d, "settings").get("features") == "x1,x2,x1*x2" and "step=2" in d.current_url)
+    check("✗ test accuracy ≥ 0.98" in by_id("lesson-check").text, f"the next step: its setup and its check, not yet met ({by_id('lesson-check').text[:60]})")
+    click(by_id("play"))
+    wait.until(lambda d: "Passed" in by_id("lesson-status").text)
+    check("✓ test accuracy ≥ 0.98" in by_id("lesson-check").text, "the feature cross passes the check on the live accuracy")
+    shot(driver, "lesson-xor-1280x720.png")
+    # A reload keeps the lesson at its step, its passed steps and the run.
+    driver.refresh()
+    wait.until(lambda d: js(d, "return !!(window.backprop && window.backprop.state.snap)") and by_id("lesson-pane").is_displayed())
+    dots = js(driver, "return [...document.querySelectorAll('#lesson-dots button')].map(b => b.className.trim())")
+    wait.until(lambda d: "Passed" in by_id("lesson-status").text)
+    check(dots[:2] == ["passed", "here passed"] and epoch(driver) >= 500, f"a reload keeps the lesson, its step and its progress ({dots})")
+    # A link opens a step; a teacher's link hides controls of its own.
+    driver.get(base + "#lesson=learning-rate&step=2&hide=lr")
+    wait.until(lambda d: by_id("lesson-step").text.startswith("Step 2 of 4") and snap(d, "settings").get("lr") == "3")
+    check(not by_id("lr").is_displayed() and by_id("lesson-predict").is_displayed(), "a link opens a lesson's step with its setup, and hides what the link says")
+    click(by_id("lesson-close"))
+    wait.until(lambda d: not by_id("lesson-pane").is_displayed())
+    check(by_id("activation").is_displayed() and "lesson=" not in driver.current_url and not js(driver, "return window.backprop.state.snap.check || null"),
+          "leaving the lesson brings the controls back and ends its check")
 
 
 def link_note(driver, by_id, wait):

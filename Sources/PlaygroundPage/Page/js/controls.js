@@ -12,7 +12,7 @@ import { pin, renderPinned } from "./pinned.js";
 const $ = (id) => document.getElementById(id);
 let act = {};
 
-/** `handlers`: set(key, value), send(message), configure(settings), notify(text). */
+/** `handlers`: set(key, value), send(message), configure(settings), notify(text), openLesson(name). */
 export function setupControls(handlers) {
   act = handlers;
   const box = $("datasets");
@@ -62,8 +62,10 @@ export function setupControls(handlers) {
   let walking = false;
   const applyPreset = () => {
     walking = false;
-    const p = state.presets.find(p => p.name === preset.value);
+    const chosen = preset.value;
     preset.value = "";
+    if (chosen.startsWith("lesson:")) { act.openLesson(chosen.slice(7)); return; }
+    const p = state.presets.find(p => p.name === chosen);
     if (!p) return;
     state.history = [];
     act.configure(p.settings);

@@ -13,7 +13,8 @@ import { setupSeeds, renderSeeds } from "./seeds.js";
 import { renderOutput, renderConfusion } from "./output.js";
 import { setupChart, renderLossChart, fmt } from "./chart.js";
 import { setupControls, syncControls, setEnabled } from "./controls.js";
-import { addNorms, renderNormChart, renderExplanation, refresh, explain, chooseSample } from "./backprop.js";
+import { addNorms, renderNormChart, renderExplanation, refresh, explain, chooseSample, setupByHand, renderByHandResult } from "./backprop.js";
+import { setupLessons, openLinkedLesson, openLesson, lessonSetup, lessonConnected, lessonFromLink, renderCheck, awaitingPrediction } from "./lesson.js";
 
 const $ = (id) => document.getElementById(id);
 const frames = [];
@@ -27,7 +28,9 @@ let connection = null;
 const transport = {
   // A first connection restores what this tab kept for this URL, else reads the URL; a
   // reconnection restores the session the page was showing.
-  hello: () => state.snap ? restoreMessage() : (load() || { type: "configure", settings: readHash() }),
+  // A lesson's link without a kept session starts from its step's setup (the link's own settings over it).
+  hello: () => state.snap ? restoreMessage()
+    : (load() || (lessonSetup() ? { type: "configure", settings: { ...lessonSetup(), ...readHash() } } : { type: "configure", settings: readHash() })),
   onMessage,
   onStatus,
 };
@@ -45,6 +48,11 @@ async function connect() {
  * value corrected, a good file after a bad one — if this one fails too, its own error replaces it. */
 function send(msg) {
   if (banner.error) showBanner("");
+  // A lesson step that asks for a prediction trains only once the student has made one.
+  if (["play", "step", "seeds"].includes(msg.type) && awaitingPrediction()) {
+    showBanner("Commit to your prediction in the lesson first: training waits for it.");
+    return false;
+  }
   return post(msg);
 }
 /** Sends what the page asks by itself (the chain-rule panel following training): no action of the student's. */
@@ -59,6 +67,7 @@ function onStatus(status, retryIn) {
   el.className = status;
   if (status === "open") {
     lastSeq = -1;
+    lessonConnected();
     el.textContent = connection instanceof WorkerConnection ? "in this browser" : "connected";
     if (banner.sticky === "disconnected") showBanner("");
   }
@@ -79,6 +88,7 @@ function onMessage(m) {
   else if (m.type === "error") showBanner(m.message);
   else if (m.type === "file") download(m);
   else if (m.type === "explanation") renderExplanation(m);
+  else if (m.type === "byHand") renderByHandResult(m);
 }
 
 function onData(m) {
@@ -133,6 +143,7 @@ function onSnapshot(s) {
   showNotices([s.stopped, ...s.notices].filter(Boolean));
   redraw();
   refresh(post);
+  renderCheck();
   save();
 }
 
@@ -176,7 +187,11 @@ function download(m) {
 }
 
 // A link edited by hand (or followed) within the page: its settings, read as any link is.
-window.addEventListener("hashchange", () => { state.history = []; configure(readHash()); showNote(); });
+window.addEventListener("hashchange", () => {
+  const settings = readHash();
+  showNote();
+  if (!lessonFromLink(settings)) { state.history = []; configure(settings); }
+});
 
 /** A teacher's note from the link, in the messages' slot: text only, never markup. */
 function showNote() {
@@ -203,10 +218,12 @@ async function start() {
     hover: (h) => { state.hovered = h; post(h ? { type: "focus", layer: h.layer, neuron: h.neuron } : { type: "focus" }); renderOutput(); } });
   setupChart();
   setupSeeds(send);
+  setupByHand(send);
   // In a narrow window the settings fold behind one button (style.css); it says which way.
   const toggle = $("settings-toggle");
   toggle.onclick = () => { const open = document.querySelector("header").classList.toggle("open"); toggle.setAttribute("aria-expanded", String(open)); };
-  setupControls({ set, send, configure, notify, notifyError: (text) => showBanner(text), redraw, chooseSample: (k) => { chooseSample(send, k); renderOutput(); } });
+  setupControls({ set, send, configure, notify, notifyError: (text) => showBanner(text), redraw, openLesson,
+    chooseSample: (k) => { chooseSample(send, k); renderOutput(); } });
   setEnabled(false);
   await Promise.all([
     fetch("palette.json").then(r => r.json()).then(setPalette).catch(() => {}),
@@ -214,7 +231,10 @@ async function start() {
       state.presets = p;
       for (const preset of p) $("preset").add(new Option(preset.title, preset.name));
     }).catch(() => {}),
+    fetch("lessons.json").then(r => r.ok ? r.json() : []).catch(() => []).then(l => { state.lessons = l; }),
   ]);
+  setupLessons(state.lessons, { configure, post, notify });
+  openLinkedLesson();
   await connect();
 }
 start();

@@ -41,6 +41,6 @@ public enum LessonFiles {
     }
 
     /// The order the page lists lessons in: the sheet first, then the crash-course-style exercises.
-    public static let order = ["sheet", "spiral-seeds", "activations", "regularization", "backprop-by-hand",
+    public static let order = ["sheet", "backprop-by-hand", "spiral-seeds", "activations", "regularization",
                         "train-test-gap", "xor", "initialization", "feature-crosses", "learning-rate"]
 }

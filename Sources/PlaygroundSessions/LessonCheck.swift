@@ -16,7 +16,7 @@ import Playground
 /// | `zero-weights`, `zero-fraction` | how many weights are exactly 0, and that as a share of all |
 /// | `seeds-run` | seeds finished by "run seeds" for the setup shown |
 /// | `seed-success` | the share of them that met their criterion (0…1) |
-/// | `by-hand` | backprop-by-hand exercises solved in this tab (every term right) |
+/// | `by-hand` | backprop-by-hand exercises solved (every term right) since this check was set |
 /// | `w(L,j,i)` | the weight into layer L's neuron j from neuron i of the layer before (or input i), numbered from 1 as the page names them |
 /// | `b(L,j)` | the bias of layer L's neuron j |
 ///

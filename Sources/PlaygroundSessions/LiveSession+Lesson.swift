@@ -5,9 +5,12 @@ import Playground
 /// shows each term with its value as training goes — the same judge in the server and in the
 /// tab's WebAssembly engine.
 extension LiveSession {
+    /// A new check starts the by-hand count afresh: `by-hand>=1` is one solved in this step.
     func setCheck(_ expression: String) throws(BackpropError) {
         let text = trimmingSpaces(expression)
-        lessonCheck = text.isEmpty ? nil : try LessonCheck(parsing: text)
+        let check = text.isEmpty ? nil : try LessonCheck(parsing: text)
+        if check != lessonCheck { byHandSolved = 0 }
+        lessonCheck = check
     }
 
     /// The value of one quantity now, or why there is none (`metrics`: the session's, made once

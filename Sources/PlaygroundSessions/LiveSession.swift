@@ -76,7 +76,7 @@ public final class LiveSession: @unchecked Sendable {
     var seedJob: SeedJob?
     /// A lesson step's check on the live numbers (`LiveSession+Lesson`), judged in every snapshot.
     var lessonCheck: LessonCheck?
-    /// Backprop-by-hand answers the session found right in every term (`LiveSession+ByHand`).
+    /// Backprop-by-hand answers found right in every term since the check was set (`LiveSession+ByHand`).
     var byHandSolved = 0
     var controls = PageControls()
     private var diverged: String?

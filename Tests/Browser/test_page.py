@@ -13,6 +13,7 @@ import contextlib
 import io
 import math
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -572,6 +573,7 @@ def run(driver, server):
     seeds_in_the_page(driver, by_id, wait)
     exported_run(driver, by_id, wait)
     a_lesson(driver, by_id, wait)
+    backprop_by_hand(driver, by_id, wait)
 
 
 def a_lesson(driver, by_id, wait):
@@ -623,6 +625,43 @@ def a_lesson(driver, by_id, wait):
     wait.until(lambda d: not by_id("lesson-pane").is_displayed())
     check(by_id("activation").is_displayed() and "lesson=" not in driver.current_url and not js(driver, "return window.backprop.state.snap.check || null"),
           "leaving the lesson brings the controls back and ends its check")
+
+
+def backprop_by_hand(driver, by_id, wait):
+    """The by-hand lesson's first step with the pointer and the keyboard: a link's chain rule
+    turned into an exercise, a sign error named as the first term that differs, the sheet's
+    arithmetic on the panel's numbers accepted, and the step's check passed."""
+    base = driver.current_url.split("#")[0]
+    driver.get(base + "#lesson=backprop-by-hand&step=1")
+    wait.until(lambda d: by_id("lesson-step").text.startswith("Step 1 of 3") and snap(d, "settings").get("head") == "sigmoid")
+    click = lambda el: ActionChains(driver).move_to_element(el).click().perform()
+    click(by_id("play"))
+    wait.until(lambda d: epoch(d) == 20 and snap(d, "state") == "paused")
+    p = js(driver, "return window.backprop.linkPoint(arguments[0], 0.3)", link_index(driver, 1, 0, 0))
+    point_at(driver, p["x"], p["y"], click=True)
+    wait.until(lambda d: by_id("chain").is_displayed() and "The chain rule for the weight from neuron 1 of layer 1" in by_id("chain").text)
+    click(by_id("by-hand-toggle"))
+    wait.until(lambda d: d.find_elements(By.ID, "by-hand"))
+    text = by_id("chain").text
+    number = lambda pattern: float(re.search(pattern, text).group(1).replace("−", "-"))
+    yhat, y, a, w, rate = number(r"ŷ = (-?[\d.]+)"), number(r", y = (-?[\d.]+)"), number(r"a = (-?[\d.]+)"), number(r"w now = (-?[\d.]+)"), number(r"η = ([\d.e-]+)")
+    check("δ =" not in text.split("(δ = ŷ − y)")[-1] and "∂L/∂w =" not in text, "by hand, the panel gives the forward pass and not the answers")
+    delta = yhat - y
+    answers = {"outputDelta": -delta, "gradient": delta * a, "weight": w - rate * delta * a}
+    def answer(values):
+        for name, v in values.items():
+            field = driver.find_element(By.CSS_SELECTOR, f'#by-hand input[name="{name}"]')
+            field.clear(); field.send_keys(f"{v:.4f}")
+        driver.find_element(By.CSS_SELECTOR, "#by-hand input[name=weight]").send_keys(Keys.ENTER)
+    answer(answers)
+    wait.until(lambda d: by_id("by-hand-result").text.startswith("First to look at"))
+    check("δ at the output differs from the engine's" in by_id("by-hand-result").text and "✗ by hand" in by_id("lesson-check").text,
+          f"a sign error is named as the first term that differs ({by_id('by-hand-result').text[:70]})")
+    answers["outputDelta"] = delta
+    answer(answers)
+    wait.until(lambda d: by_id("by-hand-result").text.startswith("All right") and "Passed" in by_id("lesson-status").text)
+    check(len(driver.find_elements(By.CSS_SELECTOR, "#by-hand input.right")) == 3, "the sheet's δ = ŷ − y, δ·a and w − η·δ·a from the panel's numbers are right, and the step passes")
+    shot(driver, "lesson-by-hand-1280x720.png")
 
 
 def link_note(driver, by_id, wait):

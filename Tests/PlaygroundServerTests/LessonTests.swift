@@ -124,7 +124,7 @@ import PlaygroundPage
     /// The steps a student passes by pressing play: each passes at its stop epoch. (The steps
     /// over seeds are the sweep's figures, held by `.ci/run`'s claims in a release build; the
     /// steps without a setup go on from what the student did.)
-    @Test(arguments: ["sheet", "activations", "regularization", "train-test-gap", "xor", "initialization", "feature-crosses", "learning-rate"])
+    @Test(arguments: ["sheet", "backprop-by-hand", "activations", "regularization", "train-test-gap", "xor", "initialization", "feature-crosses", "learning-rate"])
     func theStepsPassWhenDoneAsTheySay(name: String) throws {
         let page = try #require(LessonTests.page)
         let lesson = try #require(try LessonFiles.all(page: page).first { $0.name == name })
@@ -137,7 +137,14 @@ import PlaygroundPage
             #expect(try !judged(live).passed, "\(name) step \(k + 1) passes before training")
             train(live)
             let outcome = try judged(live)
-            if name == "learning-rate" && step.title == "Your turn" {
+            if check.terms.contains(where: { $0.quantity == .byHand }) {
+                // The student's part: every term of one weight's backprop, as the engine has it.
+                #expect(!outcome.passed, "\(outcome.text)")
+                let L = try #require(live.session).architecture.sizes.count - 2
+                let answers = Dictionary(uniqueKeysWithValues: try live.byHandTerms(layer: L, to: 0, from: 0, sample: 3).map { ($0.name, "\($0.expected)") })
+                _ = try live.byHand(layer: L, to: 0, from: 0, sample: 3, answers: answers)
+                #expect(try judged(live).passed)
+            } else             if name == "learning-rate" && step.title == "Your turn" {
                 // The student's part: 0.03 is too slow for 30 epochs; a rate they choose passes.
                 #expect(!outcome.passed, "\(outcome.text)")
                 try live.reset()

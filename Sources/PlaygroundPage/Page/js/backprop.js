@@ -144,7 +144,7 @@ export function renderByHandResult(m) {
     input.classList.toggle("wrong", t.verdict !== "right");
     input.title = t.verdict === "right" ? `right: the engine has ${t.expected}` : t.verdict;
   }
-  $("by-hand-result").textContent = m.firstWrong ? `First to look at: ${m.firstWrong}.` : `All right: that is the engine's backpropagation (${m.solved} solved in this tab).`;
+  $("by-hand-result").textContent = m.firstWrong ? `First to look at: ${m.firstWrong}.` : `All right: that is the engine's backpropagation.`;
   $("by-hand-result").className = m.firstWrong ? "note" : "passed";
 }
 

@@ -51,12 +51,12 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Backprop"]),
         // PNG and SVG of heat maps, points, curves and network diagrams; knows no networks.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Plots", dependencies: ["CZlib"]),
+        .target(name: "Plots", dependencies: ["Backprop", "CZlib"]),
         // The experiment description, the session that runs it, sweeps.
         .target(name: "Playground", dependencies: ["Backprop", "Datasets", "Plots"]),
         // One page's session without the network: messages in, JSON replies out (the server's
         // core, kept free of Hummingbird so that it can be fuzzed on its own).
-        .target(name: "PlaygroundSessions", dependencies: ["Backprop", "Datasets", "Playground"]),
+        .target(name: "PlaygroundSessions", dependencies: ["Backprop", "Datasets", "Plots", "Playground"]),
         // The playground page's files, its data (presets, palette, thumbnails) and the static
         // site (`backprop site`); no server.
         .target(

@@ -22,11 +22,11 @@ module CKernels {
 }
 MAP
 # Each module from the same source files as natively, in the same dependency order; the files
-# left out need Foundation (files, Codable JSON) or Plots, which a tab does not use.
+# left out need Foundation (files, Codable JSON, sweeps), which a tab does not use.
 engine="Activation Architecture BackpropError Dataset DispatchedKernels Initializer JSON KernelPath Kernels
         LearningRateSchedule LibM Limits Matrix Metrics NameKey NarrowPass Network Optimizer OutputHead PrintfText SineCosine
         RandomSource Regularization Scalar StopSignal Trace Trainer TrainingSettings VectorMath Workspace JSON+Engine SafetensorsFormat"
-playground="Criterion Experiment Experiment+JSON Experiment+Settings Experiment+Values Setting Session Session+Explain RunExport PythonProgram SeedRun"
+playground="Criterion Experiment Experiment+JSON Experiment+Settings Experiment+Values Setting Session Session+Explain Session+Plots RunExport PythonProgram SeedRun"
 # PlaygroundSessions is the page's session and nothing else: all of it, whatever files it has.
 sessions=$(cd Sources/PlaygroundSessions && ls *.swift | sed 's/\.swift$//')
 files() { local dir=$1; shift; for f in $*; do printf '%s\n' "Sources/$dir/$f.swift"; done; }
@@ -50,6 +50,8 @@ module() {
 }
 mapfile -t src < <(files Backprop $engine); module Backprop "${src[@]}"
 mapfile -t src < <(ls Sources/Datasets/*.swift); module Datasets "${src[@]}"
+# The CLI's figures (its PNG in stored deflate blocks: a tab has no zlib).
+mapfile -t src < <(ls Sources/Plots/*.swift); module Plots "${src[@]}"
 mapfile -t src < <(files Playground $playground); module Playground "${src[@]}"
 mapfile -t src < <(files PlaygroundSessions $sessions); module PlaygroundSessions "${src[@]}"
 module BackpropWasm Wasm/Exports.swift Wasm/SessionExports.swift
@@ -60,6 +62,6 @@ module BackpropWasm Wasm/Exports.swift Wasm/SessionExports.swift
 # (below address 0) instead of corrupting anything; 1 MB is eight times what a message needs.
 clang --target=wasm32 -nostdlib -Wl,--no-entry -Wl,--stack-first -Wl,-z,stack-size=1048576 \
   $(for e in "${exports[@]}"; do printf -- '-Wl,--export=%s ' "$e"; done) \
-  "$out"/{BackpropWasm,PlaygroundSessions,Playground,Datasets,Backprop}.o "$out/dispatch.o" "$out/kernels_vector128.o" "$out/libc.o" \
+  "$out"/{BackpropWasm,PlaygroundSessions,Playground,Plots,Datasets,Backprop}.o "$out/dispatch.o" "$out/kernels_vector128.o" "$out/libc.o" \
   "$unicode" "$libc" "$builtins" -o "$out/backprop.wasm"
 echo "$out/backprop.wasm: $(wc -c < "$out/backprop.wasm") bytes, $(gzip -9 -c "$out/backprop.wasm" | wc -c) gzipped"

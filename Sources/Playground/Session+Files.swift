@@ -36,13 +36,10 @@ extension Session {
             ("experiment.json", experiment.jsonData()),
             ("metrics.json", (try? encoder.encode(report(stoppedEarly: stoppedEarly, diverged: diverged))) ?? Data()),
         ]
-        var plots: [(String, Drawing)] = [("loss", lossPlot().drawing())]
-        if recordsGradients && !gradientHistory.isEmpty { plots.append(("gradients", gradientPlot(gradientHistory).drawing())) }
         if diverged == nil {
             files = [("model.safetensors", network.safetensorsData()), ("model.json", network.jsonData())] + files
-            plots += [("boundary", boundaryPlot().drawing()), ("network", networkPlot().drawing())]
         }
-        for (name, d) in plots {
+        for (name, d) in figures(diverged: diverged != nil) {
             files.append(("\(name).png", d.png()))
             files.append(("\(name).svg", Data(d.svg().utf8)))
         }

@@ -1,4 +1,3 @@
-import Foundation
 import Backprop
 import Datasets
 import Plots
@@ -31,6 +30,16 @@ extension Session {
         }
     }
 
+    /// The run's figures, as `train --out` writes them and the page downloads them: the loss,
+    /// the gradient norms when recorded, and (unless the run diverged: its weights are not
+    /// finite) the boundary and the network.
+    public func figures(diverged: Bool = false) -> [(name: String, drawing: Drawing)] {
+        var plots: [(name: String, drawing: Drawing)] = [("loss", lossPlot().drawing())]
+        if recordsGradients && !gradientHistory.isEmpty { plots.append(("gradients", gradientPlot(gradientHistory).drawing())) }
+        if !diverged { plots += [("boundary", boundaryPlot().drawing()), ("network", networkPlot().drawing())] }
+        return plots
+    }
+
     /// The decision boundary (output heat map) with training and test points.
     public func boundaryPlot(resolution: Int = 100) -> HeatMap {
         let r = plotRegion
@@ -49,7 +58,7 @@ extension Session {
         case .regression: legend = .values(min: -1, max: 1)
         }
         let m = metrics().test
-        let score = m.accuracy.map { String(format: "test accuracy %.4f", $0) } ?? String(format: "test loss %.4f", m.loss)
+        let score = m.accuracy.map { "test accuracy " + printfText("%.4f", $0) } ?? "test loss " + printfText("%.4f", m.loss)
         return HeatMap(title: "\(experiment.data.dataset): epoch \(epoch), \(score)",
                        xMin: r.xMin, xMax: r.xMax, yMin: r.yMin, yMax: r.yMax,
                        columns: resolution, rows: resolution, cells: cells, points: points, legend: legend)
@@ -67,7 +76,7 @@ extension Session {
     public func networkPlot() -> NetworkDiagram {
         let n = network
         let names = trainPoints.dimension == 2 && experiment.features.count == architecture.inputs
-            ? experiment.features.map(\.rawValue) : (1...architecture.inputs).map { "x\($0)" }
+            ? experiment.features.map { $0.rawValue } : (1...architecture.inputs).map { "x\($0)" }
         return NetworkDiagram(
             sizes: architecture.sizes,
             weights: (0..<n.layout.layerCount).map { n.weight($0).nested },
@@ -79,7 +88,7 @@ extension Session {
     /// ‖∂L/∂W‖ per layer against epochs (log scale), one line per weight layer.
     public func gradientPlot(_ points: [GradientPoint]) -> LineChart {
         let layers = points.first?.norms.count ?? 0
-        return LineChart(title: "gradient norm of the weights into each layer (\(architecture.hidden.map(\.activation.rawValue).joined(separator: ",")))",
+        return LineChart(title: "gradient norm of the weights into each layer (\(architecture.hidden.map { $0.activation.rawValue }.joined(separator: ",")))",
                          xLabel: "epoch", yLabel: "norm of dL/dW (log)", series: (0..<layers).map { l in
             .init(name: l == layers - 1 ? "output" : "layer \(l + 1)", color: Palette.classColor(l),
                   points: points.compactMap { p in p.norms[l] > 0 ? (Double(p.epoch), p.norms[l]) : nil })

@@ -1,6 +1,7 @@
 import Backprop
 import Datasets
 import Playground
+import Plots
 
 /// One browser tab's training session: the experiment, its `Session`, and whether it is
 /// playing. Commands from the socket and the training loop take turns through `locked`, on
@@ -544,6 +545,14 @@ public final class LiveSession: @unchecked Sendable {
             return FileMessage(name: RunExport.fileName(kind), mime: kind == .notebook ? "application/x-ipynb+json" : "text/x-python",
                                base64: base64(Array(program.utf8)))
         }
+        if format.hasSuffix(".svg") {
+            // The command line's figures (`train --out`'s boundary.svg, network.svg, loss.svg), from the same code.
+            let name = String(format.dropLast(4))
+            guard let figure = session.figures(diverged: diverged != nil).first(where: { $0.name == name }) else {
+                throw .invalidSetting("no figure \(quoted(format, limit: 30)) here; the figures: boundary.svg, network.svg, loss.svg")
+            }
+            return FileMessage(name: format, mime: "image/svg+xml", base64: base64(Array(figure.drawing.svg().utf8)))
+        }
         if let w = LiveSession.modelWriters[format] {
             let features = session.trainPoints.dimension == 2 ? session.experiment.features : nil
             return FileMessage(name: w.name, mime: w.mime, base64: base64(try w.write(session.network, features)))
@@ -563,7 +572,7 @@ public final class LiveSession: @unchecked Sendable {
             let text = CSV.format(train: session.trainPoints, test: session.testPoints)
             return FileMessage(name: "own-data.csv", mime: "text/csv", base64: base64(Array(text.utf8)))
         default:
-            throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json, experiment, data, numpy, torch or notebook")
+            throw .invalidSetting("unknown download format \"\(format)\"; use safetensors, json, experiment, data, numpy, torch, notebook, boundary.svg, network.svg or loss.svg")
         }
     }
 

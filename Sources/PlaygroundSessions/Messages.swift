@@ -18,7 +18,7 @@ import Playground
 /// | `addPoint` | `x`, `y`, `label`, `test` | add a point of a class (or value) |
 /// | `uploadCSV` | `text` | replace the data with a CSV (header; last column the label) |
 /// | `explain` | `layer`, `to`, `from` (−1: the bias), optional `sample` | the chain rule for that parameter, in an `explanation` reply |
-/// | `download` | `format`: safetensors, json, experiment, data (own data), numpy, torch, notebook | the file, base64, in a `file` reply |
+/// | `download` | `format`: safetensors, json, experiment, data (own data), numpy, torch, notebook; boundary.svg, network.svg, loss.svg (the command line's figures) | the file, base64, in a `file` reply |
 /// | `seeds` | `count` (0: stop) | the setup trained from `count` seeds (the page's seed on), judged by the stop condition: a `seeds` object in the snapshots |
 /// | `byHand` | `layer`, `to`, `from` (−1: the bias), `sample`, `answers` (`outputDelta`, `delta`, `gradient`, `weight`: the student's text) | backprop by hand checked against the engine's trace, in a `byHand` reply |
 /// | `check` | `expression` (empty: none) | a lesson step's check (`LessonCheck`), judged in every snapshot's `check` |

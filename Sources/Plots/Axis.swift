@@ -1,4 +1,9 @@
+#if hasFeature(Embedded)
+import CKernels   // <math.h> (wasi-libc's in the WebAssembly build)
+#else
 import Foundation
+#endif
+import Backprop
 
 /// A linear map from data values to pixels, with "nice" tick values (1, 2, 5 × 10ⁿ).
 public struct Axis: Sendable {
@@ -29,9 +34,9 @@ public struct Axis: Sendable {
     public static func label(_ v: Double) -> String {
         if v == 0 { return "0" }
         let a = abs(v)
-        if a >= 1e5 || a < 1e-3 { return String(format: "%.0e", v) }
+        if a >= 1e5 || a < 1e-3 { return printfText("%.0e", v) }
         if v == v.rounded() { return String(Int(v)) }
-        var s = String(format: "%.3f", v)
+        var s = printfText("%.3f", v)
         while s.hasSuffix("0") { s.removeLast() }
         return s
     }

@@ -1,4 +1,9 @@
+#if hasFeature(Embedded)
+import CKernels   // <math.h> (wasi-libc's in the WebAssembly build)
+#else
 import Foundation
+#endif
+import Backprop
 
 /// Values over a grid of two settings, drawn as labelled coloured cells: one panel per value
 /// of any further setting (a sweep's success rate over width × depth, one panel per
@@ -40,7 +45,7 @@ public struct GridChart: Sendable {
 
     public func drawing() -> Drawing {
         let cell = 46.0, gap = 36.0
-        let left = 40.0 + Double(rowNames.map(\.count).max() ?? 1) * 7, top = 62.0, bottom = 106.0
+        let left = 40.0 + Double(rowNames.map { $0.count }.max() ?? 1) * 7, top = 62.0, bottom = 106.0
         let panelWidth = cell * Double(max(columnNames.count, 1)), panelHeight = cell * Double(max(rowNames.count, 1))
         let count = Double(max(panels.count, 1))
         let width = Int(left + count * panelWidth + (count - 1) * gap + 24)

@@ -1,4 +1,9 @@
+#if hasFeature(Embedded)
+import CKernels   // <math.h> (wasi-libc's in the WebAssembly build)
+#else
 import Foundation
+#endif
+import Backprop
 
 /// Curves over a shared x axis (loss against epoch), with axes, labels and a legend.
 public struct LineChart: Sendable {
@@ -45,7 +50,7 @@ public struct LineChart: Sendable {
         // On a log axis values are placed by log10 and ticks sit at powers of ten.
         func fx(_ v: Double) -> Double { logX ? log10(v) : v }
         func fy(_ v: Double) -> Double { logY ? log10(v) : v }
-        let all = series.flatMap(\.points).filter { fx($0.x).isFinite && fy($0.y).isFinite }
+        let all = series.flatMap { $0.points }.filter { fx($0.x).isFinite && fy($0.y).isFinite }
         let xs = all.map { fx($0.x) }, ys = all.map { fy($0.y) }
         let yMax = (ys.max() ?? 1), yMin = logY ? (ys.min() ?? 0) : min(0, ys.min() ?? 0)
         let xa = Axis(min: xs.min() ?? 0, max: xs.max() ?? 1, pixelStart: left, pixelEnd: Double(width) - right)

@@ -1,5 +1,9 @@
+#if hasFeature(Embedded)
+import CKernels   // <math.h>
+#else
 import Foundation
 import CZlib
+#endif
 
 /// An RGB pixel buffer that a `Drawing` is rasterised into, with
 /// coverage-based anti-aliasing for circles and lines.
@@ -103,37 +107,79 @@ struct Raster {
         }
     }
 
-    /// PNG bytes: 8-bit RGB, one IDAT compressed by the system zlib.
-    func png() -> Data {
-        var raw = [UInt8]()
-        raw.reserveCapacity((width * 3 + 1) * height)
-        for y in 0..<height {
-            raw.append(0)  // filter: none
-            for x in 0..<(width * 3) { raw.append(UInt8(min(max(pixels[y * width * 3 + x].rounded(), 0), 255))) }
-        }
-        var bound = compressBound(uLong(raw.count))
-        var compressed = [UInt8](repeating: 0, count: Int(bound))
-        let status = compress2(&compressed, &bound, raw, uLong(raw.count), 6)
-        precondition(status == Z_OK, "zlib compress2 failed with \(status)")  // only on out-of-memory
-        compressed.removeSubrange(Int(bound)...)
-
+    /// PNG bytes: 8-bit RGB, one IDAT: compressed by the system zlib natively; in the
+    /// WebAssembly build (no zlib) in stored deflate blocks, larger but the same image.
+    func png() -> [UInt8] {
+        let raw = scanlines()
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)] }
         func chunk(_ type: String, _ body: [UInt8]) {
             let typed = Array(type.utf8) + body
             out += be32(UInt32(body.count)) + typed
-            out += be32(UInt32(crc32(0, typed, uInt(typed.count))))
+            out += be32(Raster.crc32(typed))
         }
         chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, 2, 0, 0, 0])
-        chunk("IDAT", compressed)
+        chunk("IDAT", Raster.zlibStream(raw))
         chunk("IEND", [])
-        return Data(out)
+        return out
+    }
+
+    /// The image as PNG's filtered scanlines (filter 0, none): what IDAT compresses.
+    func scanlines() -> [UInt8] {
+        var raw = [UInt8]()
+        raw.reserveCapacity((width * 3 + 1) * height)
+        for y in 0..<height {
+            raw.append(0)
+            for x in 0..<(width * 3) { raw.append(UInt8(min(max(pixels[y * width * 3 + x].rounded(), 0), 255))) }
+        }
+        return raw
+    }
+
+    /// The PNG chunks' CRC-32 (ISO 3309, the polynomial 0xEDB88320 reflected).
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for b in bytes {
+            c ^= UInt32(b)
+            for _ in 0..<8 { c = (c >> 1) ^ (0xEDB8_8320 & (0 &- (c & 1))) }
+        }
+        return ~c
+    }
+
+    /// A zlib stream (RFC 1950) of `raw`.
+    static func zlibStream(_ raw: [UInt8]) -> [UInt8] {
+        #if hasFeature(Embedded)
+        // Stored blocks (RFC 1951 §3.2.4): at most 65,535 bytes each, then the Adler-32.
+        var out: [UInt8] = [0x78, 0x01]
+        var start = 0
+        repeat {
+            let n = min(65_535, raw.count - start), last: UInt8 = start + n == raw.count ? 1 : 0
+            out += [last, UInt8(n & 0xff), UInt8(n >> 8), UInt8(~n & 0xff), UInt8((~n >> 8) & 0xff)]
+            out += raw[start..<(start + n)]
+            start += n
+        } while start < raw.count
+        var a: UInt32 = 1, b: UInt32 = 0
+        for x in raw { a = (a + UInt32(x)) % 65_521; b = (b + a) % 65_521 }
+        let adler = (b << 16) | a
+        return out + [UInt8(adler >> 24), UInt8((adler >> 16) & 0xff), UInt8((adler >> 8) & 0xff), UInt8(adler & 0xff)]
+        #else
+        var bound = compressBound(uLong(raw.count))
+        var compressed = [UInt8](repeating: 0, count: Int(bound))
+        let status = compress2(&compressed, &bound, raw, uLong(raw.count), 6)
+        precondition(status == Z_OK, "zlib compress2 failed with \(status)")  // only on out-of-memory
+        compressed.removeSubrange(Int(bound)...)
+        return compressed
+        #endif
     }
 }
 
 extension Drawing {
+    #if !hasFeature(Embedded)
     /// The drawing as a PNG image.
-    public func png() -> Data {
+    public func png() -> Data { Data(pngBytes()) }
+    #endif
+
+    /// The drawing as PNG bytes.
+    public func pngBytes() -> [UInt8] {
         var r = Raster(width: width, height: height)
         for s in shapes {
             switch s {

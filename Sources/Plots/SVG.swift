@@ -1,15 +1,29 @@
+#if hasFeature(Embedded)
+import CKernels   // <math.h> (wasi-libc's in the WebAssembly build)
+#else
 import Foundation
+#endif
+import Backprop
 
 extension Drawing {
     /// The drawing as an SVG document. Cell grids become a PNG embedded as a
     /// data URI (thousands of rects would make a heavy file), everything else vector.
     public func svg() -> String {
-        func n(_ v: Double) -> String { String(format: "%.2f", v) }
+        func n(_ v: Double) -> String { printfText("%.2f", v) }
         func paint(_ c: Color, _ attr: String) -> String {
             c.opacity < 1 ? "\(attr)=\"\(c.hex)\" \(attr)-opacity=\"\(n(c.opacity))\"" : "\(attr)=\"\(c.hex)\""
         }
         func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            var out = ""
+            for c in s {
+                switch c {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                default: out.append(c)
+                }
+            }
+            return out
         }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"12\">\n"
         for s in shapes {
@@ -28,7 +42,7 @@ extension Drawing {
             case let .cells(cols, rows, colors, x, y, w, h):
                 var r = Raster(width: cols, height: rows)
                 r.cells(cols, rows, colors, 0, 0, Double(cols), Double(rows))
-                out += "<image x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(h))\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(r.png().base64EncodedString())\"/>\n"
+                out += "<image x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(h))\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(base64(r.png()))\"/>\n"
             }
         }
         return out + "</svg>\n"

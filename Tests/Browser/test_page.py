@@ -731,6 +731,14 @@ def exported_run(driver, by_id, wait):
         canvas = js(driver, "const c = document.getElementById(arguments[0]); return [c.width, c.height]", picture)
         check(bytes(head[:8]) == b"\x89PNG\r\n\x1a\n" and list(size) == canvas and size[0] > 100,
               f"{picture}.png from the page: a PNG of the canvas's {size[0]}×{size[1]} pixels")
+    # The figures as SVG: the command line's boundary.svg, network.svg and loss.svg, from the same code.
+    for figure, mark in (("boundary.svg", "moons: epoch 100"), ("network.svg", "10 tanh"), ("loss.svg", "loss (sigmoid_bce)")):
+        capture_downloads(driver)
+        ActionChains(driver).move_to_element(driver.find_element(By.CSS_SELECTOR, f'[data-download="{figure}"]')).click().perform()
+        wait.until(lambda d: js(d, "return window.blobs.length") == 1)
+        svg = driver.execute_async_script("window.blobs[0].text().then(arguments[arguments.length - 1])")
+        check(svg.startswith("<svg xmlns=") and mark in svg and svg.rstrip().endswith("</svg>"),
+              f"{figure} from the page: the command line's figure ({len(svg):,} bytes, '{mark}' in it)")
     capture_downloads(driver)
     # The model as ONNX, offered by the server (its executable links swift-protobuf), not by the
     # static site (the engine is WebAssembly there).

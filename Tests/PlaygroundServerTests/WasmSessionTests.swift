@@ -3,6 +3,7 @@ import Testing
 import Backprop
 @testable import PlaygroundSessions
 import Playground
+@testable import Plots
 
 /// The page's session compiled to WebAssembly (`scripts/build-wasm.sh`, driven under node by
 /// `Tests/Wasm/session.mjs` as the page's worker drives it) against the same `LiveSession`
@@ -102,7 +103,8 @@ import Playground
         let messages: [[String: Any]] = [
             ["type": "configure", "settings": ["dataset": "spiral", "layers": "5,3", "activation": "relu", "lr": "0.1", "lr-schedule": "piecewise:20=0.01"]],
             ["type": "step", "value": 40],
-            ["type": "download", "format": "safetensors"], ["type": "download", "format": "json"], ["type": "download", "format": "experiment"]]
+            ["type": "download", "format": "safetensors"], ["type": "download", "format": "json"], ["type": "download", "format": "experiment"],
+            ["type": "download", "format": "network.svg"], ["type": "download", "format": "loss.svg"], ["type": "download", "format": "boundary.svg"]]
         guard let (_, files) = try wasmRunWithFiles(messages) else { return }
         let live = LiveSession(limits: .playground)
         var native: [String: String] = [:]
@@ -112,8 +114,25 @@ import Playground
                 if r["type"] as? String == "file", let name = r["name"] as? String { native[name] = r["base64"] as? String }
             }
         }
-        #expect(Set(files.keys) == ["model.safetensors", "model.json", "experiment.json"])
-        for (name, body) in native { #expect(files[name] == body, "\(name) differs") }
+        #expect(Set(files.keys) == ["model.safetensors", "model.json", "experiment.json", "network.svg", "loss.svg", "boundary.svg"])
+        for (name, body) in native where name != "boundary.svg" { #expect(files[name] == body, "\(name) differs") }
+        // The boundary's heat map is a PNG inside the SVG: zlib-compressed natively, in stored
+        // deflate blocks in the module (no zlib there). The rest of the figure is the same text,
+        // and the module's PNG holds the native image's scanlines with valid checksums.
+        func svg(_ b64: String?) throws -> String { String(decoding: try #require(Data(base64Encoded: b64 ?? "")), as: UTF8.self) }
+        let (ours, theirs) = (try svg(native["boundary.svg"]), try svg(files["boundary.svg"]))
+        func withoutImage(_ s: String) -> String { s.replacing(/data:image\/png;base64,[A-Za-z0-9+\/=]+/, with: "PNG") }
+        #expect(withoutImage(ours) == withoutImage(theirs) && ours.count > 10_000)
+        let uri = try #require(theirs.firstMatch(of: /data:image\/png;base64,([A-Za-z0-9+\/=]+)/)?.1)
+        let png = [UInt8](try #require(Data(base64Encoded: String(uri))))
+        let raw = try #require(StoredPNG.scanlines(png), "a valid PNG of stored deflate blocks")
+        let map = try #require(live.session).boundaryPlot().drawing()
+        guard case let .cells(cols, rows, colors, _, _, _, _)? = map.shapes.first(where: { if case .cells = $0 { true } else { false } }) else {
+            Issue.record("the boundary has no cell grid"); return
+        }
+        var r = Raster(width: cols, height: rows)
+        r.cells(cols, rows, colors, 0, 0, Double(cols), Double(rows))
+        #expect(raw == r.scanlines())
         let experiment = try Experiment(json: try #require(Data(base64Encoded: files["experiment.json"] ?? "")))
         #expect(experiment.training.epochs == 40 && experiment.data.dataset == "spiral")
     }
@@ -149,4 +168,35 @@ import Playground
         #expect(wasm["epoch"] as? Int == 7)
         #expect(wasm["focusMap"] as? String != nil && wasm["focusMap"] as? String == native["focusMap"] as? String)
     }
+}
+
+/// A PNG written in stored deflate blocks (the WebAssembly build's), read back: its scanlines,
+/// or nil when a chunk's CRC, a block's length or the stream's Adler-32 is wrong.
+enum StoredPNG {
+    static func scanlines(_ png: [UInt8]) -> [UInt8]? {
+        guard png.count > 8, Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] else { return nil }
+        var i = 8, idat: [UInt8] = []
+        func be32(_ k: Int) -> Int { Int(png[k]) << 24 | Int(png[k + 1]) << 16 | Int(png[k + 2]) << 8 | Int(png[k + 3]) }
+        while i + 12 <= png.count {
+            let n = be32(i), type = String(decoding: png[(i + 4)..<(i + 8)], as: UTF8.self)
+            guard i + 12 + n <= png.count, UInt32(be32(i + 8 + n)) == Raster.crc32(Array(png[(i + 4)..<(i + 8 + n)])) else { return nil }
+            if type == "IDAT" { idat += png[(i + 8)..<(i + 8 + n)] }
+            i += 12 + n
+        }
+        guard idat.count > 6, idat[0] == 0x78 else { return nil }
+        var k = 2, raw: [UInt8] = [], last = false
+        while !last {
+            guard k + 5 <= idat.count else { return nil }
+            last = idat[k] & 1 == 1
+            let n = Int(idat[k + 1]) | Int(idat[k + 2]) << 8, complement = Int(idat[k + 3]) | Int(idat[k + 4]) << 8
+            guard idat[k] >> 1 == 0, n ^ complement == 0xFFFF, k + 5 + n <= idat.count else { return nil }
+            raw += idat[(k + 5)..<(k + 5 + n)]
+            k += 5 + n
+        }
+        var a: UInt32 = 1, b: UInt32 = 0
+        for x in raw { a = (a + UInt32(x)) % 65_521; b = (b + a) % 65_521 }
+        guard k + 4 == idat.count, UInt32(be32Adler(idat, k)) == (b << 16) | a else { return nil }
+        return raw
+    }
+    static func be32Adler(_ d: [UInt8], _ k: Int) -> Int { Int(d[k]) << 24 | Int(d[k + 1]) << 16 | Int(d[k + 2]) << 8 | Int(d[k + 3]) }
 }

@@ -77,6 +77,8 @@ struct Connection: Sendable {
         try await sendSnapshot()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await trainingLoop() }
+            // "Run seeds" on every core: the session's frames train one seed, each helper another.
+            for _ in 1..<max(pool.threads, 1) { group.addTask { try await seedHelper() } }
             group.addTask {
                 var window = ContinuousClock.now, inWindow = 0
                 do {
@@ -130,6 +132,20 @@ struct Connection: Sendable {
             } else {
                 try await Task.sleep(for: .milliseconds(20))
             }
+        }
+    }
+
+    /// Takes the seeds the session's frames have not, and trains each on the pool a frame's
+    /// budget at a time (so the other tabs' chunks take turns with it, as with play), outside the
+    /// session's lock; its result goes back to the session, which the next snapshot shows.
+    func seedHelper() async throws {
+        while !Task.isCancelled {
+            guard let task = try await onSession({ $0.takeSeedTask() }) else {
+                try await Task.sleep(for: .milliseconds(20))
+                continue
+            }
+            while try await !pool.run({ task.train(budget: Connection.trainingBudget) }) {}
+            try await onSession { $0.finishSeedTask(task) }
         }
     }
 

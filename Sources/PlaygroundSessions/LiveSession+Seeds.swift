@@ -2,17 +2,28 @@ import Backprop
 import Datasets
 import Playground
 
-/// "Run seeds": the setup shown, trained from `count` initial weights one after another in the
-/// frames a tab's training gets (as play does), each judged as a sweep judges its trials
-/// (`SeedRun`) — so the rate the page shows is `backprop sweep --seeds N --first-seed S`'s, to
-/// the bit. The runs are the experiment "copy as command" gives, to the stop epoch.
+/// "Run seeds": the setup shown, trained from `count` initial weights, each judged as a sweep
+/// judges its trials (`SeedRun`) — so the rate the page shows is `backprop sweep --seeds N
+/// --first-seed S`'s, to the bit. The runs are the experiment "copy as command" gives, to the
+/// stop epoch.
+///
+/// Each seed is a `SeedTask` that any thread can train, apart from the session: the session's
+/// own frames train one at a time (as play does), and a host with more cores takes the others
+/// as well — the server on its training pool, the browser build in helper workers (from the
+/// task's JSON). Every seed's run is its own and ends the same wherever it ran.
 struct SeedJob {
     let base: Experiment
     let criterion: Criterion?
     let firstSeed: UInt64
     let count: Int
-    /// The seed in training, and its session.
-    var current: (seed: UInt64, session: Session)?
+    /// The plane the seeds' maps are drawn over (own points keep theirs) and their resolution.
+    let region: LiveSession.Region
+    let resolution: Int
+    /// Seeds not yet taken, in order.
+    var pending: [UInt64]
+    /// The seed the session's own frames train, if any.
+    var current: SeedTask?
+    /// Results by seed as they come (out of order when several threads train).
     var results: [SeedResult] = []
     /// Whether the results changed since the last snapshot carried them.
     var changed = true
@@ -26,6 +37,60 @@ struct SeedResult {
     var diverged: String?
     /// The output map at 24², as the diagram's squares (one byte per cell, −1…1).
     var map: String
+}
+
+/// One seed of a job: its session, trained an epoch at a time and recorded where
+/// `Session.run(recordEvery:)` records — at the start, every `seedRecordEvery` epochs and at
+/// the last — so that a runaway loss is caught at the sweep's epochs.
+public final class SeedTask: @unchecked Sendable {
+    let seed: UInt64
+    let criterion: Criterion?
+    let region: LiveSession.Region
+    let resolution: Int
+    private var session: Session?
+    private(set) var result: SeedResult?
+
+    init(_ base: Experiment, seed: UInt64, criterion: Criterion?, region: LiveSession.Region, resolution: Int,
+         train: LabeledPoints? = nil, test: LabeledPoints? = nil) {
+        self.seed = seed; self.criterion = criterion; self.region = region; self.resolution = resolution
+        do {
+            let e = SeedRun.experiment(base, seed: seed)
+            if let train, let test { session = try Session(e, train: train, test: test) } else { session = try Session(e) }
+        } catch {
+            result = SeedResult(seed: seed, verdict: nil, diverged: "\(error)", map: "")
+        }
+    }
+
+    /// Trains for about `budget` seconds (at least an epoch); true once the seed is done.
+    public func train(budget: Double) -> Bool {
+        guard result == nil, let s = session else { return true }
+        let stop = s.experiment.training.epochs, start = HostServices.seconds()
+        do throws(BackpropError) {
+            if s.history.isEmpty { s.recordNow() }   // the start's point
+            while s.epoch < stop {
+                try s.trainer.fit(epochs: 1, evaluateTrain: false)
+                if s.epoch % LiveSession.seedRecordEvery == 0 || s.epoch == stop { s.recordNow() }
+                if let runaway = s.runaway { throw runaway }
+                if HostServices.seconds() - start >= budget { break }
+            }
+            if s.epoch >= stop {
+                result = SeedResult(seed: seed, verdict: SeedRun.verdict(s, criterion: criterion), diverged: nil, map: map(s))
+            }
+        } catch {
+            result = SeedResult(seed: seed, verdict: nil, diverged: "\(error)", map: "")
+        }
+        if result != nil { session = nil }
+        return result != nil
+    }
+
+    func map(_ s: Session) -> String {
+        let grid = s.outputGrid(resolution: resolution, xMin: region.xMin, xMax: region.xMax, yMin: region.yMin, yMax: region.yMax)
+        let head = s.architecture.head
+        return LiveSession.map((0..<grid.rows).map { r in
+            head == .softmaxCrossEntropy ? Double(grid.row(r).indices.max { grid[r, $0] < grid[r, $1] } ?? 0) / Double(max(1, grid.columns - 1)) * 2 - 1
+                : head == .sigmoidCrossEntropy ? 2 * grid[r, 0] - 1 : grid[r, 0]
+        })
+    }
 }
 
 extension LiveSession {
@@ -52,59 +117,56 @@ extension LiveSession {
         // Judged by the stop condition, or as `backprop sweep` judges without one.
         let criterion: Criterion
         if let c = controls.stopWhen { criterion = c } else { criterion = try Criterion(parsing: LiveSession.sweepCriterion) }
-        seedJob = SeedJob(base: session.experiment, criterion: criterion, firstSeed: seed, count: count)
+        seedJob = SeedJob(base: session.experiment, criterion: criterion, firstSeed: seed, count: count,
+                          region: region ?? session.plotRegion, resolution: resolution.neuron,
+                          pending: (0..<UInt64(count)).map { seed + $0 })
     }
 
-    /// Trains the seed job for about `budget` seconds, an epoch at a time (a frame holds a
-    /// training thread no longer than play's does, whatever the network), recording where
-    /// `Session.run(recordEvery:)` records — at the start, every `seedRecordEvery` epochs and
-    /// at the last — so that a runaway loss is caught at the sweep's epochs.
-    func trainSeeds(budget: Double) {
-        guard var job = seedJob, !job.done else { return }
-        let start = HostServices.seconds()
-        repeat {
-            if job.current == nil {
-                let seed = job.firstSeed + UInt64(job.results.count)
-                do {
-                    job.current = (seed, try Session(SeedRun.experiment(job.base, seed: seed)))
-                } catch {
-                    job.results.append(SeedResult(seed: seed, verdict: nil, diverged: "\(error)", map: ""))
-                    job.changed = true
-                    continue
-                }
-            }
-            guard let (seed, s) = job.current else { break }
-            let stop = job.base.training.epochs
-            do throws(BackpropError) {
-                if s.history.isEmpty { s.recordNow() }   // the start's point
-                if s.epoch < stop {
-                    try s.trainer.fit(epochs: 1, evaluateTrain: false)
-                    if s.epoch % LiveSession.seedRecordEvery == 0 || s.epoch == stop { s.recordNow() }
-                    if let runaway = s.runaway { throw runaway }
-                }
-                if s.epoch >= stop {
-                    let verdict = SeedRun.verdict(s, criterion: job.criterion)
-                    job.results.append(SeedResult(seed: seed, verdict: verdict, diverged: nil, map: seedMap(s)))
-                    job.current = nil
-                    job.changed = true
-                }
-            } catch {
-                job.results.append(SeedResult(seed: seed, verdict: nil, diverged: "\(error)", map: ""))
-                job.current = nil
-                job.changed = true
-            }
-        } while !job.done && HostServices.seconds() - start < budget
+    /// The next seed for a thread to train, apart from the session (nil: none left). The
+    /// session's lock is held only to take it and to give back its result.
+    public func takeSeedTask() -> SeedTask? {
+        guard var job = seedJob, !job.pending.isEmpty else { return nil }
+        let seed = job.pending.removeFirst()
+        seedJob = job
+        let own = job.base.data.dataset == "csv"
+        return SeedTask(job.base, seed: seed, criterion: job.criterion, region: job.region, resolution: job.resolution,
+                        train: own ? ownTrain : nil, test: own ? ownTest : nil)
+    }
+
+    /// A trained task's result, recorded if it belongs to the job in force (a job replaced
+    /// meanwhile ignores it).
+    public func finishSeedTask(_ task: SeedTask) {
+        guard let result = task.result else { return }
+        record(result)
+    }
+
+    func record(_ result: SeedResult) {
+        guard var job = seedJob, result.seed >= job.firstSeed, result.seed - job.firstSeed < UInt64(job.count),
+              !job.results.contains(where: { $0.seed == result.seed }) else { return }
+        job.results.append(result)
+        job.results.sort { $0.seed < $1.seed }
+        job.changed = true
         seedJob = job
     }
 
-    func seedMap(_ s: Session) -> String {
-        let region = ownRegion ?? s.plotRegion
-        let grid = s.outputGrid(resolution: resolution.neuron, xMin: region.xMin, xMax: region.xMax, yMin: region.yMin, yMax: region.yMax)
-        let head = s.architecture.head
-        return LiveSession.map((0..<grid.rows).map { r in
-            head == .softmaxCrossEntropy ? Double(grid.row(r).indices.max { grid[r, $0] < grid[r, $1] } ?? 0) / Double(max(1, grid.columns - 1)) * 2 - 1
-                : head == .sigmoidCrossEntropy ? 2 * grid[r, 0] - 1 : grid[r, 0]
-        })
+    /// The session's own share of the seeds, in the frames play and steps leave: for about
+    /// `budget` seconds, the seed it is on and then the next one not taken.
+    func trainSeeds(budget: Double) {
+        let start = HostServices.seconds()
+        repeat {
+            guard var job = seedJob, !job.done else { return }
+            if job.current == nil {
+                seedJob = job
+                guard let task = takeSeedTask() else { return }   // the rest is being trained elsewhere
+                job = seedJob ?? job
+                job.current = task
+            }
+            guard let task = job.current else { return }
+            let finished = task.train(budget: budget - (HostServices.seconds() - start))
+            if finished { job.current = nil }
+            seedJob = job
+            if finished { finishSeedTask(task) }
+        } while HostServices.seconds() - start < budget
     }
 
     /// The seed job for a snapshot, when it changed since the last one (nil otherwise: the

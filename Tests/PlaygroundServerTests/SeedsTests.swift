@@ -45,4 +45,41 @@ import Playground
         _ = live.respond(to: #"{"type":"seeds","count":0}"#)
         #expect(!live.isTraining && live.seedJob == nil)
     }
+
+    /// Seeds trained on other threads (the server's pool, the browser's helper workers) while the
+    /// session's frames train others end where the serial job ends: the same verdicts, the same
+    /// test losses, the same maps.
+    @Test func seedsTrainedElsewhereEndTheSame() throws {
+        let settings = ["dataset": "xor", "layers": "4,3", "activation": "relu", "lr": "0.03", "batch-size": "10",
+                        "epochs": "100", "stop-when": "test-accuracy>=0.9", "seed": "3"]
+        let serial = LiveSession(limits: .playground)
+        _ = try serial.configure(settings)
+        _ = serial.respond(to: #"{"type":"seeds","count":6}"#)
+        trainAll(serial)
+        let parallel = LiveSession(limits: .playground)
+        _ = try parallel.configure(settings)
+        _ = parallel.respond(to: #"{"type":"seeds","count":6}"#)
+        // Two helpers take tasks under the session's lock and train them outside it, while the
+        // session's own frames train what is left.
+        let helpers = DispatchGroup()
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: helpers) {
+                while let task = parallel.locked({ $0.takeSeedTask() }) {
+                    while !task.train(budget: 0.005) {}
+                    parallel.locked { $0.finishSeedTask(task) }
+                }
+            }
+        }
+        for _ in 0..<100_000 where parallel.locked({ $0.isTraining }) { _ = parallel.locked { $0.trainFrame(budget: 0.01) } }
+        helpers.wait()
+        let a = try #require(serial.seedJob), b = try #require(parallel.seedJob)
+        #expect(b.done && b.results.map(\.seed) == [3, 4, 5, 6, 7, 8])
+        #expect(a.results.map { $0.verdict } == b.results.map { $0.verdict })
+        #expect(a.results.map(\.map) == b.results.map(\.map))
+        // A result for a seed outside the job, or one already in, changes nothing.
+        let late = SeedTask(a.base, seed: 99, criterion: a.criterion, region: a.region, resolution: a.resolution)
+        while !late.train(budget: 1) {}
+        parallel.finishSeedTask(late)
+        #expect(parallel.seedJob?.results.count == 6)
+    }
 }

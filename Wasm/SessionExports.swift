@@ -71,6 +71,27 @@ public func bpSessionFrame(_ handle: Int32) -> Int32 {
 @_cdecl("bp_session_is_training")
 public func bpSessionIsTraining(_ handle: Int32) -> Int32 { session(handle)?.isTraining == true ? 1 : 0 }
 
+/// "Run seeds" on every core: the next seed for a helper worker, as text ("" when none is
+/// left, or the job's seeds must train in this session: own data).
+@_cdecl("bp_session_seed_task")
+public func bpSessionSeedTask(_ handle: Int32) -> Int32 { answer(session(handle)?.takeSeedTaskJSON() ?? "") }
+
+/// The session's snapshot now (a helper's seed may end the job after the frames have stopped).
+@_cdecl("bp_session_snapshot")
+public func bpSessionSnapshot(_ handle: Int32) -> Int32 { answer(session(handle)?.snapshotJSON() ?? "") }
+
+/// A helper's answer for a seed (its result, or its error: the seed goes back to the session).
+@_cdecl("bp_session_seed_done")
+public func bpSessionSeedDone(_ handle: Int32, _ text: UnsafePointer<UInt8>, _ length: Int32) {
+    session(handle)?.finishSeedTask(json: String(decoding: UnsafeBufferPointer(start: text, count: Int(max(length, 0))), as: UTF8.self))
+}
+
+/// In a helper worker: one seed task trained to its end; its result as text.
+@_cdecl("bp_seed_run")
+public func bpSeedRun(_ text: UnsafePointer<UInt8>, _ length: Int32) -> Int32 {
+    answer(LiveSession.runSeedTask(String(decoding: UnsafeBufferPointer(start: text, count: Int(max(length, 0))), as: UTF8.self)))
+}
+
 @_cdecl("bp_session_free")
 public func bpSessionFree(_ handle: Int32) {
     if handle >= 1 && Int(handle) <= sessions.count { sessions[Int(handle) - 1] = nil }

@@ -33,6 +33,7 @@ files() { local dir=$1; shift; for f in $*; do printf '%s\n' "Sources/$dir/$f.sw
 exports=(bp_alloc bp_free bp_error_message bp_trainer_new bp_trainer_fit bp_trainer_epoch
          bp_trainer_parameters bp_trainer_loss bp_trainer_free bp_console bp_console_length
          bp_output bp_session_new bp_session_respond bp_session_frame bp_session_is_training bp_session_free
+         bp_session_seed_task bp_session_seed_done bp_session_snapshot bp_seed_run
          bp_vocabulary bp_presets)
 clang --target=wasm32 -O2 -msimd128 -isystem /usr/include/wasm32-wasi -ISources/CKernels/include \
   -c Sources/CKernels/dispatch.c -o "$out/dispatch.o"

@@ -16,6 +16,9 @@ public enum SeedRun {
         public var success: Bool
         public var testLoss: Double
         public var testAccuracy: Double?
+        public init(success: Bool, testLoss: Double, testAccuracy: Double?) {
+            self.success = success; self.testLoss = testLoss; self.testAccuracy = testAccuracy
+        }
     }
 
     /// After training: a success when the criterion holds at the last epoch (whatever it did

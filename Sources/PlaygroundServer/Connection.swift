@@ -146,6 +146,8 @@ struct Connection: Sendable {
             }
             while try await !pool.run({ task.train(budget: Connection.trainingBudget) }) {}
             try await onSession { $0.finishSeedTask(task) }
+            // The last seed may finish here, after the frames have stopped: the page hears it now.
+            try await sendSnapshot()
         }
     }
 

@@ -12,6 +12,9 @@ import Playground
 /// as well — the server on its training pool, the browser build in helper workers (from the
 /// task's JSON). Every seed's run is its own and ends the same wherever it ran.
 struct SeedJob {
+    /// Which job of the session this is: a result from an earlier one (its task was still out
+    /// when the student started another) is not this one's, whatever its seed.
+    let id: Int
     let base: Experiment
     let criterion: Criterion?
     let firstSeed: UInt64
@@ -32,6 +35,7 @@ struct SeedJob {
 }
 
 struct SeedResult {
+    var job: Int
     var seed: UInt64
     var verdict: SeedRun.Verdict?
     var diverged: String?
@@ -39,10 +43,37 @@ struct SeedResult {
     var map: String
 }
 
+extension SeedResult {
+    /// As a helper sends it back: every number as its exact JSON text.
+    var json: JSON {
+        var f: [(key: String, value: JSON)] = [("job", JSON(job)), ("seed", JSON("\(seed)")), ("map", JSON(map))]
+        if let v = verdict {
+            f += [("success", .bool(v.success)), ("testLoss", JSON(v.testLoss))]
+            if let a = v.testAccuracy { f.append(("testAccuracy", JSON(a))) }
+        }
+        if let d = diverged { f.append(("diverged", JSON(d))) }
+        return .object(f)
+    }
+
+    init?(json m: JSON) {
+        guard let job = m["job"]?.int, let seed = m["seed"]?.string.flatMap({ UInt64($0) }), let map = m["map"]?.string else { return nil }
+        self.job = job
+        self.seed = seed
+        self.map = map
+        diverged = m["diverged"]?.string
+        if let success = m["success"]?.bool, let loss = m["testLoss"]?.number {
+            verdict = SeedRun.Verdict(success: success, testLoss: loss, testAccuracy: m["testAccuracy"]?.number)
+        } else {
+            verdict = nil
+        }
+    }
+}
+
 /// One seed of a job: its session, trained an epoch at a time and recorded where
 /// `Session.run(recordEvery:)` records — at the start, every `seedRecordEvery` epochs and at
 /// the last — so that a runaway loss is caught at the sweep's epochs.
 public final class SeedTask: @unchecked Sendable {
+    let job: Int
     let seed: UInt64
     let criterion: Criterion?
     let region: LiveSession.Region
@@ -50,14 +81,14 @@ public final class SeedTask: @unchecked Sendable {
     private var session: Session?
     private(set) var result: SeedResult?
 
-    init(_ base: Experiment, seed: UInt64, criterion: Criterion?, region: LiveSession.Region, resolution: Int,
+    init(job: Int, _ base: Experiment, seed: UInt64, criterion: Criterion?, region: LiveSession.Region, resolution: Int,
          train: LabeledPoints? = nil, test: LabeledPoints? = nil) {
-        self.seed = seed; self.criterion = criterion; self.region = region; self.resolution = resolution
+        self.job = job; self.seed = seed; self.criterion = criterion; self.region = region; self.resolution = resolution
         do {
             let e = SeedRun.experiment(base, seed: seed)
             if let train, let test { session = try Session(e, train: train, test: test) } else { session = try Session(e) }
         } catch {
-            result = SeedResult(seed: seed, verdict: nil, diverged: "\(error)", map: "")
+            result = SeedResult(job: job, seed: seed, verdict: nil, diverged: "\(error)", map: "")
         }
     }
 
@@ -74,10 +105,10 @@ public final class SeedTask: @unchecked Sendable {
                 if HostServices.seconds() - start >= budget { break }
             }
             if s.epoch >= stop {
-                result = SeedResult(seed: seed, verdict: SeedRun.verdict(s, criterion: criterion), diverged: nil, map: map(s))
+                result = SeedResult(job: job, seed: seed, verdict: SeedRun.verdict(s, criterion: criterion), diverged: nil, map: map(s))
             }
         } catch {
-            result = SeedResult(seed: seed, verdict: nil, diverged: "\(error)", map: "")
+            result = SeedResult(job: job, seed: seed, verdict: nil, diverged: "\(error)", map: "")
         }
         if result != nil { session = nil }
         return result != nil
@@ -117,7 +148,8 @@ extension LiveSession {
         // Judged by the stop condition, or as `backprop sweep` judges without one.
         let criterion: Criterion
         if let c = controls.stopWhen { criterion = c } else { criterion = try Criterion(parsing: LiveSession.sweepCriterion) }
-        seedJob = SeedJob(base: session.experiment, criterion: criterion, firstSeed: seed, count: count,
+        seedJobs += 1
+        seedJob = SeedJob(id: seedJobs, base: session.experiment, criterion: criterion, firstSeed: seed, count: count,
                           region: region ?? session.plotRegion, resolution: resolution.neuron,
                           pending: (0..<UInt64(count)).map { seed + $0 })
     }
@@ -125,12 +157,69 @@ extension LiveSession {
     /// The next seed for a thread to train, apart from the session (nil: none left). The
     /// session's lock is held only to take it and to give back its result.
     public func takeSeedTask() -> SeedTask? {
+        guard let job = seedJob, let seed = takePendingSeed() else { return nil }
+        let own = job.base.data.dataset == "csv"
+        return SeedTask(job: job.id, job.base, seed: seed, criterion: job.criterion, region: job.region, resolution: job.resolution,
+                        train: own ? ownTrain : nil, test: own ? ownTest : nil)
+    }
+
+    private func takePendingSeed() -> UInt64? {
         guard var job = seedJob, !job.pending.isEmpty else { return nil }
         let seed = job.pending.removeFirst()
         seedJob = job
-        let own = job.base.data.dataset == "csv"
-        return SeedTask(job.base, seed: seed, criterion: job.criterion, region: job.region, resolution: job.resolution,
-                        train: own ? ownTrain : nil, test: own ? ownTest : nil)
+        return seed
+    }
+
+    // MARK: seeds in another module instance (the browser build's helper workers)
+
+    /// The next seed as text for another instance of the module: the settings the job's
+    /// experiment is made from, the seed, the criterion and the map's plane. Nil when none is
+    /// left, or when the settings cannot say the experiment (own data: its seeds train here).
+    public func takeSeedTaskJSON() -> String? {
+        guard let job = seedJob, !job.pending.isEmpty, job.base.data.dataset != "csv" else { return nil }
+        let experimentSettings = settings.filter { !PageControls.keys.contains($0.key) }
+        guard (try? experiment(from: experimentSettings)) == job.base, let seed = takePendingSeed() else { return nil }
+        let r = job.region
+        var f: [(key: String, value: JSON)] = [("job", JSON(job.id)), ("settings", JSON(experimentSettings)), ("seed", JSON("\(seed)")),
+                                               ("region", JSON([r.xMin, r.xMax, r.yMin, r.yMax])), ("resolution", JSON(job.resolution))]
+        if let c = job.criterion { f.append(("criterion", JSON("\(c)"))) }
+        return JSON.object(f).text
+    }
+
+    /// A task from `takeSeedTaskJSON`, trained to its end: its result as text for `finishSeedTask(json:)`.
+    public static func runSeedTask(_ text: String) -> String {
+        let m = try? JSON.parse(text)
+        func failed(_ why: String) -> String {
+            JSON.object([("job", m?["job"] ?? .null), ("seed", m?["seed"] ?? .null), ("error", JSON(why))]).text
+        }
+        guard let m, let job = m["job"]?.int, let seedText = m["seed"]?.string, let seed = UInt64(seedText),
+              let fields = m["settings"], case .object(let pairs) = fields,
+              let r = m["region"]?.array(of: { $0.number }), r.count == 4, let resolution = m["resolution"]?.int else {
+            return failed("not a seed task")
+        }
+        var settings: [String: String] = [:]
+        for (k, v) in pairs { settings[k] = v.string ?? "" }
+        var e = Experiment()
+        do { try e.set(settings) } catch { return failed(error.message) }
+        let criterion = m["criterion"]?.string.flatMap { try? Criterion(parsing: $0) }
+        let task = SeedTask(job: job, e, seed: seed, criterion: criterion, region: (r[0], r[1], r[2], r[3]), resolution: resolution)
+        while !task.train(budget: .infinity) {}
+        return task.result?.json.text ?? failed("no result")
+    }
+
+    /// A helper's answer: the seed's result, recorded as one trained here would be; a helper
+    /// that failed gives its seed back (`{"seed": …, "error": …}`), for the session's frames.
+    public func finishSeedTask(json text: String) {
+        guard let m = try? JSON.parse(text), let seed = m["seed"]?.string.flatMap({ UInt64($0) }), let id = m["job"]?.int else { return }
+        if m["error"] != nil {
+            guard var job = seedJob, job.id == id, seed >= job.firstSeed, seed - job.firstSeed < UInt64(job.count),
+                  !job.pending.contains(seed), !job.results.contains(where: { $0.seed == seed }) else { return }
+            job.pending.append(seed)
+            job.pending.sort()
+            seedJob = job
+            return
+        }
+        if let r = SeedResult(json: m) { record(r) }
     }
 
     /// A trained task's result, recorded if it belongs to the job in force (a job replaced
@@ -141,7 +230,7 @@ extension LiveSession {
     }
 
     func record(_ result: SeedResult) {
-        guard var job = seedJob, result.seed >= job.firstSeed, result.seed - job.firstSeed < UInt64(job.count),
+        guard var job = seedJob, job.id == result.job, result.seed >= job.firstSeed, result.seed - job.firstSeed < UInt64(job.count),
               !job.results.contains(where: { $0.seed == result.seed }) else { return }
         job.results.append(result)
         job.results.sort { $0.seed < $1.seed }

@@ -75,6 +75,8 @@ public final class LiveSession: @unchecked Sendable {
     public var isTraining: Bool { playing || stepRemaining > 0 || (seedJob.map { !$0.done } ?? false) }
     /// "Run seeds" (LiveSession+Seeds.swift): trained in the frames play and steps leave.
     var seedJob: SeedJob?
+    /// Seed jobs started, so each has its own number (`SeedJob.id`).
+    var seedJobs = 0
     /// A lesson step's check on the live numbers (`LiveSession+Lesson`), judged in every snapshot.
     var lessonCheck: LessonCheck?
     /// Backprop-by-hand answers found right in every term since the check was set (`LiveSession+ByHand`).

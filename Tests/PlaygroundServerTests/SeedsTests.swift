@@ -77,9 +77,25 @@ import Playground
         #expect(a.results.map { $0.verdict } == b.results.map { $0.verdict })
         #expect(a.results.map(\.map) == b.results.map(\.map))
         // A result for a seed outside the job, or one already in, changes nothing.
-        let late = SeedTask(a.base, seed: 99, criterion: a.criterion, region: a.region, resolution: a.resolution)
+        let late = SeedTask(job: b.id, a.base, seed: 99, criterion: a.criterion, region: a.region, resolution: a.resolution)
         while !late.train(budget: 1) {}
         parallel.finishSeedTask(late)
         #expect(parallel.seedJob?.results.count == 6)
+        // A task of an earlier job, finished after a new one began with the same seeds, is not the new one's.
+        _ = parallel.respond(to: #"{"type":"seeds","count":6}"#)
+        let stale = SeedTask(job: b.id, a.base, seed: 3, criterion: a.criterion, region: a.region, resolution: a.resolution)
+        while !stale.train(budget: 1) {}
+        parallel.finishSeedTask(stale)
+        #expect(parallel.seedJob?.results.isEmpty == true)
+        // A task sent to another module instance as text comes back as the same result.
+        let text = try #require(parallel.takeSeedTaskJSON())
+        parallel.finishSeedTask(json: LiveSession.runSeedTask(text))
+        #expect(parallel.seedJob?.results.map { $0.verdict } == [a.results[0].verdict])
+        #expect(parallel.seedJob?.results.first?.map == a.results[0].map)
+        // A helper that failed gives its seed back to the session.
+        let next = try #require(parallel.takeSeedTaskJSON())
+        #expect(parallel.seedJob?.pending.first == 5)
+        parallel.finishSeedTask(json: LiveSession.runSeedTask(next.replacingOccurrences(of: "\"resolution\":24", with: "\"resolution\":\"x\"")))
+        #expect(parallel.seedJob?.pending.first == 4)
     }
 }

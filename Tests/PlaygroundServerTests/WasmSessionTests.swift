@@ -137,6 +137,29 @@ import Playground
         #expect(experiment.training.epochs == 40 && experiment.data.dataset == "spiral")
     }
 
+    /// A seed task as the browser's helper workers train it (in their own instance of the
+    /// module) ends as the native session trains it: the same result text, every number's digits.
+    @Test(.enabled(if: KernelPath.selected == .vector128)) func aSeedTrainedByAHelperIsTheNativeOne() throws {
+        guard FileManager.default.fileExists(atPath: Self.module.path) else {
+            #expect(ProcessInfo.processInfo.environment["BACKPROP_REQUIRE_WASM"] != "1", "BACKPROP_REQUIRE_WASM=1 but the module is missing")
+            return
+        }
+        let live = LiveSession(limits: .playground)
+        _ = try live.configure(["dataset": "spiral", "layers": "5,3", "activation": "relu", "lr": "0.03", "epochs": "120", "seed": "7"])
+        _ = live.respond(to: #"{"type":"seeds","count":3}"#)
+        let task = try #require(live.takeSeedTaskJSON())
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["node", Self.root.appendingPathComponent("Tests/Wasm/seed.mjs").path, Self.module.path, task]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(text == LiveSession.runSeedTask(task) && text.contains("\"testLoss\""), "\(text.prefix(200))")
+    }
+
     /// Every kind of message the page sends runs in the module as natively — the chain rule's
     /// explanations the same text, the run the same bits. (The chain rule once overflowed the
     /// module's 64 KB stack into its data and trapped.)

@@ -24,7 +24,60 @@ function respond(text) {
   const n = wasm.bp_session_respond(session, p, bytes.length);
   wasm.bp_free(p);
   post(output(n));
+  pumpSeeds();
   schedule();
+}
+
+// "Run seeds" on every core: helper workers (seed-worker.js), one per core beyond this one,
+// each with its own instance of the module, take the seeds this session's frames have not.
+const helperCount = Math.max(0, Math.min(7, (navigator.hardwareConcurrency || 2) - 1));
+const helpers = [];
+
+function pumpSeeds() {
+  for (;;) {
+    let h = helpers.find(h => h.seed === null);
+    if (!h) {
+      if (helpers.length >= helperCount) return;
+      h = newHelper();
+    }
+    const n = wasm.bp_session_seed_task(session);
+    if (n === 0) return;
+    const task = output(n);
+    const { job, seed } = JSON.parse(task);
+    h.job = job; h.seed = seed;
+    h.worker.postMessage(task);
+  }
+}
+
+function newHelper() {
+  const h = { worker: new Worker(new URL("./seed-worker.js", import.meta.url), { type: "module" }), job: null, seed: null };
+  h.worker.onmessage = (e) => helperDone(h, e.data);
+  // A helper that failed gives its seed back: the session's frames train it.
+  h.worker.onerror = (e) => {
+    e.preventDefault();
+    const failed = JSON.stringify({ job: h.job, seed: h.seed, error: e.message || "the helper stopped" });
+    helpers.splice(helpers.indexOf(h), 1);
+    h.worker.terminate();
+    helperDone(h, failed);
+  };
+  helpers.push(h);
+  return h;
+}
+
+function helperDone(h, text) {
+  h.job = null; h.seed = null;
+  try {
+    const bytes = encoder.encode(text);
+    const p = wasm.bp_alloc(bytes.length);
+    new Uint8Array(wasm.memory.buffer, p, bytes.length).set(bytes);
+    wasm.bp_session_seed_done(session, p, bytes.length);
+    wasm.bp_free(p);
+    // The page hears the result now: the last seed may end the job after the frames stopped.
+    const n = wasm.bp_session_snapshot(session);
+    if (n > 0) postMessage(output(n));
+    pumpSeeds();
+    schedule();
+  } catch (error) { crashed(error); }
 }
 
 function schedule() {

@@ -9,6 +9,7 @@ import PlaygroundSessions
 ///     ---
 ///     title: The sheet's moons
 ///     summary: One line for the list of lessons.
+///     next: the lesson that follows (optional)
 ///     ---
 ///
 ///     ## Train the sheet's network
@@ -41,6 +42,8 @@ public struct Lesson: Equatable, Sendable {
     public var name: String
     public var title: String
     public var summary: String
+    /// The lesson that follows this one, if any (`next:`): a link to the first walks through all.
+    public var next: String?
     public var steps: [Step]
 
     /// The longest lesson file read (a lesson is a page of text).
@@ -54,7 +57,7 @@ public struct Lesson: Equatable, Sendable {
         }
         guard text.utf8.count <= Lesson.maxBytes else { throw .invalidSetting("lesson \(name): over \(Lesson.maxBytes) bytes") }
         self.name = name
-        var title = "", summary = "", steps: [Step] = []
+        var title = "", summary = "", next: String?, steps: [Step] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in String(line.reversed().drop { $0 == " " || $0 == "\r" }.reversed()) }
         func fail(_ line: Int, _ why: String) -> BackpropError { .invalidSetting("lesson \(name), line \(line + 1): \(why)") }
         var i = 0
@@ -66,8 +69,9 @@ public struct Lesson: Equatable, Sendable {
             switch key {
             case "title": title = value
             case "summary": summary = value
+            case "next": next = value
             case nil where lines[i].isEmpty: break
-            default: throw fail(i, "front matter has title: and summary: only")
+            default: throw fail(i, "front matter has title:, summary: and next: only")
             }
             i += 1
         }
@@ -121,12 +125,13 @@ public struct Lesson: Equatable, Sendable {
         guard steps[0].setup != nil else { throw .invalidSetting("lesson \(name): its first step needs a setup: (a link there starts from it)") }
         self.title = title
         self.summary = summary
+        self.next = next
         self.steps = steps
     }
 
     /// `key: value` for the fields a lesson knows; (nil, _) for any other line (text).
     static func field(_ line: String) -> (String?, String) {
-        for key in ["title", "summary", "setup", "hide", "predict", "check", "notice"] where line.hasPrefix(key + ":") {
+        for key in ["title", "summary", "next", "setup", "hide", "predict", "check", "notice"] where line.hasPrefix(key + ":") {
             return (key, trimmingSpaces(String(line.dropFirst(key.count + 1))))
         }
         return (nil, line)
@@ -155,7 +160,8 @@ public struct Lesson: Equatable, Sendable {
 extension Lesson {
     /// The lesson as the JSON the page reads (`lessons.json`).
     public var json: JSON {
-        .object([("name", JSON(name)), ("title", JSON(title)), ("summary", JSON(summary)), ("steps", .array(steps.map { s in
+        .object([("name", JSON(name)), ("title", JSON(title)), ("summary", JSON(summary)), ("next", next.map { JSON($0) } ?? .null),
+                 ("steps", .array(steps.map { s in
             var f: [(key: String, value: JSON)] = [("title", JSON(s.title))]
             f.append(("setup", s.setup.map { JSON($0) } ?? .null))
             f += [("hide", JSON(s.hide)), ("task", JSON(s.task))]

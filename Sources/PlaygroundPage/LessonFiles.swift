@@ -29,7 +29,13 @@ public enum LessonFiles {
     /// The shipped lessons, parsed against the page's controls.
     public static func all(page: Page) throws -> [Lesson] {
         let hideable = hideable(in: page.files["index.html"]?.body ?? "")
-        return try texts().map { file throws -> Lesson in try Lesson(name: file.name, text: file.text, hideable: hideable) }
+        let lessons = try texts().map { file throws -> Lesson in try Lesson(name: file.name, text: file.text, hideable: hideable) }
+        for l in lessons {
+            if let next = l.next, !lessons.contains(where: { $0.name == next }) {
+                throw BackpropError.invalidSetting("lesson \(l.name): next: no lesson \(quoted(next, limit: 40))")
+            }
+        }
+        return lessons
     }
 
     /// `lessons.json`, the list the page reads (`GET /lessons.json`, the static site's file),
@@ -40,7 +46,8 @@ public enum LessonFiles {
         return JSON.array(ordered.map(\.json)).text
     }
 
-    /// The order the page lists lessons in: the sheet first, then the crash-course-style exercises.
+    /// The order the page lists lessons in: the sheet's (each `next:` the one after it), then the
+    /// crash-course-style exercises (likewise).
     public static let order = ["sheet", "backprop-by-hand", "spiral-seeds", "activations", "regularization",
-                        "train-test-gap", "xor", "initialization", "feature-crosses", "learning-rate"]
+                               "xor", "feature-crosses", "train-test-gap", "initialization", "learning-rate"]
 }

@@ -621,6 +621,21 @@ def a_lesson(driver, by_id, wait):
     driver.get(base + "#lesson=learning-rate&step=2&hide=lr")
     wait.until(lambda d: by_id("lesson-step").text.startswith("Step 2 of 4") and snap(d, "settings").get("lr") == "3")
     check(not by_id("lr").is_displayed() and by_id("lesson-predict").is_displayed(), "a link opens a lesson's step with its setup, and hides what the link says")
+    # Past a lesson's last step, the lesson it names: the sheet's follow one another.
+    driver.get(base + "#lesson=activations&step=3")
+    wait.until(lambda d: by_id("lesson-step").text.startswith("Step 3 of 3"))
+    following = by_id("lesson-next").text
+    click(by_id("lesson-next"))
+    wait.until(lambda d: by_id("lesson-title").text.startswith("L1 and L2") and snap(d, "settings").get("regularization") == "none" and snap(d, "settings").get("ratio") == "0.1")
+    check(following.startswith("next lesson: L1 and L2"), f"a lesson's last step leads to the next lesson ({following})")
+    for width, height in ((800, 600), (390, 844)):
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+        time.sleep(0.5)
+        pane, net = rect_of(driver, "lesson-pane"), rect_of(driver, "network")
+        check(pane["left"] >= 0 and pane["right"] <= width + 1 and pane["bottom"] <= net["top"] + 1,
+              f"at {width}×{height} the lesson comes first, over the network, within the width")
+        shot(driver, f"lesson-{width}x{height}.png")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False})
     click(by_id("lesson-close"))
     wait.until(lambda d: not by_id("lesson-pane").is_displayed())
     check(by_id("activation").is_displayed() and "lesson=" not in driver.current_url and not js(driver, "return window.backprop.state.snap.check || null"),

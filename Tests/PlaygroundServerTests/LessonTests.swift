@@ -117,7 +117,11 @@ import PlaygroundPage
                 #expect(dropped.isEmpty, "\(lesson.name) step \(k + 1): \(dropped)")
             }
         }
-        let json = try LessonFiles.json(page: page)
+        // The sheet's lessons follow one another: one link to the first walks through them all.
+        var walk = ["sheet"]
+        while let next = lessons.first(where: { $0.name == walk.last })?.next, !walk.contains(next) { walk.append(next) }
+        #expect(walk == ["sheet", "backprop-by-hand", "spiral-seeds", "activations", "regularization"])
+                let json = try LessonFiles.json(page: page)
         #expect(json.hasPrefix(#"[{"name":"sheet""#))
     }
 

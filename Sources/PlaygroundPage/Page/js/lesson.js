@@ -91,6 +91,9 @@ export function enter(name, step, applySetup, overrides = {}) {
 function go(delta) {
   if (!current) return;
   const k = current.step + delta;
+  // Past the last step: the lesson that follows, if the lesson names one.
+  const following = lessons.find(l => l.name === current.lesson.next);
+  if (k === current.lesson.steps.length && following) { enter(following.name, 1, true); return; }
   if (k < 0 || k >= current.lesson.steps.length) return;
   // A step without a setup goes on from what the last one left: nothing is reconfigured.
   enter(current.lesson.name, k + 1, Boolean(current.lesson.steps[k].setup));
@@ -184,7 +187,9 @@ function render() {
     $("lesson-committed").textContent = answer != null ? `Your prediction: ${answer}.` : "Commit to an answer before you train: play waits for it.";
   }
   $("lesson-back").disabled = step === 0;
-  $("lesson-next").disabled = step === lesson.steps.length - 1;
+  const last = step === lesson.steps.length - 1, following = lessons.find(l => l.name === lesson.next);
+  $("lesson-next").disabled = last && !following;
+  $("lesson-next").textContent = last && following ? `next lesson: ${following.title} ▶` : "next step ▶";
   renderCheck();
 }
 

@@ -1,7 +1,11 @@
 import CKernels
 
-/// The kernels a workspace calls: the C set of its `KernelPath` for Float or Double, or the
-/// Swift reference (`Kernels`) for the baseline and for the activations only Swift has.
+/// The kernels a workspace calls, by one rule: the C kernel of its `KernelPath` for Float or
+/// Double when the path has one, else the Swift reference (`Kernels`) — on the baseline path,
+/// and for the activations only Swift has. Every kernel has its reference, so none does nothing
+/// on any path (the C tables are filled whole, `dispatch.c`; the references are what the tests
+/// hold each path to). The narrow pass is not a kernel but a whole pass: `NarrowPass` exists
+/// only on a path with C kernels.
 ///
 /// Resolved once per workspace, so a training step pays one indirect call per kernel and no
 /// look-up; within a specialised `Workspace<Float>` the Double branch folds away.
@@ -114,42 +118,37 @@ struct DispatchedKernels<T: Scalar> {
         }
     }
 
-    /// One row of a sigmoid, tanh or identity head (`OutputHead.evaluate`) in C; false when
-    /// this path has no C kernels, and the Swift loop runs instead.
+    /// `Kernels.headRow`: one row of a sigmoid, tanh or identity head (`OutputHead.evaluate`).
     @inline(__always)
     func headRow(_ head: OutputHead, z: UnsafePointer<T>, y: UnsafePointer<T>, tw: Int, o: UnsafeMutablePointer<T>,
-                 d: UnsafeMutablePointer<T>, losses: UnsafeMutablePointer<T>, columns: Int, scale: T, withLoss: Bool) -> Bool {
-        guard let code = Self.code(head) else { return false }
-        if let k = f32?.head_row {
+                 d: UnsafeMutablePointer<T>, losses: UnsafeMutablePointer<T>, columns: Int, scale: T, withLoss: Bool) {
+        if let code = Self.code(head), let k = f32?.head_row {
             k(code, cast(z), cast(y), tw, cast(o), cast(d), cast(losses), columns, Float(scale), withLoss ? 1 : 0)
-        } else if let k = f64?.head_row {
+        } else if let code = Self.code(head), let k = f64?.head_row {
             k(code, cast(z), cast(y), tw, cast(o), cast(d), cast(losses), columns, Double(scale), withLoss ? 1 : 0)
         } else {
-            return false
+            Kernels.headRow(head, z: z, y: y, tw: tw, o: o, d: d, losses: losses, columns: columns, scale: scale, withLoss: withLoss)
         }
-        return true
     }
 
-    /// Softmax of a batch (`bp_softmax`): outputs, the error signal (rows `dld` apart), each
-    /// sample's largest logit in `m` and 1/Σ e^{z−m} in `sum`; false, and nothing done, on the
-    /// baseline path (the caller runs the same loops in Swift).
+    /// `Kernels.softmax`: a batch's softmax outputs, error signal (rows `dld` apart), each
+    /// sample's largest logit in `m` and 1/Σ e^{z−m} in `sum`.
     func softmax(z: UnsafePointer<T>, y: UnsafePointer<T>, o: UnsafeMutablePointer<T>, d: UnsafeMutablePointer<T>,
                  units k: Int, columns: Int, ld: Int, dld: Int, scale: T,
-                 m: UnsafeMutablePointer<T>, sum: UnsafeMutablePointer<T>) -> Bool {
+                 m: UnsafeMutablePointer<T>, sum: UnsafeMutablePointer<T>) {
         if let f = f32?.softmax {
             f(cast(z), cast(y), cast(o), cast(d), k, columns, ld, dld, Float(scale), cast(m), cast(sum))
         } else if let f = f64?.softmax {
             f(cast(z), cast(y), cast(o), cast(d), k, columns, ld, dld, Double(scale), cast(m), cast(sum))
         } else {
-            return false
+            Kernels.softmax(z: z, y: y, o: o, d: d, units: k, columns: columns, ld: ld, dld: dld, scale: scale, m: m, sum: sum)
         }
-        return true
     }
 
     /// Whether this path has the C kernels (and with them the one-sample kernels).
     var isCompiled: Bool { f32 != nil || f64 != nil }
 
-    /// One sample's y = A·x (+ bias), strided x and y (`bp_matvec`); only when `isCompiled`.
+    /// `Kernels.matvec`: one sample's y = A·x (+ bias), strided x and y.
     @inline(__always)
     func matvec(rows: Int, depth: Int, a: UnsafePointer<T>, rowStride: Int, depthStride: Int,
                 x: UnsafePointer<T>, incx: Int, bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>, incy: Int) {
@@ -157,11 +156,13 @@ struct DispatchedKernels<T: Scalar> {
             k(rows, depth, cast(a), rowStride, depthStride, cast(x), incx, cast(bias), cast(y), incy)
         } else if let k = f64?.matvec {
             k(rows, depth, cast(a), rowStride, depthStride, cast(x), incx, cast(bias), cast(y), incy)
+        } else {
+            Kernels.matvec(rows: rows, depth: depth, a: a, rowStride: rowStride, depthStride: depthStride, x: x, incx: incx, bias: bias, y: y, incy: incy)
         }
     }
 
-    /// One sample's weight and bias gradients, gW = δ·xᵀ and gb = δ, or added to them with
-    /// `accumulate` (`bp_outer`); only when `isCompiled`.
+    /// `Kernels.outer`: one sample's weight and bias gradients, gW = δ·xᵀ and gb = δ, or added
+    /// to them with `accumulate`.
     @inline(__always)
     func outer(outW: Int, inW: Int, delta: UnsafePointer<T>, incd: Int, x: UnsafePointer<T>, incx: Int,
                gw: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>, accumulate: Bool) {
@@ -169,12 +170,14 @@ struct DispatchedKernels<T: Scalar> {
             k(outW, inW, cast(delta), incd, cast(x), incx, cast(gw), cast(gb), accumulate ? 1 : 0)
         } else if let k = f64?.outer {
             k(outW, inW, cast(delta), incd, cast(x), incx, cast(gw), cast(gb), accumulate ? 1 : 0)
+        } else {
+            Kernels.outer(outW: outW, inW: inW, delta: delta, incd: incd, x: x, incx: incx, gw: gw, gb: gb, accumulate: accumulate)
         }
     }
 
-    /// One layer's plain-SGD step for 1–7 samples, fused (`bp_sample_sgd`): with `e`, each
+    /// `Kernels.sampleSGD`: one layer's plain-SGD step for 1–7 samples, fused: with `e`, each
     /// sample's input gradient Wᵀδ from the weights before the step; then W −= η·Σ δxᵀ,
-    /// b −= η·Σ δ. δ, x and e are sample-wide (row stride `ld`). Only when `isCompiled`.
+    /// b −= η·Σ δ. δ, x and e are sample-wide (row stride `ld`).
     @inline(__always)
     func sampleSGD(samples: Int, outW: Int, inW: Int, w: UnsafeMutablePointer<T>, b: UnsafeMutablePointer<T>,
                    delta: UnsafePointer<T>, x: UnsafePointer<T>, ld: Int, learningRate eta: T,
@@ -183,20 +186,21 @@ struct DispatchedKernels<T: Scalar> {
             k(samples, outW, inW, cast(w), cast(b), cast(delta), cast(x), ld, Float(eta), e.map(cast), cast(scratch))
         } else if let k = f64?.sample_sgd {
             k(samples, outW, inW, cast(w), cast(b), cast(delta), cast(x), ld, Double(eta), e.map(cast), cast(scratch))
+        } else {
+            Kernels.sampleSGD(samples: samples, outW: outW, inW: inW, w: w, b: b, delta: delta, x: x, ld: ld, learningRate: eta, e: e)
         }
     }
 
-    /// w −= η·g in C; false (nothing done) when this path has no C kernels.
+    /// `Kernels.sgd`: w −= η·g.
     @inline(__always)
-    func sgd(parameters w: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>, count: Int, learningRate eta: T) -> Bool {
+    func sgd(parameters w: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>, count: Int, learningRate eta: T) {
         if let k = f32?.sgd {
             k(cast(w), cast(g), count, Float(eta))   // exact: T is Float here
         } else if let k = f64?.sgd {
             k(cast(w), cast(g), count, Double(eta))
         } else {
-            return false
+            Kernels.sgd(parameters: w, gradient: g, count: count, learningRate: eta)
         }
-        return true
     }
 
     /// A whole training pass of a narrow network (`bp_narrow_pass`, through `NarrowPass`, which

@@ -64,63 +64,18 @@ extension OutputHead {
         case .sigmoidCrossEntropy, .identitySquaredError, .tanhSquaredError:
             for j in 0..<k {
                 let zj = z + j * ld, oj = outputs + j * ld, dj = signals + j * (delta == nil ? 0 : ld), yj = y + j
-                // One loop per head, each a straight line the compiler vectorises; targets are read with stride tw.
-                // The C kernels of this CPU's path run the same loops when there are any.
-                let done = kernels.headRow(self, z: zj, y: yj, tw: tw, o: oj, d: dj, losses: losses,
-                                           columns: columns, scale: scale, withLoss: withLoss)
-                switch self {
-                case _ where done: break
-                case .sigmoidCrossEntropy where withLoss:
-                    // −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y z; δ = σ(z) − y.
-                    for s in 0..<columns {
-                        let v = zj[s], t = yj[s &* tw], p = T.vsigmoid(v)
-                        oj[s] = p; losses[s] = T.vsigmoidLoss(v, target: t); dj[s] = (p - t) * scale
-                    }
-                case .sigmoidCrossEntropy:
-                    for s in 0..<columns { let p = T.vsigmoid(zj[s]); oj[s] = p; dj[s] = (p - yj[s &* tw]) * scale }
-                case .tanhSquaredError:
-                    for s in 0..<columns {
-                        let o = T.vtanh(zj[s]), d = o - yj[s &* tw]
-                        oj[s] = o; losses[s] = d * d / 2; dj[s] = d * (1 - o * o) * scale
-                    }
-                default:
-                    for s in 0..<columns {
-                        let v = zj[s], d = v - yj[s &* tw]
-                        oj[s] = v; losses[s] = d * d / 2; dj[s] = d * scale
-                    }
-                }
+                // One loop per head, each a straight line the compiler vectorises (`Kernels.headRow`,
+                // or its C copy on this CPU's path); targets are read with stride tw.
+                kernels.headRow(self, z: zj, y: yj, tw: tw, o: oj, d: dj, losses: losses, columns: columns, scale: scale, withLoss: withLoss)
                 (dj + n).update(repeating: 0, count: columns - n)
                 if withLoss { total += Kernels.sum(losses, count: n) }
             }
         case .softmaxCrossEntropy:
-            // p = e^{z−m}/Σ e^{z−m} with m the largest logit; loss log Σ e^{z−m} + m − z_label.
-            // The C kernels of this CPU's path run the same loops when there are any (and one
-            // sample alone along its units: each loop of one column cost more to enter than to
-            // run, a seventh of a batch-1 step of 64-128-10). These loops are the baseline's, where
-            // no sample runs alone; for one column they are the same operations in the same order.
+            // p = e^{z−m}/Σ e^{z−m} with m the largest logit; loss log Σ e^{z−m} + m − z_label
+            // (`Kernels.softmax`, or its C copy on this CPU's path, which also runs one sample
+            // alone along its units: each loop of one column cost more to enter than to run).
             let m = scratch + ld, sum = scratch + 2 * ld, dld = delta == nil ? 0 : ld
-            if !kernels.softmax(z: z, y: y, o: outputs, d: signals, units: k, columns: columns, ld: ld, dld: dld,
-                                scale: scale, m: m, sum: sum) {
-                m.update(from: z, count: columns)
-                for j in 1..<max(k, 1) {
-                    let zj = z + j * ld
-                    for s in 0..<columns { m[s] = Swift.max(m[s], zj[s]) }
-                }
-                sum.update(repeating: 0, count: columns)
-                for j in 0..<k {
-                    let zj = z + j * ld, oj = outputs + j * ld
-                    for s in 0..<columns { let e = T.vexp(zj[s] - m[s]); oj[s] = e; sum[s] += e }
-                }
-                for s in 0..<columns { sum[s] = 1 / sum[s] }
-                for j in 0..<k {
-                    let oj = outputs + j * ld, dj = signals + j * dld, label = T(j)
-                    for s in 0..<columns {
-                        let p = oj[s] * sum[s]
-                        oj[s] = p
-                        dj[s] = (y[s] == label ? p - 1 : p) * scale
-                    }
-                }
-            }
+            kernels.softmax(z: z, y: y, o: outputs, d: signals, units: k, columns: columns, ld: ld, dld: dld, scale: scale, m: m, sum: sum)
             for j in 0..<k { (signals + j * dld + n).update(repeating: 0, count: columns - n) }
             if withLoss { for s in 0..<n { total += m[s] - T.log(sum[s]) - z[Int(y[s]) * ld + s] } }
         }

@@ -209,9 +209,11 @@ public final class Trainer<T: Scalar> {
             if playground {
                 for r in weightRanges { for k in r { scratch[k] = reg.derivative(p[k]) } }
             }
-            // Plain SGD through the C kernels when this path has them (the same roundings; at
+            // Plain SGD through the path's kernel (the same roundings as `Optimizer.apply`; at
             // batch 1 the update of every parameter is a step's largest loop).
-            if opt.kind != .sgd || !workspace.kernels.sgd(parameters: p, gradient: g, count: layout.count, learningRate: eta) {
+            if opt.kind == .sgd {
+                workspace.kernels.sgd(parameters: p, gradient: g, count: layout.count, learningRate: eta)
+            } else {
                 optimizerState.withUnsafeMutableBufferPointer { s in
                     opt.apply(parameters: p, gradient: g, count: layout.count, state: s.baseAddress ?? p, learningRate: eta, step: t)
                 }

@@ -54,7 +54,8 @@ final class Workspace<T: Scalar> {
     /// Whether this workspace can take its batches sample by sample with the one-sample kernels
     /// (matrix-vector products and outer products, `bp_matvec`/`bp_outer`) instead of in the
     /// padded batch's 8 columns, which made a batch of one 8× the work: a C path, and no layer
-    /// wider than those kernels take. See `bySample` for when it does.
+    /// wider than those kernels take (their point is the C speed: on the baseline path their
+    /// references, `Kernels+OneSample`, would be slower than the batch). See `bySample` for when it does.
     let sampleKernels: Bool
     /// Whether the loaded batch runs sample by sample (set by `load`). In that pass only the
     /// loaded columns are meaningful — the padding columns of z, a and the error signals are left

@@ -209,6 +209,68 @@ import Testing
         }
     }
 
+    /// Every path's one-sample kernels, plain SGD and heads are their Swift references'
+    /// arithmetic: within a few ulps of the sums' size (the C kernels sum in other orders, with
+    /// fused multiply-adds where the CPU has them), exactly where nothing is summed.
+    @Test func everyKernelIsItsReferenceOnEveryPath() {
+        var r = RandomSource(seed: 11)
+        func values(_ n: Int) -> [Double] { (0..<n).map { _ in r.uniform(-1, 1) } }
+        func close(_ a: [Double], _ b: [Double], _ what: String) {
+            let scale = max(1, (a + b).map(abs).max() ?? 1)
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 * scale } && a.count == b.count, "\(what)")
+        }
+        for path in KernelPath.supported {
+            let k = DispatchedKernels<Double>(path)
+            for (outW, inW, samples) in [(1, 1, 1), (3, 5, 2), (8, 8, 7), (13, 6, 4), (5, 17, 3)] {
+                let ld = 9, w = values(outW * inW), bias = values(outW), x = values(inW * ld), delta = values(outW * ld)
+                // y = A·x, both ways A is stored.
+                var y1 = [Double](repeating: 0, count: outW * 2), y2 = y1
+                Kernels.matvec(rows: outW, depth: inW, a: w, rowStride: inW, depthStride: 1, x: x, incx: ld, bias: bias, y: &y1, incy: 2)
+                k.matvec(rows: outW, depth: inW, a: w, rowStride: inW, depthStride: 1, x: x, incx: ld, bias: bias, y: &y2, incy: 2)
+                close(y1, y2, "\(path) matvec \(outW)×\(inW)")
+                var e1 = [Double](repeating: 0, count: inW), e2 = e1
+                Kernels.matvec(rows: inW, depth: outW, a: w, rowStride: 1, depthStride: inW, x: delta, incx: ld, bias: nil, y: &e1, incy: 1)
+                k.matvec(rows: inW, depth: outW, a: w, rowStride: 1, depthStride: inW, x: delta, incx: ld, bias: nil, y: &e2, incy: 1)
+                close(e1, e2, "\(path) matvec transposed \(outW)×\(inW)")
+                for accumulate in [false, true] {
+                    var gw1 = values(outW * inW), gb1 = values(outW), gw2 = gw1, gb2 = gb1
+                    Kernels.outer(outW: outW, inW: inW, delta: delta, incd: ld, x: x, incx: ld, gw: &gw1, gb: &gb1, accumulate: accumulate)
+                    k.outer(outW: outW, inW: inW, delta: delta, incd: ld, x: x, incx: ld, gw: &gw2, gb: &gb2, accumulate: accumulate)
+                    #expect(gw1 == gw2 && gb1 == gb2, "\(path) outer \(outW)×\(inW) (one product each: exact)")
+                }
+                var w1 = w, b1 = bias, w2 = w, b2 = bias
+                var g1 = [Double](repeating: 0, count: inW * ld), g2 = g1
+                var scratch = [Double](repeating: 0, count: 3 * Workspace<Double>.sampleMax * 32)
+                Kernels.sampleSGD(samples: samples, outW: outW, inW: inW, w: &w1, b: &b1, delta: delta, x: x, ld: ld, learningRate: 0.1, e: &g1)
+                k.sampleSGD(samples: samples, outW: outW, inW: inW, w: &w2, b: &b2, delta: delta, x: x, ld: ld, learningRate: 0.1, e: &g2, scratch: &scratch)
+                close(w1 + b1, w2 + b2, "\(path) sampleSGD \(samples) samples of \(outW)×\(inW)")
+                close((0..<samples).flatMap { s in (0..<inW).map { g1[$0 * ld + s] } }, (0..<samples).flatMap { s in (0..<inW).map { g2[$0 * ld + s] } },
+                      "\(path) sampleSGD's Wᵀδ")
+            }
+            var p1 = values(100), p2 = p1
+            let g = values(100)
+            Kernels.sgd(parameters: &p1, gradient: g, count: 100, learningRate: 0.3)
+            k.sgd(parameters: &p2, gradient: g, count: 100, learningRate: 0.3)
+            #expect(p1 == p2, "\(path) sgd (exact: the same roundings)")
+            // The heads, with and without the loss.
+            let columns = 11, z = values(3 * columns).map { $0 * 4 }, labels = (0..<columns).map { Double($0 % 3) }
+            for head in [OutputHead.sigmoidCrossEntropy, .tanhSquaredError, .identitySquaredError] {
+                for withLoss in [true, false] {
+                    let y = values(columns).map { head == .sigmoidCrossEntropy ? ($0 > 0 ? 1 : 0) : $0 }
+                    var o1 = [Double](repeating: 0, count: columns), d1 = o1, l1 = o1, o2 = o1, d2 = o1, l2 = o1
+                    Kernels.headRow(head, z: z, y: y, tw: 1, o: &o1, d: &d1, losses: &l1, columns: columns, scale: 0.25, withLoss: withLoss)
+                    k.headRow(head, z: z, y: y, tw: 1, o: &o2, d: &d2, losses: &l2, columns: columns, scale: 0.25, withLoss: withLoss)
+                    close(o1 + d1 + (withLoss ? l1 : []), o2 + d2 + (withLoss ? l2 : []), "\(path) \(head) head, loss \(withLoss)")
+                }
+            }
+            var o1 = [Double](repeating: 0, count: 3 * columns), d1 = o1, m1 = [Double](repeating: 0, count: columns), s1 = m1
+            var o2 = o1, d2 = d1, m2 = m1, s2 = s1
+            Kernels.softmax(z: z, y: labels, o: &o1, d: &d1, units: 3, columns: columns, ld: columns, dld: columns, scale: 0.5, m: &m1, sum: &s1)
+            k.softmax(z: z, y: labels, o: &o2, d: &d2, units: 3, columns: columns, ld: columns, dld: columns, scale: 0.5, m: &m2, sum: &s2)
+            close(o1 + d1 + m1 + s1, o2 + d2 + m2 + s2, "\(path) softmax")
+        }
+    }
+
     /// The loss and gradient of one batch, through a workspace on `path`.
     func lossAndGradient<T: Scalar>(_: T.Type, _ c: (sizes: [Int], activation: Activation, head: OutputHead),
                                     batch: Int, path: KernelPath) throws -> (loss: T, gradient: [T]) {

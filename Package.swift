@@ -87,7 +87,7 @@ let package = Package(
         // `backprop-serve` (what `backprop serve` runs).
         .executableTarget(
             name: "BackpropServe",
-            dependencies: ["Backprop", "PlaygroundServer", "BackpropCommandLine",
+            dependencies: ["Backprop", "PlaygroundServer", "PlaygroundSessions", "BackpropCommandLine",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),

@@ -50,7 +50,7 @@ public func bpSessionRespond(_ handle: Int32, _ text: UnsafePointer<UInt8>, _ le
     guard let live = session(handle) else { return answer(LiveSession.errorJSON("no session \(handle)")) }
     // The server's rule for one message (Connection.swift), so that a page cannot do here what
     // it could not do there.
-    let limit = Limits.playground.messageBytes
+    let limit = PageLimits().messageBytes
     guard length <= limit else {
         return answer(LiveSession.errorJSON("message refused: messages are limited to \(limit) bytes (this one has \(length))"))
     }

@@ -1,7 +1,7 @@
 /// Every size a person (or a file, or a web page) can ask for, bounded in one place.
 ///
 /// The command line, the experiment and model loaders, the CSV reader, sweeps and the
-/// playground server all check against a `Limits` value before they allocate, so that no
+/// playground's sessions all check against a `Limits` value before they allocate, so that no
 /// input — a typo like `--layers 100000x100000`, a corrupt safetensors header, a page's
 /// message — can make the process allocate gigabytes or trap on an overflow. Sizes are
 /// multiplied with overflow checks (`product`), never with `*`.
@@ -9,7 +9,8 @@
 /// `standard` is generous: far beyond what the sheet's experiments need, inside a laptop's
 /// memory, the largest of each kind in one to three GB (docs/safety.md, "Safe on a student's
 /// laptop" has the figures and what measured them). `playground` is what one browser tab may
-/// ask of `backprop serve`, where one machine serves many tabs and the page draws every neuron.
+/// ask to train, where one machine serves many tabs and the page draws every neuron (what a tab
+/// may ask of the machine besides, sessions and messages, is `PageLimits`).
 public struct Limits: Sendable, Equatable {
     /// Input columns: features of 2-D data, columns of a CSV, inputs of a model file.
     public var inputs = 4096
@@ -38,20 +39,6 @@ public struct Limits: Sendable, Equatable {
     public var gradientCheckParameters = 100_000
     /// History points one run keeps (the record interval grows to stay below).
     public var historyPoints = 1_000_000
-
-    // The server's own: what one machine grants all its tabs.
-    /// Browser tabs training at once.
-    public var sessions = 16
-    /// Bytes of one WebSocket message (an uploaded CSV travels in one).
-    public var messageBytes = 1 << 20
-    /// Messages one tab may send per second (averaged over a second's burst).
-    public var messagesPerSecond = 200
-    /// Epochs one "step" command may ask for, and the work it may cost (epochs × training
-    /// points × parameters, about 5 s on one core): a step runs to the end before the tab's next
-    /// command, so it is bounded by what it costs, not only by its count. Play has no such
-    /// bound; it trains in frames.
-    public var stepEpochs = 10_000
-    public var stepWork = Int(exactly: 5_000_000_000 as Int64) ?? Int.max   // Int.max where Int is 32 bits (WebAssembly)
 
     public init() {}
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Backprop
 import PlaygroundServer
+import PlaygroundSessions
 import BackpropCommandLine
 
 @main
@@ -19,7 +20,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to bind (127.0.0.1: this machine only).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port).") var port = 8080
-    @Option(name: .customLong("max-sessions"), help: "Most browser tabs training at once.") var maxSessions = Limits.playground.sessions
+    @Option(name: .customLong("max-sessions"), help: "Most browser tabs training at once.") var maxSessions = PageLimits().sessions
     @Option(name: .customLong("allow-host"), help: ArgumentHelp("Another host name the page may be opened under (repeatable), e.g. a LAN name.", valueName: "name"))
     var allowHost: [String] = []
     @Option(help: ArgumentHelp("The token every request must carry (default: none on loopback, a random one otherwise).", valueName: "token"))
@@ -42,11 +43,11 @@ struct Serve: AsyncParsableCommand {
         if !loopback {
             FileHandle.standardError.write(Data("warning: serving on \(host), reachable from other machines; every request needs the token in the printed URL\n".utf8))
         }
-        var limits = Limits.playground
-        limits.sessions = maxSessions
+        var pageLimits = PageLimits()
+        pageLimits.sessions = maxSessions
         let access = Access(bind: host, port: port, allowHosts: allowHost, token: token)
         let shownHost = Serve.urlHost(host)
-        let app = try PlaygroundServer.application(host: host, port: port, limits: limits, access: access) { bound in
+        let app = try PlaygroundServer.application(host: host, port: port, pageLimits: pageLimits, access: access) { bound in
             // Written straight to the file handle: print() would sit in a buffer when stdout is a pipe.
             let query = token.map { "?token=\($0)" } ?? ""
             FileHandle.standardOutput.write(Data("Backprop playground: http://\(shownHost):\(bound)/\(query)\n".utf8))

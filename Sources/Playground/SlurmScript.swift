@@ -26,7 +26,7 @@ public struct SlurmScript: Sendable {
         public var megabytes: Int
     }
 
-    /// Work counted as in `Limits.stepWork` (epochs × training points × parameters), at the rate
+    /// Work counted as in `PageLimits.stepWork` (epochs × training points × parameters), at the rate
     /// that bound is set by (1e9 a second, one core of the 2-core development machine), and the
     /// memory of the data and the training buffers in Double above the process's own.
     public static func estimate(_ e: Experiment) -> Estimate {

@@ -9,11 +9,12 @@ import PlaygroundSessions
 /// Every piece of session work (a command, a training chunk, a snapshot and its JSON) runs on
 /// the `TrainingPool`, never on the cooperative pool that serves HTTP. A write that the client
 /// does not take within `writeTimeout` (a tab that stopped reading) ends the connection and
-/// frees its session slot; more than `limits.messagesPerSecond` commands in a second are
+/// frees its session slot; more than `pageLimits.messagesPerSecond` commands in a second are
 /// answered with an error and dropped.
 struct Connection: Sendable {
     let live: LiveSession
     let limits: Limits
+    let pageLimits: PageLimits
     let outbound: WebSocketOutboundWriter
     let logger: Logger
     let pool: TrainingPool
@@ -21,11 +22,13 @@ struct Connection: Sendable {
     /// How long one message may wait for a client that does not read.
     let writeTimeout: Duration
 
-    init(limits: Limits, outbound: WebSocketOutboundWriter, logger: Logger, writeTimeout: Duration, pool: TrainingPool = .shared) {
+    init(limits: Limits, pageLimits: PageLimits, outbound: WebSocketOutboundWriter, logger: Logger, writeTimeout: Duration, pool: TrainingPool = .shared) {
         self.writeTimeout = writeTimeout
         self.live = LiveSession(limits: limits)
+        live.pageLimits = pageLimits
         live.stepBudget = Connection.trainingBudget
         self.limits = limits
+        self.pageLimits = pageLimits
         self.outbound = outbound
         self.logger = logger
         self.pool = pool
@@ -82,12 +85,12 @@ struct Connection: Sendable {
             group.addTask {
                 var window = ContinuousClock.now, inWindow = 0
                 do {
-                    for try await message in inbound.messages(maxSize: limits.messageBytes) {
+                    for try await message in inbound.messages(maxSize: pageLimits.messageBytes) {
                         if ContinuousClock.now - window > .seconds(1) { window = .now; inWindow = 0 }
                         inWindow += 1
-                        if inWindow > limits.messagesPerSecond {
-                            if inWindow == limits.messagesPerSecond + 1 {
-                                try await send(error: "more than \(limits.messagesPerSecond) messages in a second; the rest of this second's are dropped")
+                        if inWindow > pageLimits.messagesPerSecond {
+                            if inWindow == pageLimits.messagesPerSecond + 1 {
+                                try await send(error: "more than \(pageLimits.messagesPerSecond) messages in a second; the rest of this second's are dropped")
                             }
                             continue
                         }
@@ -96,8 +99,8 @@ struct Connection: Sendable {
                             continue
                         }
                         // A single frame is held only to the frame limit (twice this one).
-                        guard text.utf8.count <= limits.messageBytes else {
-                            try await send(error: "message refused: messages are limited to \(limits.messageBytes) bytes (this one has \(text.utf8.count))")
+                        guard text.utf8.count <= pageLimits.messageBytes else {
+                            try await send(error: "message refused: messages are limited to \(pageLimits.messageBytes) bytes (this one has \(text.utf8.count))")
                             continue
                         }
                         try await handle(text)
@@ -108,7 +111,7 @@ struct Connection: Sendable {
                 } catch {
                     // The WebSocket layer ends the stream with the close code its error carries
                     // (1009, 1007, 1002): say which in words first, then let it close with that code.
-                    try? await send(error: Connection.words(forProtocolError: error, limit: limits.messageBytes))
+                    try? await send(error: Connection.words(forProtocolError: error, limit: pageLimits.messageBytes))
                     throw error
                 }
             }

@@ -37,7 +37,7 @@ public enum PlaygroundServer {
 
     /// Builds the application; `run` serves until the process is stopped. `onRunning` is called
     /// with the bound port once the socket listens (port 0 picks a free one).
-    public static func application(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = .playground,
+    public static func application(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = .playground, pageLimits: PageLimits = PageLimits(),
                                    access: Access? = nil, timeouts: Timeouts = Timeouts(), caps: ConnectionCaps = ConnectionCaps(), logger: Logger = Logger(label: "backprop.serve"),
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let access = access ?? Access(bind: host, port: port)
@@ -81,7 +81,7 @@ public enum PlaygroundServer {
         // the limit with an error before closing; larger frames are closed at once (1009).
         // Text that is not UTF-8 closes the socket with 1007, as RFC 6455 §8.1 requires, and an
         // unmasked frame with 1002 (§5.1).
-        let ws = WebSocketServerConfiguration(maxFrameSize: 2 * limits.messageBytes, extensions: [.nonNegotiatedExtension { MaskedFramesOnly() }],
+        let ws = WebSocketServerConfiguration(maxFrameSize: 2 * pageLimits.messageBytes, extensions: [.nonNegotiatedExtension { MaskedFramesOnly() }],
                                               autoPing: .enabled(timePeriod: .seconds(10)), closeTimeout: .seconds(2), validateUTF8: true)
         let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, channel, logger in
             guard request.path?.split(separator: "?").first == "/ws", access.refusal(request, upgrade: true) == nil else { return .dontUpgrade }
@@ -92,9 +92,9 @@ public enum PlaygroundServer {
                     // so an idle server is as small as a fresh one (glibc keeps it otherwise).
                     if sessions.subtract(1, ordering: .relaxed).newValue == 0 { releaseFreedMemory() }
                 }
-                let connection = Connection(limits: limits, outbound: outbound, logger: logger, writeTimeout: timeouts.write)
-                if count > limits.sessions {
-                    try await connection.send(error: "too many sessions (\(limits.sessions)) on this server; close another playground tab and reload")
+                let connection = Connection(limits: limits, pageLimits: pageLimits, outbound: outbound, logger: logger, writeTimeout: timeouts.write)
+                if count > pageLimits.sessions {
+                    try await connection.send(error: "too many sessions (\(pageLimits.sessions)) on this server; close another playground tab and reload")
                     return
                 }
                 do {

@@ -36,6 +36,8 @@ public final class LiveSession: @unchecked Sendable {
     static let historyPoints = 4000
 
     let limits: Limits
+    /// What a "step" may cost (`PageLimits`); the server's other page limits are its own.
+    public var pageLimits = PageLimits()
     private let lock = HostServices.Lock()
     private(set) var settings: [String: String] = LiveSession.defaults
     private(set) var session: Session?
@@ -133,11 +135,11 @@ public final class LiveSession: @unchecked Sendable {
             case .play: setPlaying(true)
             case .pause: setPlaying(false)
             case .step(let n):
-                guard n == n.rounded(), n >= 1, n <= Double(limits.stepEpochs) else {
-                    throw BackpropError.invalidSetting("step: \(n) is not an epoch count (1…\(limits.stepEpochs))")
+                guard n == n.rounded(), n >= 1, n <= Double(pageLimits.stepEpochs) else {
+                    throw BackpropError.invalidSetting("step: \(n) is not an epoch count (1…\(pageLimits.stepEpochs))")
                 }
-                if let session, Limits.product(Int(n), session.train.count, session.network.layout.count).map({ $0 > limits.stepWork }) ?? true {
-                    throw BackpropError.invalidSetting("a step of \(Int(n)) epochs is too much work for this network and data (at most \(limits.stepWork) epochs × points × parameters); press play instead")
+                if let session, Limits.product(Int(n), session.train.count, session.network.layout.count).map({ $0 > pageLimits.stepWork }) ?? true {
+                    throw BackpropError.invalidSetting("a step of \(Int(n)) epochs is too much work for this network and data (at most \(pageLimits.stepWork) epochs × points × parameters); press play instead")
                 }
                 setPlaying(false)
                 stopped = nil

@@ -9,13 +9,14 @@ import HTTPTypes
 import Synchronization
 import Backprop
 @testable import PlaygroundServer
+import PlaygroundSessions
 
 /// What an attacker's page or a careless client tried against `backprop serve`, each now refused
 /// with the server still serving (issue 11's regressions).
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SafetyTests {
-    func app(_ limits: Limits = .playground, access: Access? = nil, timeouts: PlaygroundServer.Timeouts = .init(),
+    func app(_ limits: PageLimits = PageLimits(), access: Access? = nil, timeouts: PlaygroundServer.Timeouts = .init(),
              caps: ConnectionCaps = .init()) throws -> some ApplicationProtocol {
-        try PlaygroundServer.application(host: "127.0.0.1", port: 0, limits: limits, access: access, timeouts: timeouts, caps: caps)
+        try PlaygroundServer.application(host: "127.0.0.1", port: 0, pageLimits: limits, access: access, timeouts: timeouts, caps: caps)
     }
 
     /// Connections past the caps are closed as they arrive, and the server goes on serving the
@@ -157,7 +158,7 @@ import Backprop
     }
 
     @Test func aTabThatStopsReadingLosesItsSlot() async throws {
-        var limits = Limits.playground
+        var limits = PageLimits()
         limits.sessions = 1
         var timeouts = PlaygroundServer.Timeouts()
         timeouts.write = .seconds(1)
@@ -296,7 +297,7 @@ import Backprop
     }
 
     @Test func aFloodOfMessagesIsThrottled() async throws {
-        var limits = Limits.playground
+        var limits = PageLimits()
         limits.messagesPerSecond = 20
         // Malformed messages cost the server almost nothing each, so 300 arrive within a second.
         let flood = Array(repeating: ["kind": "nonsense"] as [String: Any], count: 300)

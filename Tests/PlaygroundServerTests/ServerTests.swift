@@ -8,13 +8,14 @@ import HummingbirdWSClient
 import Backprop
 import Datasets
 @testable import PlaygroundServer
+import PlaygroundSessions
 
 /// The page's protocol over a real socket: snapshots, bad messages, limits, origin.
 /// Each test reads the socket until it has seen what it expects; the time limit turns a
 /// missing reply into a failure instead of a run that never ends (seen once under full load).
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ServerTests {
-    func app(_ limits: Limits = .playground, access: Access? = nil) throws -> some ApplicationProtocol {
-        try PlaygroundServer.application(host: "127.0.0.1", port: 0, limits: limits, access: access)
+    func app(_ limits: PageLimits = PageLimits(), access: Access? = nil) throws -> some ApplicationProtocol {
+        try PlaygroundServer.application(host: "127.0.0.1", port: 0, pageLimits: limits, access: access)
     }
 
     /// Reads messages until one satisfies `until` (or `count` messages passed); returns them decoded.
@@ -158,7 +159,7 @@ import Datasets
     }
 
     @Test func sessionsBeyondTheLimitAreToldSo() async throws {
-        var limits = Limits.playground
+        var limits = PageLimits()
         limits.sessions = 1
         _ = try await app(limits).test(.live) { client in
             // Raw upgrades whose reads time out (SafetyTests.openSocket). Written with
@@ -196,7 +197,7 @@ import Datasets
     }
 
     @Test func oversizedMessagesAreRefused() async throws {
-        var limits = Limits.playground
+        var limits = PageLimits()
         limits.messageBytes = 4096
         _ = try await app(limits).test(.live) { client in
             // A message over the limit gets the promised reply, and the session lives on.

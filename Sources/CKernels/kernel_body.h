@@ -1,10 +1,10 @@
 // The hot loops of a dense layer, written once and compiled once per instruction set.
 //
-// This file is a template: a kernels_<isa>.c file defines T (float or double), SUF (a name
-// suffix such as f32_avx2) and PANEL_WIDE, wraps the #include in a
-// `#pragma clang attribute push(__attribute__((target(...))))` region, and includes it once per
-// element type. Every function here then carries that target, so one source gives an AVX2+FMA
-// and an AVX-512 build of the same loops, and `dispatch.c` picks one at start-up.
+// This file is a template, included by kernels_for_isa.h once per element type inside that
+// instruction set's target region, with T (float or double), TS (f32, f64), SUF (the name suffix,
+// f32_avx2) and PANEL_WIDE defined: every function here carries the target, so one source gives
+// the 128-bit, AVX2+FMA and AVX-512 builds of the same loops, and `dispatch.c` hands out one
+// set. FN(name) is name_SUF: kernels_for_isa.h lists the names this makes, for grep.
 //
 // The loops mirror the Swift reference (Sources/Backprop/Kernels.swift and VectorMath.swift)
 // statement for statement: the same tiles, the same order of sums, the same polynomials, with

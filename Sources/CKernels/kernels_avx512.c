@@ -185,10 +185,6 @@ static void bp_weight_gradient16_f32_avx512(const float *delta, const float *x, 
     }
 }
 
-/// Float's one-sample forward product (bp_matvec with W read along its rows, depth ≥ 16) in
-/// 16-lane registers: each row's running sum holds the even blocks of 8 in its low half and the
-/// odd ones in its high half — the two sums the 8-lane kernel keeps — so the result is bit for
-/// bit the 8-lane kernel's. Everything else goes to the 8-lane kernel.
 /// matvec_rows4 in 16-lane registers: each row's even blocks of 8 in the low half of its running
 /// sum, the odd ones in the high half, a last even block added to the low half, then the halves
 /// added — the 8-lane kernel's s + t.
@@ -237,6 +233,10 @@ static inline __attribute__((always_inline)) V16 matvec16_rows16(const float *a,
          + __builtin_shufflevector(n[0], n[1], 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
 }
 
+/// Float's one-sample forward product (bp_matvec with W read along its rows, depth ≥ 16) in
+/// 16-lane registers: each row's running sum holds the even blocks of 8 in its low half and the
+/// odd ones in its high half — the two sums the 8-lane kernel keeps — so the result is bit for
+/// bit the 8-lane kernel's. Everything else goes to the 8-lane kernel.
 static void bp_matvec16_f32_avx512(long rows, long depth, const float *a, long rowStride, long depthStride,
                                    const float *x, long incx, const float *bias, float *y, long incy) {
     const long depth8 = depth & ~7L;
@@ -369,11 +369,14 @@ static void bp_sample_sgd16_f32_avx512(long samples, long outW, long inW, float 
 
 #pragma clang attribute pop
 
+// Float's table: the 16-lane kernels above where there is one, the template's 8-lane ones elsewhere.
 const bp_kernels_f32 bp_kernels_f32_avx512 = {
-    bp_panel16_f32_avx512, bp_weight_gradient16_f32_avx512, bp_bias_gradient_f32_avx512,
-    bp_activate_f32_avx512, bp_multiply_derivative16_f32_avx512, bp_head_row_f32_avx512,
-    bp_matvec16_f32_avx512, bp_outer_f32_avx512, bp_sgd_f32_avx512, bp_transpose_f32_avx512,
-    bp_sample_sgd16_f32_avx512, bp_narrow_pass_f32_avx512, bp_softmax_f32_avx512,
+    .panel = bp_panel16_f32_avx512, .weight_gradient = bp_weight_gradient16_f32_avx512,
+    .bias_gradient = bp_bias_gradient_f32_avx512, .activate = bp_activate_f32_avx512,
+    .multiply_derivative = bp_multiply_derivative16_f32_avx512, .head_row = bp_head_row_f32_avx512,
+    .matvec = bp_matvec16_f32_avx512, .outer = bp_outer_f32_avx512, .sgd = bp_sgd_f32_avx512,
+    .transpose = bp_transpose_f32_avx512, .sample_sgd = bp_sample_sgd16_f32_avx512,
+    .narrow_pass = bp_narrow_pass_f32_avx512, .softmax = bp_softmax_f32_avx512,
 };
 const bp_kernels_f64 bp_kernels_f64_avx512 = TABLE(f64);
 #endif

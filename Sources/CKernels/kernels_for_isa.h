@@ -4,6 +4,15 @@
 // takes side by side, 2 or 4),
 // and this file compiles vector_math.h and kernel_body.h for Float and Double with every
 // function carrying that target, then lists them in the two tables dispatch.c hands out.
+//
+// The names it makes (grep for these: the source spells them FN(name) and KNAME(name, t, ISA)):
+//   kernels   bp_<kernel>_<f32|f64>_<isa>, one per table field: bp_panel_f64_avx2,
+//             bp_weight_gradient_f32_avx512, bp_head_row_f64_vector128, bp_narrow_pass_f32_avx2, …
+//   helpers   <helper>_<f32|f64>_<isa>, static to their file: sum4_f32_avx512, load_f64_avx2,
+//             madd_f32_vector128, matvec_rows4_f64_avx512, sample_sgd_in_f32_avx2, …
+//   tables    bp_kernels_<f32|f64>_<isa> (kernels_<isa>.c), handed out by dispatch.c
+// with <isa> one of vector128, avx2, avx512. AVX-512 Float replaces some kernels with 16-lane
+// ones of its own (bp_panel16_f32_avx512, …: kernels_avx512.c).
 #include "backprop_kernels.h"
 #include <stdint.h>
 #include <stddef.h>
@@ -59,8 +68,10 @@
 #undef PANEL_WIDE
 #pragma clang attribute pop
 
-#define TABLE(t) { KNAME(bp_panel, t, ISA), KNAME(bp_weight_gradient, t, ISA), KNAME(bp_bias_gradient, t, ISA), \
-                   KNAME(bp_activate, t, ISA), KNAME(bp_multiply_derivative, t, ISA), KNAME(bp_head_row, t, ISA), \
-                   KNAME(bp_matvec, t, ISA), KNAME(bp_outer, t, ISA), KNAME(bp_sgd, t, ISA), KNAME(bp_transpose, t, ISA), \
-                   KNAME(bp_sample_sgd, t, ISA), KNAME(bp_narrow_pass, t, ISA), \
-                   KNAME(bp_softmax, t, ISA) }
+// One instruction set's table for element type t (f32 or f64), by field name.
+#define TABLE(t) { .panel = KNAME(bp_panel, t, ISA), .weight_gradient = KNAME(bp_weight_gradient, t, ISA), \
+                   .bias_gradient = KNAME(bp_bias_gradient, t, ISA), .activate = KNAME(bp_activate, t, ISA), \
+                   .multiply_derivative = KNAME(bp_multiply_derivative, t, ISA), .head_row = KNAME(bp_head_row, t, ISA), \
+                   .matvec = KNAME(bp_matvec, t, ISA), .outer = KNAME(bp_outer, t, ISA), .sgd = KNAME(bp_sgd, t, ISA), \
+                   .transpose = KNAME(bp_transpose, t, ISA), .sample_sgd = KNAME(bp_sample_sgd, t, ISA), \
+                   .narrow_pass = KNAME(bp_narrow_pass, t, ISA), .softmax = KNAME(bp_softmax, t, ISA) }

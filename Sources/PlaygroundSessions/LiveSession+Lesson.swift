@@ -51,10 +51,11 @@ extension LiveSession {
         }
     }
 
-    /// The check's state for a snapshot: the expression, whether it holds, and each term.
-    func checkReply() -> JSON? {
+    /// The check's state for a snapshot: the expression, whether it holds, and each term (`metrics`:
+    /// the snapshot's, when it has made them).
+    func checkReply(metrics given: (train: Metrics, test: Metrics)? = nil) -> JSON? {
         guard let check = lessonCheck, let session else { return nil }
-        let metrics = session.metrics()
+        let metrics = given ?? session.metrics()
         let outcomes = check.evaluate { value(of: $0, metrics: metrics) }
         let terms: [JSON] = outcomes.map { o in
             var f: [(key: String, value: JSON)] = [("text", JSON(o.term.text)), ("holds", .bool(o.holds))]

@@ -662,7 +662,7 @@ public final class LiveSession: @unchecked Sendable {
             output: base64(bytes), outputResolution: outputResolution, outputClasses: classes,
             neurons: neurons, neuronResolution: n, focused: focused.map { [$0.layer, $0.neuron] }, focusMap: focused?.map,
             dead: dead, saturated: saturated,
-            region: [region.xMin, region.xMax, region.yMin, region.yMax], seeds: seedsReply(), check: checkReply(),
+            region: [region.xMin, region.xMax, region.yMin, region.yMax], seeds: seedsReply(), check: checkReply(metrics: (tr, te)),
             gradientNorms: traced?.trace.gradientNorms ?? [], neuronDeltas: traced.map { LiveSession.meanAbsoluteDeltas($0.trace) } ?? [],
             deadFraction: units.deadFraction, batchRows: traced?.rows ?? [],
             gradients: controls.gradients ? traced?.trace.weightGradients.map { $0.nested } : nil,

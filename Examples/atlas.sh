@@ -11,7 +11,7 @@
 #
 # Each is a sweep directory (sweep.csv, sweep.json, sweep.png/svg, one file per trial): rerun
 # the script to resume one that was stopped. With SLURM=1 each sweep is submitted as a Slurm job
-# array instead (`--slurm DIR --submit`, extra sbatch options in SBATCH_OPTIONS), waited for and
+# array instead (`backprop sweep slurm DIR … --submit`, extra sbatch options in SBATCH_OPTIONS), waited for and
 # collected; `scripts/slurm-cluster.sh env SLURM=1 bash Examples/atlas.sh` does that on a
 # throwaway single-node cluster on this machine.
 #   bash Examples/atlas.sh [OUT]        (default: atlas/)
@@ -25,10 +25,10 @@ mkdir -p "$OUT"
 run() { local name=$1; shift; local t0=$SECONDS
   if [ "${SLURM:-0}" = 1 ]; then
     # shellcheck disable=SC2086
-    submitted=$("$BACKPROP" sweep "$@" --quiet --slurm "$OUT/$name" --submit ${SBATCH_OPTIONS:-})
+    submitted=$("$BACKPROP" sweep slurm "$OUT/$name" "$@" --quiet --submit ${SBATCH_OPTIONS:-})
     echo "$submitted"
     scripts/slurm-wait.sh "$(echo "$submitted" | sed -n 's/^submitted job \([0-9]*\).*/\1/p')"
-    "$BACKPROP" sweep --collect "$OUT/$name"
+    "$BACKPROP" sweep collect "$OUT/$name"
   else
     "$BACKPROP" sweep "$@" --quiet --out "$OUT/$name"
   fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A sweep through a real Slurm cluster, checked against the same sweep run locally: inside
 # scripts/slurm-cluster.sh (a single-node cluster started and stopped around it), submits a
-# sweep of 40 trials as a job array with `backprop sweep --slurm DIR --submit`, waits for it,
+# sweep of 40 trials as a job array with `backprop sweep slurm DIR --submit`, waits for it,
 # collects it, and checks that sweep.csv, sweep.json and the printed table equal, byte for byte,
 # those of `backprop sweep --out DIR` on this machine.
 #
@@ -19,7 +19,7 @@ SWEEP=(--config Examples/spiral-6x6-relu.json --epochs 400 --lr 0.03 --lr-schedu
        --vary 'width=4|6' --vary 'depth=2|3' --seeds 10 --criterion 'test-loss<0.3' --quiet)
 
 started=$(date +%s)
-submitted=$("$BACKPROP" sweep "${SWEEP[@]}" --slurm "$W/cluster" --trials-per-task 4 --throttle 8 --submit)
+submitted=$("$BACKPROP" sweep slurm "$W/cluster" "${SWEEP[@]}" --trials-per-task 4 --throttle 8 --submit)
 echo "$submitted"
 job=$(echo "$submitted" | sed -n 's/^submitted job \([0-9]*\).*/\1/p')
 [ -n "$job" ] || { echo "slurm-ci: no job id in the output above" >&2; exit 1; }
@@ -27,7 +27,7 @@ scripts/slurm-wait.sh "$job" 600
 echo "slurm-ci: job $job done in $(( $(date +%s) - started )) s; what its tasks said:"
 grep -h "^task" "$W"/cluster/logs/*.out
 
-"$BACKPROP" sweep --collect "$W/cluster" | tee "$W/collect.txt"
+"$BACKPROP" sweep collect "$W/cluster" | tee "$W/collect.txt"
 grep -q "all 40 trials have finished" "$W/collect.txt" || { echo "slurm-ci: trials are missing" >&2; exit 1; }
 
 "$BACKPROP" sweep "${SWEEP[@]}" --out "$W/local" >"$W/local.txt"

@@ -2,7 +2,7 @@ import Foundation
 import Backprop
 
 /// A sweep directory as a Slurm job array: one array task per `trialsPerTask` trials, each
-/// running `backprop sweep --run DIR --task $SLURM_ARRAY_TASK_ID`. The time and memory asked
+/// running `backprop sweep task DIR --task $SLURM_ARRAY_TASK_ID`. The time and memory asked
 /// for come from the trials' sizes (`estimate`), so a queue that schedules by the request is
 /// neither starved nor lied to; extra `#SBATCH` lines come after them and win.
 public struct SlurmScript: Sendable {
@@ -64,7 +64,7 @@ public struct SlurmScript: Sendable {
             "#!/bin/bash",
             "# A Backprop sweep as a Slurm job array: \(plan.trials) trials in \(plan.tasks) tasks of up to \(plan.trialsPerTask), dealt out (task K: trials K, K + \(plan.tasks), …).",
             "# Submit with: sbatch \(shellQuoted(dir + "/sweep.sbatch"))",
-            "# When it has finished (or to see how far it is): backprop sweep --collect \(shellQuoted(dir))",
+            "# When it has finished (or to see how far it is): backprop sweep collect \(shellQuoted(dir))",
             "# A task that failed or ran out of time is simply run again: finished trials are skipped.",
             "#SBATCH --job-name=backprop-sweep",
             "#SBATCH --array=0-\(plan.tasks - 1)\(throttle.map { "%\($0)" } ?? "")",
@@ -80,7 +80,7 @@ public struct SlurmScript: Sendable {
         lines += options.map { "#SBATCH \($0)" }
         lines += [
             "set -euo pipefail",
-            "exec \(shellQuoted(executable)) sweep --run \(shellQuoted(dir)) --task \"$SLURM_ARRAY_TASK_ID\" --threads \"${SLURM_CPUS_PER_TASK:-1}\"",
+            "exec \(shellQuoted(executable)) sweep task \(shellQuoted(dir)) --task \"$SLURM_ARRAY_TASK_ID\" --threads \"${SLURM_CPUS_PER_TASK:-1}\"",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

@@ -2,7 +2,7 @@ import Foundation
 import Backprop
 
 /// A sweep's results as people and programs read them: the table printed at the end,
-/// `sweep.csv` and `sweep.json`. One writer for the local sweep and for `--collect`, so that
+/// `sweep.csv` and `sweep.json`. One writer for the local sweep and for `sweep collect`, so that
 /// a sweep run in pieces on a cluster gives the same files, byte for byte.
 extension Sweep {
     /// The contents of `sweep.json`.

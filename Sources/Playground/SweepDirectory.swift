@@ -8,7 +8,7 @@ import Backprop
 ///     DIR/trials/000017/experiment.json    trial 17's experiment, exactly what it trains
 ///     DIR/trials/000017/result.json        its result, once it has finished
 ///     DIR/sweep.csv, sweep.json, sweep.png, sweep.svg   the report over the finished trials
-///     DIR/sweep.sbatch, DIR/logs/          with `--slurm`: the job-array script and its logs
+///     DIR/sweep.sbatch, DIR/logs/          with `sweep slurm`: the job-array script and its logs
 ///
 /// Every file is written under a temporary name and renamed, so a trial has a whole result
 /// or none, and no name inside the directory is followed if it is a link (`DirectoryHandle`):
@@ -68,15 +68,15 @@ public struct SweepDirectory: Sendable {
         return dir
     }
 
-    /// Opens a directory that `create` made (for `--run`, `--task` and `--collect`).
+    /// Opens a directory that `create` made (for `sweep task` and `sweep collect`).
     public init(opening path: String, limits: Limits = .standard) throws(BackpropError) {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         guard FileAccess.kind(url.path) == .directory else {
-            throw .invalidSetting("\(quoted(path)) is not a sweep directory (\(FileAccess.kind(url.path) == .missing ? "there is nothing there" : "it is not a directory")); make one with backprop sweep … --out DIR or --slurm DIR")
+            throw .invalidSetting("\(quoted(path)) is not a sweep directory (\(FileAccess.kind(url.path) == .missing ? "there is nothing there" : "it is not a directory")); make one with backprop sweep run … --out DIR or backprop sweep slurm DIR …")
         }
         let root = try DirectoryHandle(url.path, create: false)
         guard try root.hasFile("plan.json") else {
-            throw .invalidSetting("\(quoted(path)) is not a sweep directory (it has no plan.json); make one with backprop sweep … --out DIR or --slurm DIR")
+            throw .invalidSetting("\(quoted(path)) is not a sweep directory (it has no plan.json); make one with backprop sweep run … --out DIR or backprop sweep slurm DIR …")
         }
         let plan = try SweepDirectory.readPlan(root)
         let planURL = url.appendingPathComponent("plan.json")

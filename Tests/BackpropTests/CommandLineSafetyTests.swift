@@ -64,7 +64,7 @@ import Playground
     @Test func anSbatchOptionMayLookLikeAnOption() async throws {
         let dir = try cli.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try await cli.run(["sweep", "--slurm", dir.appendingPathComponent("s").path, "--sbatch-option", "--qos=short",
+        let r = try await cli.run(["sweep", "slurm", dir.appendingPathComponent("s").path, "--sbatch-option", "--qos=short",
                                    "--epochs", "1", "--seeds", "2"])
         #expect(r.status == 0, "\(r.stderr)")
         let script = try String(contentsOf: dir.appendingPathComponent("s/sweep.sbatch"), encoding: .utf8)

@@ -62,20 +62,20 @@ import Backprop
         let dir = root.appendingPathComponent("cluster").path
         let small = ["sweep", "--dataset", "xor", "--points", "100", "--layers", "3", "--epochs", "40", "--vary", "width=2|3",
                      "--seeds", "3", "--criterion", "test-accuracy>=0.7", "--quiet"]
-        let made = try await cli.run(small + ["--slurm", dir, "--trials-per-task", "4", "--partition", "short", "--backprop", "/usr/local/bin/backprop"])
+        let made = try await cli.run(["sweep", "slurm", dir] + small.dropFirst() + ["--trials-per-task", "4", "--partition", "short", "--backprop", "/usr/local/bin/backprop"])
         #expect(made.status == 0, "\(made.stderr)")
         #expect(made.stdout.contains("2 array tasks of up to 4 trials"), "\(made.stdout)")
         let script = try String(contentsOfFile: dir + "/sweep.sbatch", encoding: .utf8)
-        #expect(script.contains("#SBATCH --array=0-1\n") && script.contains("exec /usr/local/bin/backprop sweep --run"), "\(script)")
+        #expect(script.contains("#SBATCH --array=0-1\n") && script.contains("exec /usr/local/bin/backprop sweep task"), "\(script)")
 
-        let early = try await cli.run(["sweep", "--collect", dir])
+        let early = try await cli.run(["sweep", "collect", dir])
         #expect(early.status == 0)
         #expect(early.stdout.contains("0 of 6 trials finished") && early.stdout.contains("6 of 6 trials have no result yet"), "\(early.stdout)")
-        let t1 = try await cli.run(["sweep", "--run", dir, "--task", "1", "--quiet"])
+        let t1 = try await cli.run(["sweep", "task", dir, "--task", "1", "--quiet"])
         #expect(t1.status == 0 && t1.stdout.contains("task 1 of 2: ran 3 of its 3 trials"), "\(t1.stdout)\(t1.stderr)")
-        let t0 = try await cli.run(["sweep", "--run", dir, "--task", "0", "--quiet"])
+        let t0 = try await cli.run(["sweep", "task", dir, "--task", "0", "--quiet"])
         #expect(t0.status == 0 && t0.stdout.contains("ran 3 of its 3"), "\(t0.stdout)")
-        let done = try await cli.run(["sweep", "--collect", dir])
+        let done = try await cli.run(["sweep", "collect", dir])
         #expect(done.stdout.contains("all 6 trials have finished"), "\(done.stdout)")
 
         let local = root.appendingPathComponent("local")
@@ -84,13 +84,16 @@ import Backprop
     }
 
     static let mistakes: [([String], String)] = [
-        (["sweep", "--collect", "/nonexistent-sweep"], "not a sweep directory"),
-        (["sweep", "--collect", "/tmp", "--seeds", "3"], "takes no --seeds"),
-        (["sweep", "--run", "/tmp", "--layers", "3"], "takes no --layers"),
-        (["sweep", "--task", "1", "--epochs", "1"], "--task goes with --run"),
-        (["sweep", "--submit", "--epochs", "1"], "--submit goes with --slurm"),
-        (["sweep", "--slurm", "/tmp/x", "--epochs", "1", "--sbatch-option", "qos"], "--sbatch-option"),
-        (["sweep", "--slurm", "/tmp/x", "--epochs", "1", "--trials-per-task", "0"], "--trials-per-task must be at least 1"),
+        (["sweep", "collect", "/nonexistent-sweep"], "not a sweep directory"),
+        // Each subcommand has only its own options: the grid's are not collect's or task's.
+        (["sweep", "collect", "/tmp", "--seeds", "3"], "--seeds"),
+        (["sweep", "task", "/tmp", "--layers", "3"], "--layers"),
+        (["sweep", "--task", "1", "--epochs", "1"], "--task"),
+        (["sweep", "--submit", "--epochs", "1"], "--submit"),
+        (["sweep", "--collect", "/tmp/x"], "now a command of its own: backprop sweep collect DIR"),
+        (["sweep", "--run", "/tmp/x"], "backprop sweep task DIR [--task K]"),
+        (["sweep", "slurm", "/tmp/x", "--epochs", "1", "--sbatch-option", "qos"], "--sbatch-option"),
+        (["sweep", "slurm", "/tmp/x", "--epochs", "1", "--trials-per-task", "0"], "--trials-per-task must be at least 1"),
         (["sweep", "--vary", "width=2|2", "--epochs", "1"], "lists a value twice"),
         (["sweep", "--vary", "depth=2", "--layers", "none", "--epochs", "1"], "no hidden layer to copy"),
     ]

@@ -156,7 +156,7 @@ import Playground
         #expect(text.contains("#SBATCH --array=0-2%2\n"))
         #expect(text.contains("#SBATCH --partition=short\n") && text.contains("#SBATCH --qos=debug\n"))
         #expect(text.contains("#SBATCH --time=00:05:00\n"), "\(text)")   // the floor: these trials take milliseconds
-        #expect(text.contains("exec '/opt/backprop bin/backprop' sweep --run \(dir.url.path) --task \"$SLURM_ARRAY_TASK_ID\""))
+        #expect(text.contains("exec '/opt/backprop bin/backprop' sweep task \(dir.url.path) --task \"$SLURM_ARRAY_TASK_ID\""))
         // The later #SBATCH line wins, so the extra options come after the computed ones.
         #expect(text.range(of: "--qos=debug")!.lowerBound > text.range(of: "--time=")!.lowerBound)
 

@@ -48,7 +48,7 @@ export function openLinkedLesson() {
   render();
 }
 
-/** The settings the lesson step shown starts from (nil: no lesson). */
+/** The settings the lesson step shown starts from (null: no lesson). */
 export function lessonSetup() { return current ? firstSetup(current.lesson, current.step) : null; }
 
 /** The setup a step starts from: its own, or the last one before it (a step without one goes on

@@ -64,13 +64,12 @@ final class Workspace<T: Scalar> {
     /// One sample always does; 2–7 (`BP_SAMPLE_MAX`) do from `bySampleFrom(samples:)` parameters on.
     private(set) var bySample = false
     /// The fewest parameters with which n samples run sample by sample: where a pass per sample
-    /// (a product per sample, one fused update summing the samples) cost less than the padded
-    /// batch's 8 columns, measured (Float, AVX-512, `backprop-bench --point`, µs per sample, sample
-    /// by sample against padded, medians of 8): 64-8-10 (610 parameters) at 2 0.22 / 0.32, at 3
-    /// 0.20 / 0.21; 64-12-10 (910) at 4 0.20 / 0.20; 64-16-10 (1,210) at 4 0.17 / 0.20, at 5 0.17 /
-    /// 0.16; 64-32-10 (2,410) at 5 0.22 / 0.25, at 6 0.22 / 0.21; 64-64-10 (4,810) at 6 0.32 / 0.37,
-    /// at 7 0.31 / 0.32; 64-128-10 at 7 0.50 / 0.58. Narrow networks take their own pass at every
-    /// batch size (`narrow`), so the playground's are not among these.
+    /// (a product per sample, one fused update summing the samples) costs less than the padded
+    /// batch's 8 columns. The bound doubles with each sample from 4 on because the padded pass
+    /// costs the same for 1 or 8 samples while the per-sample pass is paid n times, so only a
+    /// larger network's products outweigh it; the crossovers are measured (docs/performance.md,
+    /// the one-sample kernels). Narrow networks take their own pass at every batch size
+    /// (`narrow`), so the playground's are not among these.
     static func bySampleFrom(samples n: Int) -> Int {
         switch n {
         case 1: 0

@@ -3,7 +3,7 @@ import Testing
 import Backprop
 import Playground
 
-/// Inputs that crashed, hung or were silently accepted by the command line (issue 11), each now
+/// Inputs that crashed, hung or were silently accepted by the command line, each now
 /// refused with exit status 2 and one short line — and runs that stop or diverge lose nothing.
 @Suite(.serialized) struct CommandLineSafetyTests {
     let cli = CommandLineTests()

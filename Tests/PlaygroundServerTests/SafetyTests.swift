@@ -12,7 +12,7 @@ import Backprop
 import PlaygroundSessions
 
 /// What an attacker's page or a careless client tried against `backprop serve`, each now refused
-/// with the server still serving (issue 11's regressions).
+/// with the server still serving.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SafetyTests {
     func app(_ limits: PageLimits = PageLimits(), access: Access? = nil, timeouts: PlaygroundServer.Timeouts = .init(),
              caps: ConnectionCaps = .init()) throws -> some ApplicationProtocol {

@@ -249,10 +249,11 @@ import Playground
     /// The options are declared one by one (ArgumentParser needs a property each): every
     /// setting must have its option, and every option must be a setting.
     @Test func everySettingIsAnOptionOfTrainAndSweep() async throws {
-        for command in ["train", "sweep"] {
-            let r = try await run(["help", command])
+        // `sweep run` and `sweep slurm` take the grid (`SweepGrid`): every setting is an option of both.
+        for command in [["train"], ["sweep", "run"], ["sweep", "slurm"]] {
+            let r = try await run(["help"] + command)
             for (key, _) in Experiment.settingKeys {
-                #expect(r.stdout.contains("--\(key) "), "--\(key) missing from backprop help \(command)")
+                #expect(r.stdout.contains("--\(key) "), "--\(key) missing from backprop help \(command.joined(separator: " "))")
             }
         }
     }

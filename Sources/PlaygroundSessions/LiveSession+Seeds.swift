@@ -32,6 +32,11 @@ struct SeedJob {
     var changed = true
 
     var done: Bool { results.count == count }
+
+    /// Whether `seed` is one of this job's and has no result yet.
+    func awaits(_ seed: UInt64) -> Bool {
+        seed >= firstSeed && seed - firstSeed < UInt64(count) && !results.contains { $0.seed == seed }
+    }
 }
 
 struct SeedResult {
@@ -131,6 +136,8 @@ extension LiveSession {
     /// The most seeds one tab trains: twenty small maps fit the output column, and more is a
     /// job for `backprop sweep` on every core.
     static let maxSeeds = 20
+    /// The largest map a seed task draws (the page's squares are 24²).
+    static let maxSeedResolution = 256
     /// `backprop sweep`'s criterion when none is given.
     static let sweepCriterion = "test-loss<0.1"
 
@@ -199,8 +206,10 @@ extension LiveSession {
         }
         var settings: [String: String] = [:]
         for (k, v) in pairs { settings[k] = v.string ?? "" }
+        // The page's limits, as the session's own experiments are held to (`experiment(from:)`).
+        guard (1...LiveSession.maxSeedResolution).contains(resolution) else { return failed("resolution \(resolution) out of range") }
         var e = Experiment()
-        do { try e.set(settings) } catch { return failed(error.message) }
+        do { try e.set(settings); try e.validate(limits: .playground) } catch { return failed(error.message) }
         let criterion = m["criterion"]?.string.flatMap { try? Criterion(parsing: $0) }
         let task = SeedTask(job: job, e, seed: seed, criterion: criterion, region: (r[0], r[1], r[2], r[3]), resolution: resolution)
         while !task.train(budget: .infinity) {}
@@ -212,8 +221,7 @@ extension LiveSession {
     public func finishSeedTask(json text: String) {
         guard let m = try? JSON.parse(text), let seed = m["seed"]?.string.flatMap({ UInt64($0) }), let id = m["job"]?.int else { return }
         if m["error"] != nil {
-            guard var job = seedJob, job.id == id, seed >= job.firstSeed, seed - job.firstSeed < UInt64(job.count),
-                  !job.pending.contains(seed), !job.results.contains(where: { $0.seed == seed }) else { return }
+            guard var job = seedJob, job.id == id, job.awaits(seed), !job.pending.contains(seed) else { return }
             job.pending.append(seed)
             job.pending.sort()
             seedJob = job
@@ -230,8 +238,7 @@ extension LiveSession {
     }
 
     func record(_ result: SeedResult) {
-        guard var job = seedJob, job.id == result.job, result.seed >= job.firstSeed, result.seed - job.firstSeed < UInt64(job.count),
-              !job.results.contains(where: { $0.seed == result.seed }) else { return }
+        guard var job = seedJob, job.id == result.job, job.awaits(result.seed) else { return }
         job.results.append(result)
         job.results.sort { $0.seed < $1.seed }
         job.changed = true
@@ -243,18 +250,16 @@ extension LiveSession {
     func trainSeeds(budget: Double) {
         let start = HostServices.seconds()
         repeat {
-            guard var job = seedJob, !job.done else { return }
+            guard let job = seedJob, !job.done else { return }
             if job.current == nil {
-                seedJob = job
                 guard let task = takeSeedTask() else { return }   // the rest is being trained elsewhere
-                job = seedJob ?? job
-                job.current = task
+                seedJob?.current = task
             }
-            guard let task = job.current else { return }
-            let finished = task.train(budget: budget - (HostServices.seconds() - start))
-            if finished { job.current = nil }
-            seedJob = job
-            if finished { finishSeedTask(task) }
+            guard let task = seedJob?.current else { return }
+            if task.train(budget: budget - (HostServices.seconds() - start)) {
+                seedJob?.current = nil
+                finishSeedTask(task)
+            }
         } while HostServices.seconds() - start < budget
     }
 

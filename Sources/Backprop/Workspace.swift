@@ -6,7 +6,7 @@ import CKernels
 ///
 /// Everything per sample is stored sample-wide (one row per unit, one column
 /// per sample, row stride `ld`; see `Kernels` for why). Targets stay one row
-/// per sample, as the data set holds them. One sample on its own (`single`) is the exception:
+/// per sample, as the data set holds them. One sample on its own (`Pass.single`) is the exception:
 /// its values lie one after another (`ld` = 1, one column), so no loop steps over padding.
 final class Workspace<T: Scalar> {
     let layout: ParameterLayout
@@ -15,21 +15,18 @@ final class Workspace<T: Scalar> {
     let capacity: Int
     let targetWidth: Int
     /// Row stride of the sample-wide buffers, as the last `load` laid them out: `batchStride`,
-    /// or 1 for a single sample (see `single`). Read it after loading.
+    /// or 1 for a single sample (see `Pass.single`). Read it after loading.
     private(set) var ld: Int
     /// The row stride of a batch: the capacity rounded up to 8, plus 8 more when that would put
     /// rows a multiple of 512 bytes apart (see `rowStride`). The buffers are this many values per row.
     let batchStride: Int
     /// Samples loaded by the last `load`, and that count rounded up to 8
-    /// (the columns every kernel runs over; the padding columns are zero inputs) — 1 for `single`.
+    /// (the columns every kernel runs over; the padding columns are zero inputs) — 1 for `Pass.single`.
     private(set) var count = 0
     private(set) var columns = 0
-    /// Whether the loaded batch is one sample laid out on its own: each buffer's values one after
-    /// another (`ld` = 1, `columns` = 1) instead of in column 0 of 8. Every loop of a sample-by-sample
-    /// pass then reads contiguous values: the one-sample kernels copied strided inputs in and
-    /// outputs out, the activations and their derivatives ran over 8 columns for one — a fifth of
-    /// a batch-1 step of 64-128-10. Taken whenever one sample runs by itself outside a narrow pass.
-    private(set) var single = false
+    /// How the loaded batch runs, decided by `load` alone from the batch's size and the network's:
+    /// every later call on the batch (forward, head, backward, the fused SGD step) follows it.
+    private(set) var pass = Pass.padded
     /// The batch's inputs (sample-wide) and targets (`ld × targetWidth`, one row per sample).
     let x: UnsafeMutablePointer<T>
     let y: UnsafeMutablePointer<T>
@@ -55,14 +52,8 @@ final class Workspace<T: Scalar> {
     /// (matrix-vector products and outer products, `bp_matvec`/`bp_outer`) instead of in the
     /// padded batch's 8 columns, which made a batch of one 8× the work: a C path, and no layer
     /// wider than those kernels take (their point is the C speed: on the baseline path their
-    /// references, `Kernels+OneSample`, would be slower than the batch). See `bySample` for when it does.
+    /// references, `Kernels+OneSample`, would be slower than the batch). See `pass(samples:)` for when it does.
     let sampleKernels: Bool
-    /// Whether the loaded batch runs sample by sample (set by `load`). In that pass only the
-    /// loaded columns are meaningful — the padding columns of z, a and the error signals are left
-    /// as they fall, and nothing reads them (every kernel of the pass reads the loaded columns only).
-    ///
-    /// One sample always does; 2–7 (`BP_SAMPLE_MAX`) do from `bySampleFrom(samples:)` parameters on.
-    private(set) var bySample = false
     /// The fewest parameters with which n samples run sample by sample: where a pass per sample
     /// (a product per sample, one fused update summing the samples) costs less than the padded
     /// batch's 8 columns. The bound doubles with each sample from 4 on because the padded pass
@@ -87,6 +78,37 @@ final class Workspace<T: Scalar> {
     let narrow: NarrowPass<T>?
     /// Local rows for `sgdStep`'s kernel (`bp_sample_sgd`): 3 rows per sample, up to `BP_SAMPLE_MAX` samples.
     let sampleScratch: UnsafeMutablePointer<T>
+
+    /// The ways a loaded batch runs through the layers. Each owns its layout and its products:
+    /// `forward` and `backward` switch on it, and nothing else decides which loops run.
+    /// (A narrow network's training pass, `NarrowPass`, replaces forward, head and backward
+    /// whatever the batch; its inference and traces run the batch's pass.)
+    enum Pass: Equatable {
+        /// The batch padded to `columns`, the samples rounded up to 8 (the padding columns are
+        /// zero inputs): every product a panel over the columns.
+        case padded
+        /// 1–7 samples in the padded buffers, a matrix-vector product and an outer product per
+        /// sample (`bp_matvec`, `bp_outer`): at batch 1 the padded pass was 8× the work. Only the
+        /// loaded columns are meaningful; the padding columns of z, a and the error signals are
+        /// left as they fall, and no kernel of this pass reads them. One sample runs so only
+        /// beside a narrow pass (`single` otherwise); 2–7 from `bySampleFrom(samples:)` parameters on.
+        case bySample
+        /// One sample laid out on its own: each buffer's values one after another (`ld` = 1,
+        /// `columns` = 1), so no loop steps over padding — in column 0 of 8 the one-sample
+        /// kernels copied strided inputs in and outputs out, and the activations ran over 8
+        /// columns for one, a fifth of a batch-1 step of 64-128-10. The sample-by-sample pass
+        /// otherwise, but a lone output unit's Wᵀδ is a contiguous product here, not the fused outer.
+        case single
+
+        /// Whether a pass runs its samples one by one (the one-sample kernels).
+        var isBySample: Bool { self != .padded }
+    }
+
+    /// The pass for `n` samples: the one place that decides it.
+    private func pass(samples n: Int) -> Pass {
+        guard sampleKernels && layout.count >= Self.bySampleFrom(samples: n) else { return .padded }
+        return n == 1 && narrow == nil ? .single : .bySample
+    }
 
     init(architecture: Architecture, capacity: Int, kernels path: KernelPath = .selected) {
         kernels = DispatchedKernels(path)
@@ -150,11 +172,10 @@ final class Workspace<T: Scalar> {
         precondition(n >= 1 && n <= capacity, "a batch must fit the workspace")
         let inW = layout.sizes[0], tw = targetWidth
         count = n
-        bySample = sampleKernels && layout.count >= Self.bySampleFrom(samples: n)
-        single = bySample && n == 1 && narrow == nil
-        columns = single ? 1 : (n + 7) & ~7
-        ld = single ? 1 : batchStride
-        if single {
+        pass = pass(samples: n)
+        columns = pass == .single ? 1 : (n + 7) & ~7
+        ld = pass == .single ? 1 : batchStride
+        if pass == .single {
             let r = rows?[0] ?? start
             x.update(from: inputs + r &* inW, count: inW)
             if let targets { y.update(from: targets + r &* tw, count: tw) } else { y.update(repeating: 0, count: tw) }
@@ -210,15 +231,16 @@ final class Workspace<T: Scalar> {
         var input = UnsafePointer(x)
         for l in 0..<layout.layerCount {
             let inW = layout.fanIn(l), outW = layout.fanOut(l)
-            if bySample {
+            switch pass {
+            case .padded:
+                kernels.panel(rows: outW, depth: inW, cols: columns,
+                              a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
+                              b: input, ldb: ld, bias: p + layout.biasOffsets[l], c: z[l], ldc: ld)
+            case .bySample, .single:
                 for j in 0..<count {
                     kernels.matvec(rows: outW, depth: inW, a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
                                    x: input + j, incx: ld, bias: p + layout.biasOffsets[l], y: z[l] + j, incy: ld)
                 }
-            } else {
-                kernels.panel(rows: outW, depth: inW, cols: columns,
-                              a: p + layout.weightOffsets[l], rowStride: inW, depthStride: 1,
-                              b: input, ldb: ld, bias: p + layout.biasOffsets[l], c: z[l], ldc: ld)
             }
             if l < layout.layerCount - 1 {
                 kernels.activate(activations[l], z[l], a[l], rows: outW, cols: columns, ld: ld)
@@ -237,7 +259,7 @@ final class Workspace<T: Scalar> {
         // of 64-128-10, softmax over 8 columns was a sixth of the step).
         return head.evaluate(logits: z[L], outputs: a[L], delta: withDelta ? deltaA : nil,
                              targets: y, targetWidth: targetWidth, units: layout.sizes.last!,
-                             count: count, columns: bySample ? count : columns, ld: ld, scratch: headScratch, withLoss: withLoss,
+                             count: count, columns: pass.isBySample ? count : columns, ld: ld, scratch: headScratch, withLoss: withLoss,
                              kernels: kernels)
     }
 
@@ -261,7 +283,7 @@ final class Workspace<T: Scalar> {
     /// updated as the backward pass leaves them (`bp_sample_sgd`): the gradient is neither written
     /// nor read back, and `gradient` is left as it was. Returns the summed loss (0 unless `withLoss`).
     func sgdStep(_ p: UnsafeMutablePointer<T>, learningRate eta: T, withLoss: Bool) -> T? {
-        guard bySample, narrow == nil else { return nil }
+        guard pass.isBySample, narrow == nil else { return nil }
         forward(p)
         let loss = headLoss(withDelta: true, withLoss: withLoss)
         var delta = deltaA, spare = deltaB
@@ -285,46 +307,62 @@ final class Workspace<T: Scalar> {
     func backward(_ p: UnsafePointer<T>, onDelta: ((Int, UnsafePointer<T>) -> Void)? = nil) {
         var delta = deltaA, spare = deltaB
         for l in stride(from: layout.layerCount - 1, through: 0, by: -1) {
-            let inW = layout.fanIn(l), outW = layout.fanOut(l)
             onDelta?(l, UnsafePointer(delta))
-            let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
-            let gw = gradient + layout.weightOffsets[l]
-            if bySample {
-                for j in 0..<count {
-                    kernels.outer(outW: outW, inW: inW, delta: delta + j, incd: ld, x: input + j, incx: ld,
-                                  gw: gw, gb: gradient + layout.biasOffsets[l], accumulate: j > 0)
-                }
-            } else if Self.wantsRows(inputs: inW) {
-                kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gradient + layout.biasOffsets[l])
-                var rows = UnsafePointer(transposed)
-                if l == 0, let inputRows {
-                    rows = UnsafePointer(inputRows)
-                } else {
-                    kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
-                }
-                kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
-                              b: rows, ldb: inW, bias: nil, c: gw, ldc: inW)
-            } else {
-                kernels.weightAndBiasGradient(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW,
-                                              gw: gw, gb: gradient + layout.biasOffsets[l])
-            }
-            if l > 0 && outW == 1 && !single {   // (one sample alone: the product below, its values being contiguous)
-                kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld,
-                                           outer: (p + layout.weightOffsets[l], UnsafePointer(delta)))
-                swap(&delta, &spare)
-            } else if l > 0 && bySample {
-                for j in 0..<count {
-                    kernels.matvec(rows: inW, depth: outW, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,
-                                   x: delta + j, incx: ld, bias: nil, y: spare + j, incy: ld)
-                }
-                kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)
-                swap(&delta, &spare)
-            } else if l > 0 {
-                kernels.panel(rows: inW, depth: outW, cols: columns, a: p + layout.weightOffsets[l], rowStride: 1, depthStride: inW,
-                              b: delta, ldb: ld, bias: nil, c: spare, ldc: ld)
-                kernels.multiplyDerivative(activations[l - 1], z[l - 1], a[l - 1], spare, rows: inW, cols: columns, ld: ld)
+            weightGradient(layer: l, delta: delta)
+            if l > 0 {
+                propagate(p, layer: l, delta: delta, into: spare)
                 swap(&delta, &spare)
             }
         }
+    }
+
+    /// ∂(mean loss)/∂W and ∂/∂b of layer `l` from its error signal, into `gradient`.
+    private func weightGradient(layer l: Int, delta: UnsafePointer<T>) {
+        let inW = layout.fanIn(l), outW = layout.fanOut(l)
+        let input = l == 0 ? UnsafePointer(x) : UnsafePointer(a[l - 1])
+        let gw = gradient + layout.weightOffsets[l], gb = gradient + layout.biasOffsets[l]
+        switch pass {
+        case .bySample, .single:
+            for j in 0..<count {
+                kernels.outer(outW: outW, inW: inW, delta: delta + j, incd: ld, x: input + j, incx: ld,
+                              gw: gw, gb: gb, accumulate: j > 0)
+            }
+        case .padded where Self.wantsRows(inputs: inW):
+            // A matrix product over the input one row per sample: the first layer's rows as
+            // `load` left them, a hidden layer's transposed here.
+            kernels.biasGradient(delta: delta, ld: ld, cols: columns, outW: outW, gb: gb)
+            var rows = UnsafePointer(transposed)
+            if l == 0, let inputRows {
+                rows = UnsafePointer(inputRows)
+            } else {
+                kernels.transpose(input, rows: inW, cols: columns, lds: ld, into: transposed, ldd: inW)
+            }
+            kernels.panel(rows: outW, depth: columns, cols: inW, a: delta, rowStride: ld, depthStride: 1,
+                          b: rows, ldb: inW, bias: nil, c: gw, ldc: inW)
+        case .padded:
+            kernels.weightAndBiasGradient(delta: delta, x: input, ld: ld, cols: columns, inW: inW, outW: outW, gw: gw, gb: gb)
+        }
+    }
+
+    /// The error signal of the layer below `l` (l ≥ 1): Wᵀδ times its activation's derivative, into `e`.
+    private func propagate(_ p: UnsafePointer<T>, layer l: Int, delta: UnsafePointer<T>, into e: UnsafeMutablePointer<T>) {
+        let inW = layout.fanIn(l), outW = layout.fanOut(l)
+        let w = p + layout.weightOffsets[l], below = l - 1
+        switch pass {
+        case .padded where outW == 1, .bySample where outW == 1:
+            // One output unit: Wᵀδ is an outer product, fused into the derivative's loop.
+            kernels.multiplyDerivative(activations[below], z[below], a[below], e, rows: inW, cols: columns, ld: ld,
+                                       outer: (w, delta))
+            return
+        case .padded:
+            kernels.panel(rows: inW, depth: outW, cols: columns, a: w, rowStride: 1, depthStride: inW,
+                          b: delta, ldb: ld, bias: nil, c: e, ldc: ld)
+        case .bySample, .single:
+            for j in 0..<count {
+                kernels.matvec(rows: inW, depth: outW, a: w, rowStride: 1, depthStride: inW,
+                               x: delta + j, incx: ld, bias: nil, y: e + j, incy: ld)
+            }
+        }
+        kernels.multiplyDerivative(activations[below], z[below], a[below], e, rows: inW, cols: columns, ld: ld)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestFixtures
 @testable import Backprop
 
 /// Every kernel path this CPU runs computes what the Swift reference (the baseline path)
@@ -157,7 +158,7 @@ import Testing
                 let l1 = p1.withUnsafeMutableBufferPointer { fused.sgdStep($0.baseAddress!, learningRate: eta, withLoss: true) }
                 let l2 = p2.withUnsafeMutableBufferPointer { plain.lossAndGradient(UnsafePointer($0.baseAddress!), withLoss: true) }
                 for i in p2.indices { p2[i] -= eta * plain.gradient[i] }
-                if fused.narrow != nil || !fused.bySample {
+                if fused.narrow != nil || !fused.pass.isBySample {
                     #expect(l1 == nil, "\(c.sizes) batch \(batch): a narrow or padded batch takes its own pass")
                     continue
                 }

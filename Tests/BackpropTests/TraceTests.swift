@@ -69,7 +69,7 @@ import Testing
         }
     }
 
-    /// One sample alone lies in the workspace differently (its values contiguous, `Workspace.single`,
+    /// One sample alone lies in the workspace differently (its values contiguous, `Workspace.Pass.single`,
     /// on a C path) than in a batch: every number the trace shows must not notice. A network wider
     /// than the narrow pass's 8 units, and one whose last layer has a single output.
     @Test(arguments: [([3, 12, 3], OutputHead.softmaxCrossEntropy), ([3, 10, 9, 1], .sigmoidCrossEntropy)])

@@ -84,7 +84,10 @@ import Testing
                 let ws = Workspace<Float>(architecture: arch, capacity: n, kernels: path)
                 for count in 1...n {
                     ws.gather(data, rowsFrom: 0, count: count)
-                    #expect(ws.bySample == (count <= bySampleUpTo), "\(path) \(arch.sizes) batch \(count)")
+                    #expect(ws.pass.isBySample == (count <= bySampleUpTo), "\(path) \(arch.sizes) batch \(count)")
+                    // Neither network is narrow, so one sample on a C path lies on its own.
+                    #expect((ws.pass == .single) == (count == 1 && path != .baseline), "\(path) \(arch.sizes) batch \(count)")
+                    #expect(ws.ld == (ws.pass == .single ? 1 : ws.batchStride))
                 }
             }
         }

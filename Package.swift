@@ -114,11 +114,21 @@ let package = Package(
             name: "BackpropFuzz",
             dependencies: ["Backprop", "Datasets", "Playground", "PlaygroundSessions", "CFuzzerDriver"]
         ),
-        .testTarget(
-            name: "BackpropTests",
-            dependencies: ["Backprop", "Datasets", "Plots", "Playground", "CZlib", "BackpropCLI", "BackpropServe"],
-            exclude: ["Fixtures", "Interop"]
-        ),
+        // Tests: a target per library, named after it, so that a module's tests run by its name
+        // (`swift test --filter BackpropTests.` is the engine's, rerun by .ci/run on every kernel path).
+        // The golden trajectories every target may read (Tests/Fixtures: W1–W3, numpy float64).
+        .target(name: "TestFixtures", dependencies: ["Backprop"], path: "Tests/Fixtures",
+                exclude: ["w1_moons.json", "w2_spiral.json", "w3_digits.json"]),
+        // The engine: training, kernels on every path, gradients, model files, the WebAssembly engine.
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop", "TestFixtures"], exclude: ["Interop"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Backprop", "Datasets", "TestFixtures"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        // Experiments, sessions, sweeps and their directories.
+        .testTarget(name: "PlaygroundTests", dependencies: ["Backprop", "Datasets", "Playground"]),
+        // The page's session without the network: messages, lessons, seeds, by hand, the
+        // WebAssembly session against the native one.
+        .testTarget(name: "PlaygroundSessionsTests",
+                    dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions", "PlaygroundPage"]),
         .testTarget(
             name: "PlaygroundServerTests",
             dependencies: ["PlaygroundServer", "PlaygroundPage", "Backprop", "Datasets",
@@ -127,5 +137,9 @@ let package = Package(
                            .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]
         ),
+        // The executables end to end (`backprop`, and `backprop-serve` behind `backprop serve`):
+        // exit codes, one-line errors, files written and never replaced, sweeps interrupted.
+        .testTarget(name: "BackpropCLITests",
+                    dependencies: ["Backprop", "Datasets", "Playground", "CZlib", "BackpropCLI", "BackpropServe"]),
     ]
 )

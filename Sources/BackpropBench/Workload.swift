@@ -2,7 +2,7 @@ import Foundation
 import Backprop
 
 /// One of the three shared workloads (`shared/peers/README.md`), read from the
-/// golden trajectory files in `Tests/BackpropTests/Fixtures`: data, initial
+/// golden trajectory files in `Tests/Fixtures`: data, initial
 /// weights, hyper-parameters and numpy's float64 result.
 struct Workload {
     let name: String
@@ -29,7 +29,7 @@ struct Workload {
 
     static let fixtures = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Tests/BackpropTests/Fixtures")
+        .appendingPathComponent("Tests/Fixtures")
 
     static func load(_ name: String) throws -> Workload {
         let file: String, activation: Activation, head: OutputHead, epochs: Int

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestFixtures
 import Backprop
 
 /// Training from the reference's initial weights reproduces numpy's float64

@@ -1,4 +1,5 @@
 import Testing
+import TestFixtures
 import Backprop
 
 /// The sheet's numpy MLP, twinned in Swift, gives numpy's numbers.

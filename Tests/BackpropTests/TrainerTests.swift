@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestFixtures
 import Backprop
 
 @Suite struct TrainerTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestFixtures
 import Backprop
 
 /// The WebAssembly engine (`scripts/build-wasm.sh`, run under node by `Tests/Wasm/engine.mjs`)

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const fixtures = path.join(here, '..', 'BackpropTests', 'Fixtures');
+const fixtures = path.join(here, '..', 'Fixtures');
 export const loadFixture = (name) => JSON.parse(fs.readFileSync(path.join(fixtures, `${name}.json`), 'utf8'));
 
 /** W1–W3: the fixture, the trainer's settings, the epochs the bench trains. */

@@ -23,7 +23,7 @@ module CKernels {
 MAP
 # Each module from the same source files as natively, in the same dependency order; the files
 # left out need Foundation (files, Codable JSON, sweeps), which a tab does not use.
-engine="Activation Architecture BackpropError Dataset DispatchedKernels Initializer JSON KernelPath Kernels Kernels+Heads Kernels+OneSample
+engine="Activation Architecture BackpropError Dataset DispatchedKernels Inference Initializer JSON KernelPath Kernels Kernels+Heads Kernels+OneSample
         LearningRateSchedule LibM Limits Matrix Metrics NameKey NarrowPass Network Optimizer OutputHead PrintfText SineCosine
         RandomSource Regularization Scalar StopSignal Trace Trainer TrainingSettings VectorMath Workspace JSON+Engine SafetensorsFormat"
 playground="Criterion Experiment Experiment+JSON Experiment+Settings Experiment+Values Setting Session Session+Explain Session+Plots RunExport PythonProgram SeedRun"

@@ -1,3 +1,6 @@
+// What a finished run leaves on disk: `metrics.json`'s report and the `--out` directory
+// (model, experiment, figures), replaced as a whole set (`ResultDirectory`).
+
 import Foundation
 import Backprop
 import Plots

@@ -1,3 +1,6 @@
+// A session's figures — the boundary over the plane, the loss curve, the network, the gradient
+// norms — and the colours of its outputs and points: the one list `train --out` and the page share.
+
 import Backprop
 import Datasets
 import Plots

@@ -1,3 +1,5 @@
+// A sweep's picture: the success rate of every setting as a grid of panels.
+
 import Plots
 
 extension Sweep {

@@ -18,6 +18,8 @@ struct Connection: Sendable {
     let outbound: WebSocketOutboundWriter
     let logger: Logger
     let pool: TrainingPool
+    /// What the session makes is sent in the order it was made (`SendOrder`).
+    let order = SendOrder()
 
     /// How long one message may wait for a client that does not read.
     let writeTimeout: Duration
@@ -154,16 +156,15 @@ struct Connection: Sendable {
         }
     }
 
-    func sendSnapshot() async throws {
-        if let s = try await onSession({ $0.snapshotJSON() }) { try await send(text: s) }
+    /// Makes messages on the session and sends them before anything else is made (`SendOrder`).
+    func sendInOrder(_ make: @escaping @Sendable (LiveSession) throws -> [String]) async throws {
+        try await order.run { for text in try await onSession(make) { try await send(text: text) } }
     }
 
-    func sendData() async throws {
-        if let d = try await onSession({ $0.dataJSON() }) { try await send(text: d) }
-    }
+    func sendSnapshot() async throws { try await sendInOrder { $0.snapshotJSON().map { [$0] } ?? [] } }
+
+    func sendData() async throws { try await sendInOrder { $0.dataJSON().map { [$0] } ?? [] } }
 
     /// One command, answered by the session (`LiveSession.respond`) on a training thread.
-    func handle(_ text: String) async throws {
-        for reply in try await onSession({ $0.respond(to: text) }) { try await send(text: reply) }
-    }
+    func handle(_ text: String) async throws { try await sendInOrder { $0.respond(to: text) } }
 }

@@ -115,6 +115,35 @@ import PlaygroundSessions
         }
     }
 
+    /// "Run seeds" with the seed helpers sending too: the snapshots reach the page in the order
+    /// they were made (each carries only what changed, and the page drops one older than the
+    /// last it took), so every seed's result arrives. The pool's helpers are spread over several
+    /// jobs to give an overtaking snapshot many chances.
+    @Test func snapshotsArriveInTheOrderMadeAndEverySeedsResultWithThem() async throws {
+        _ = try await app().test(.live) { client in
+            _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in
+                var seqs: [Int] = []
+                // One iterator for the whole test: an inbound stream makes only one.
+                var it = inbound.messages(maxSize: 1 << 24).makeAsyncIterator()
+                for job in 0..<8 {
+                    try await outbound.write(Self.text(["type": "configure", "settings": ["dataset": "xor", "layers": "4", "epochs": "60", "seed": "\(job * 20)"]]))
+                    try await outbound.write(Self.text(["type": "seeds", "count": 20]))
+                    var results = 0
+                    while results < 20, let m = try await it.next() {
+                        guard case .text(let t) = m, let obj = try JSONSerialization.jsonObject(with: Data(t.utf8)) as? [String: Any],
+                              obj["type"] as? String == "snapshot" else { continue }
+                        if let q = obj["seq"] as? Int { seqs.append(q) }
+                        if let seeds = obj["seeds"] as? [String: Any], seeds["firstSeed"] as? Int == job * 20 {
+                            results = (seeds["results"] as? [Any])?.count ?? 0
+                        }
+                    }
+                    #expect(results == 20, "job \(job): \(results) of 20 seeds' results arrived")
+                }
+                #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count, "snapshots out of order: \(zip(seqs, seqs.dropFirst()).filter { $0 >= $1 }.prefix(5))")
+            }
+        }
+    }
+
     @Test func malformedMessagesGetAnErrorAndTheSessionLivesOn() async throws {
         _ = try await app().test(.live) { client in
             _ = try await client.ws("/ws", configuration: Self.client) { inbound, outbound, _ in

@@ -140,7 +140,7 @@ public enum FileAccess {
             }
             if n == 0 { return data }
             guard data.count + n <= limit else {
-                throw .invalidSetting("\(what) \(quoted(path)) is larger than \(limit >> 20) MB; refusing to read it")
+                throw .invalidSetting("\(what) \(quoted(path)) is larger than \(limit >= 1 << 20 ? "\(limit >> 20) MB" : "\(limit >> 10) KB"); refusing to read it")
             }
             data.append(contentsOf: chunk[0..<n])
         }

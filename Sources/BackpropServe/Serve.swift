@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     var allowHost: [String] = []
     @Option(help: ArgumentHelp("The token every request must carry (default: none on loopback, a random one otherwise).", valueName: "token"))
     var token: String?
+    @Option(help: ArgumentHelp("A folder of your own lessons (NAME.md, docs/lessons.md), listed first; one named as a shipped lesson replaces it.", valueName: "dir"))
+    var lessons: String?
 
     /// After SIGTERM or SIGINT the server closes gracefully, but never takes longer than this,
     /// whatever a client does (a stalled socket held graceful shutdown forever).
@@ -47,7 +49,7 @@ struct Serve: AsyncParsableCommand {
         pageLimits.sessions = maxSessions
         let access = Access(bind: host, port: port, allowHosts: allowHost, token: token)
         let shownHost = Serve.urlHost(host)
-        let app = try PlaygroundServer.application(host: host, port: port, pageLimits: pageLimits, access: access) { bound in
+        let app = try PlaygroundServer.application(host: host, port: port, pageLimits: pageLimits, access: access, lessons: lessons) { bound in
             // Written straight to the file handle: print() would sit in a buffer when stdout is a pipe.
             let query = token.map { "?token=\($0)" } ?? ""
             FileHandle.standardOutput.write(Data("Backprop playground: http://\(shownHost):\(bound)/\(query)\n".utf8))

@@ -1,7 +1,8 @@
 import Foundation
 import Backprop
 
-/// The lessons the page offers: the files in `Lessons/` (package resources), each `NAME.md`.
+/// The lessons the page offers: the files in `Lessons/` (package resources), each `NAME.md`,
+/// and a teacher's own from a folder given to `backprop site` or `backprop serve`.
 public enum LessonFiles {
     /// The names a lesson may hide: the page's `data-hide` attributes (index.html), so a lesson
     /// can hide only what the page can, and a control renamed there fails the lessons' test.
@@ -26,10 +27,53 @@ public enum LessonFiles {
         return try names.map { (String($0.dropLast(3)), try String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)) }
     }
 
-    /// The shipped lessons, parsed against the page's controls.
-    public static func all(page: Page) throws -> [Lesson] {
+    /// The most lessons a folder of one's own may hold (a course's worth; each file is at most
+    /// `Lesson.maxBytes`).
+    public static let maxOwn = 100
+
+    /// A teacher's lessons: every `NAME.md` in `folder` (`backprop site --lessons`, `backprop
+    /// serve --lessons`), as (name, text, path). Regular files only — a named pipe or a device is
+    /// refused at once, not read — each at most `Lesson.maxBytes`; other files are left alone.
+    public static func texts(folder: String) throws(BackpropError) -> [(name: String, text: String, path: String)] {
+        switch FileAccess.kind(folder) {
+        case .directory: break
+        case .missing: throw .invalidSetting("no lessons folder \(quoted(folder))")
+        case let k: throw .invalidSetting("the lessons folder \(quoted(folder)) is \(k.words), not a folder")
+        }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted() }
+        catch { throw .invalidSetting("cannot list the lessons folder \(quoted(folder)): \(FileAccess.errnoWords)") }
+        guard !names.isEmpty else { throw .invalidSetting("the lessons folder \(quoted(folder)) holds no NAME.md file") }
+        guard names.count <= maxOwn else { throw .invalidSetting("the lessons folder \(quoted(folder)) holds \(names.count) lessons; at most \(maxOwn)") }
+        var out: [(name: String, text: String, path: String)] = []
+        for file in names {
+            let path = (folder.hasSuffix("/") ? folder : folder + "/") + file
+            let kind = FileAccess.kind(path)
+            guard kind == .regular else { throw .invalidSetting("the lesson \(quoted(path)) is \(kind.words), not a file") }
+            let data = try FileAccess.read(path, what: "the lesson", limit: Lesson.maxBytes)
+            guard let text = String(data: data, encoding: .utf8) else { throw .invalidSetting("the lesson \(quoted(path)) is not UTF-8 text") }
+            out.append((String(file.dropLast(3)), text, path))
+        }
+        return out
+    }
+
+    /// The shipped lessons and, from `folder`, a teacher's own, parsed against the page's controls,
+    /// in the order the page lists them: the teacher's first, by name (they are why the folder was
+    /// given), then the shipped ones in `order`. An own lesson named as a shipped one replaces it;
+    /// a `next:` may name any of them. A fault in an own file is one line naming the file and its line.
+    public static func all(page: Page, folder: String? = nil) throws -> [Lesson] {
         let hideable = hideable(in: page.files["index.html"]?.body ?? "")
-        let lessons = try texts().map { file throws -> Lesson in try Lesson(name: file.name, text: file.text, hideable: hideable) }
+        var own: [Lesson] = []
+        if let folder {
+            for file in try texts(folder: folder) {
+                do { own.append(try Lesson(name: file.name, text: file.text, hideable: hideable)) }
+                catch { throw BackpropError.invalidSetting("\(quoted(file.path)): \(error.message)") }
+            }
+        }
+        let shipped = try texts().filter { file in !own.contains { $0.name == file.name } }
+            .map { file throws -> Lesson in try Lesson(name: file.name, text: file.text, hideable: hideable) }
+            .sorted { (order.firstIndex(of: $0.name) ?? order.count, $0.name) < (order.firstIndex(of: $1.name) ?? order.count, $1.name) }
+        let lessons = own + shipped
         for l in lessons {
             if let next = l.next, !lessons.contains(where: { $0.name == next }) {
                 throw BackpropError.invalidSetting("lesson \(l.name): next: no lesson \(quoted(next, limit: 40))")
@@ -38,12 +82,10 @@ public enum LessonFiles {
         return lessons
     }
 
-    /// `lessons.json`, the list the page reads (`GET /lessons.json`, the static site's file),
-    /// in `order`, then by name.
-    public static func json(page: Page) throws -> String {
-        let lessons = try all(page: page)
-        let ordered = lessons.sorted { (order.firstIndex(of: $0.name) ?? order.count, $0.name) < (order.firstIndex(of: $1.name) ?? order.count, $1.name) }
-        return JSON.array(ordered.map(\.json)).text
+    /// `lessons.json`, the list the page reads (`GET /lessons.json`, the static site's file), in
+    /// `all`'s order.
+    public static func json(page: Page, folder: String? = nil) throws -> String {
+        JSON.array(try all(page: page, folder: folder).map(\.json)).text
     }
 
     /// The order the page lists lessons in: the sheet's (each `next:` the one after it), then the

@@ -14,14 +14,21 @@ public enum StaticSite {
     static let engineJSON = #"{"engine":"browser"}"#
 
     /// Writes the site into `directory` (made if missing; otherwise it must be empty or a site
-    /// written before: nothing else is ever replaced) with the module read from `wasm`.
-    /// Returns the paths written, relative to `directory`.
+    /// written before: nothing else is ever replaced) with the module read from `wasm` and, when
+    /// `lessons` names a folder, a teacher's own lessons beside the shipped ones. Everything is
+    /// read and checked before anything is written. Returns the paths written, relative to `directory`.
     @discardableResult
-    public static func write(to directory: String, wasm: String) throws(BackpropError) -> [String] {
+    public static func write(to directory: String, wasm: String, lessons folder: String? = nil) throws(BackpropError) -> [String] {
         let module = try FileAccess.read(wasm, what: "the WebAssembly module", limit: 64 << 20)
         guard module.starts(with: [0x00, 0x61, 0x73, 0x6D]) else {
             throw .invalidSetting("\(quoted(wasm)) is not a WebAssembly module; build it with scripts/build-wasm.sh")
         }
+        let page: Page
+        do { page = try Page() } catch { throw .invalidSetting("the page's files: \(error)") }
+        let lessons: String
+        do { lessons = try LessonFiles.json(page: page, folder: folder) }
+        catch let error as BackpropError { throw error }
+        catch { throw .invalidSetting("the lessons: \(error)") }
         switch FileAccess.kind(directory) {
         case .missing, .directory: break
         case let k: throw .invalidSetting("\(quoted(directory)) is \(k.words), not a directory")
@@ -31,10 +38,6 @@ public enum StaticSite {
         if !entries.isEmpty, root.kind(engineFile) != .regular {
             throw .invalidSetting("\(quoted(directory)) holds other files (\(entries.sorted().prefix(3).joined(separator: ", "))…) and is not a Backprop site; give a new or empty directory")
         }
-        let page: Page
-        do { page = try Page() } catch { throw .invalidSetting("the page's files: \(error)") }
-        let lessons: String
-        do { lessons = try LessonFiles.json(page: page) } catch { throw .invalidSetting("the lessons: \(error)") }
         var files: [(path: String, data: Data)] = page.files.keys.sorted().map { ($0, Data(page.files[$0]!.body.utf8)) }
         files.append(("lessons.json", Data(lessons.utf8)))
         files += [("palette.json", Data(PageData.paletteJSON.utf8)),

@@ -36,16 +36,17 @@ public enum PlaygroundServer {
     }
 
     /// Builds the application; `run` serves until the process is stopped. `onRunning` is called
-    /// with the bound port once the socket listens (port 0 picks a free one).
+    /// with the bound port once the socket listens (port 0 picks a free one). `lessons`: a folder
+    /// of a teacher's own lessons beside the shipped ones (`LessonFiles.all`).
     public static func application(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = .playground, pageLimits: PageLimits = PageLimits(),
-                                   access: Access? = nil, timeouts: Timeouts = Timeouts(), caps: ConnectionCaps = ConnectionCaps(), logger: Logger = Logger(label: "backprop.serve"),
+                                   access: Access? = nil, lessons folder: String? = nil, timeouts: Timeouts = Timeouts(), caps: ConnectionCaps = ConnectionCaps(), logger: Logger = Logger(label: "backprop.serve"),
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let access = access ?? Access(bind: host, port: port)
         registerDownloads()
         let page = try Page()
-        // The lessons are read and checked once, as the page is: a shipped lesson that does not
-        // parse is a build's fault, said at start rather than to the first student.
-        let lessons = try LessonFiles.json(page: page)
+        // The lessons are read and checked once, as the page is: a lesson that does not parse is
+        // said at start (naming its file and line) rather than to the first student.
+        let lessons = try LessonFiles.json(page: page, folder: folder)
         // HEAD answered as GET without the body (link checkers and `curl -I` ask this way).
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessMiddleware(access: access))

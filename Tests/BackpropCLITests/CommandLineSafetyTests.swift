@@ -197,7 +197,8 @@ import Playground
     }
 }
 
-/// `backprop serve` as a process: a taken port, and SIGTERM while a client has stopped reading.
+/// `backprop serve` as a process: a taken port, a faulty lessons folder, and SIGTERM while a
+/// client has stopped reading.
 @Suite(.serialized) struct ServeProcessTests {
     let cli = CommandLineTests()
 
@@ -222,6 +223,17 @@ import Playground
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("port \(port) on 127.0.0.1 is already in use"), "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1)
+    }
+
+    /// A teacher's lessons folder with a fault stops the server before it listens: one line
+    /// naming the file and its line, not a page that fails for the first student.
+    @Test func aFaultyLessonsFolderStopsTheServerInOneLine() async throws {
+        let dir = try cli.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("---\ntitle: Ours\n---\n## Train\nsetup: preset=moons\nhide: speedometer\n".utf8).write(to: dir.appendingPathComponent("ours.md"))
+        let r = try await cli.run(["serve", "--port", "0", "--lessons", dir.path])
+        #expect(r.status == 2 && r.stderr.contains("ours.md") && r.stderr.contains("line 6") && r.stderr.contains("no control \"speedometer\""), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1 && r.stdout.isEmpty, "\(r.stdout)\(r.stderr)")
     }
 
     @Test func sigtermEndsTheServerEvenWithAStalledClient() async throws {

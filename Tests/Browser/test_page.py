@@ -68,11 +68,12 @@ class Server:
     """`backprop serve` on one port; restartable on the same port."""
     static = False
 
-    def __init__(self, port):
+    def __init__(self, port, lessons=None):
         self.port, self.process = port, None
+        self.options = ["--lessons", lessons] if lessons else []
 
     def start(self):
-        self.process = subprocess.Popen([BINARY, "serve", "--port", str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen([BINARY, "serve", "--port", str(self.port)] + self.options, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines = [self.process.stdout.readline()]
         while f"http://127.0.0.1:{self.port}/" not in lines[-1] and lines[-1] and len(lines) < 10:
             lines.append(self.process.stdout.readline())
@@ -90,12 +91,12 @@ class StaticServer:
     Its log counts the requests the page makes."""
     static = True
 
-    def __init__(self, port):
+    def __init__(self, port, lessons=None):
         self.port, self.process = port, None
         self.directory = tempfile.mkdtemp(prefix="backprop-site-")
         self.log = os.path.join(self.directory + "-requests.log")
-        out = subprocess.run([BINARY, "site", self.directory, "--wasm", os.path.join(ROOT, ".build-wasm", "backprop.wasm")],
-                             capture_output=True, text=True)
+        out = subprocess.run([BINARY, "site", self.directory, "--wasm", os.path.join(ROOT, ".build-wasm", "backprop.wasm")]
+                             + (["--lessons", lessons] if lessons else []), capture_output=True, text=True)
         check(out.returncode == 0 and os.path.exists(os.path.join(self.directory, "engine.json")),
               f"backprop site writes the static site ({(out.stdout + out.stderr).strip()[:160]})")
 
@@ -574,6 +575,7 @@ def run(driver, server):
     exported_run(driver, by_id, wait)
     a_lesson(driver, by_id, wait)
     backprop_by_hand(driver, by_id, wait)
+    own_lessons(driver, by_id, wait)
 
 
 def a_lesson(driver, by_id, wait):
@@ -640,6 +642,52 @@ def a_lesson(driver, by_id, wait):
     wait.until(lambda d: not by_id("lesson-pane").is_displayed())
     check(by_id("activation").is_displayed() and "lesson=" not in driver.current_url and not js(driver, "return window.backprop.state.snap.check || null"),
           "leaving the lesson brings the controls back and ends its check")
+
+
+OWN_LESSON = """---
+title: Our first hour
+summary: The course's own start, before the sheet.
+next: sheet
+---
+
+## Ten epochs of moons
+setup: preset=moons&epochs=10
+hide: presets, head
+
+Press play and watch the boundary move.
+
+check: epoch>=10
+
+notice: Ten epochs in, the boundary has moved.
+"""
+
+
+def own_lessons(driver, by_id, wait):
+    """A teacher's own lessons (`--lessons FOLDER`, given to `backprop serve` or `backprop site`):
+    listed first, opened by a link, its step checked on the live numbers like a shipped one's,
+    and leading on into the shipped ones."""
+    folder = tempfile.mkdtemp(prefix="backprop-own-lessons-")
+    with open(os.path.join(folder, "ours.md"), "w") as f:
+        f.write(OWN_LESSON)
+    other = (StaticServer if SITE else Server)(free_port(), lessons=folder)
+    click = lambda el: ActionChains(driver).move_to_element(el).click().perform()
+    try:
+        other.start()
+        driver.get(f"http://127.0.0.1:{other.port}/#lesson=ours")
+        wait.until(lambda d: by_id("lesson-pane").is_displayed() and by_id("lesson-title").text == "Our first hour")
+        first = js(driver, "return [...document.querySelectorAll('#preset optgroup option')].map(o => o.textContent)")
+        check(len(first) >= 2 and first[0] == "Our first hour" and first[1].startswith("The sheet"),
+              f"a teacher's lesson is listed first, the shipped ones after it ({first[:2]})")
+        check(not by_id("head").is_displayed() and snap(driver, "settings").get("dataset") == "moons",
+              "its step's setup and hidden controls apply")
+        click(by_id("play"))
+        wait.until(lambda d: epoch(d) >= 10 and "Passed" in by_id("lesson-status").text)
+        check("boundary has moved" in by_id("lesson-notice").text, "its check passes on the live numbers and its notice shows")
+        shot(driver, "own-lesson.png")
+        following = by_id("lesson-next").text
+        check(following.startswith("next lesson: The sheet"), f"it leads on into the shipped lessons ({following})")
+    finally:
+        other.stop()
 
 
 def backprop_by_hand(driver, by_id, wait):

@@ -125,6 +125,60 @@ import PlaygroundPage
         #expect(json.hasPrefix(#"[{"name":"sheet""#))
     }
 
+    /// A scratch folder holding `files` (name → text), for a teacher's lessons.
+    func folder(_ files: [String: String]) throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-lessons-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        for (name, text) in files { try Data(text.utf8).write(to: d.appendingPathComponent(name)) }
+        return d
+    }
+
+    static let ownLesson = "---\ntitle: Our moons\nsummary: The course's first hour.\nnext: sheet\n---\n## Train\nsetup: preset=moons&epochs=50\ncheck: epoch>=50\n"
+
+    /// A teacher's folder: its lessons listed first, one named as a shipped lesson replaces it,
+    /// other files left alone, and a `next:` may lead into the shipped ones.
+    @Test func aTeachersLessonsComeFirstAndReplaceTheirNamesakes() throws {
+        let page = try #require(LessonTests.page)
+        let shipped = try LessonFiles.all(page: page)
+        let xor = LessonTests.ownLesson.replacingOccurrences(of: "Our moons", with: "Our XOR")
+        let dir = try folder(["ours.md": LessonTests.ownLesson, "xor.md": xor, "notes.txt": "not a lesson"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lessons = try LessonFiles.all(page: page, folder: dir.path)
+        #expect(lessons.prefix(2).map(\.name) == ["ours", "xor"] && lessons[1].title == "Our XOR")
+        #expect(lessons.count == shipped.count + 1 && lessons.filter { $0.name == "xor" }.count == 1)
+        #expect(Array(lessons.dropFirst(2).map(\.name)) == shipped.map(\.name).filter { $0 != "xor" }, "the shipped ones keep their order")
+        #expect(try LessonFiles.json(page: page, folder: dir.path).hasPrefix(#"[{"name":"ours""#))
+    }
+
+    /// A fault in a teacher's lesson is one line naming the file and its line; a folder that is
+    /// missing, a file, empty, or holds a named pipe or an oversized file is refused at once.
+    @Test func aTeachersFaultyFolderIsOneLine() throws {
+        let page = try #require(LessonTests.page)
+        func refusal(_ folder: String) -> String {
+            do { _ = try LessonFiles.all(page: page, folder: folder); return "accepted" } catch { return "\(error)" }
+        }
+        let bad = try folder(["ours.md": LessonTests.ownLesson.replacingOccurrences(of: "check: epoch>=50", with: "hide: speedometer")])
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let said = refusal(bad.path)
+        #expect(said.contains("ours.md") && said.contains("line 8") && said.contains("no control \"speedometer\"") && !said.contains("\n"), "\(said)")
+        let lost = try folder(["ours.md": LessonTests.ownLesson.replacingOccurrences(of: "next: sheet", with: "next: nowhere")])
+        defer { try? FileManager.default.removeItem(at: lost) }
+        #expect(refusal(lost.path).contains("next: no lesson \"nowhere\""))
+        #expect(refusal(bad.path + "/missing").contains("no lessons folder"))
+        #expect(refusal(bad.appendingPathComponent("ours.md").path).contains("is a file, not a folder"))
+        let empty = try folder(["readme.txt": "x"])
+        defer { try? FileManager.default.removeItem(at: empty) }
+        #expect(refusal(empty.path).contains("holds no NAME.md file"))
+        let big = try folder(["ours.md": LessonTests.ownLesson + String(repeating: "x", count: 70_000)])
+        defer { try? FileManager.default.removeItem(at: big) }
+        #expect(refusal(big.path).contains("ours.md\" is larger than 64 KB"), "\(refusal(big.path))")
+        // A named pipe nobody writes: refused without being opened for reading (which would block).
+        let piped = try folder([:])
+        defer { try? FileManager.default.removeItem(at: piped) }
+        #expect(mkfifo(piped.appendingPathComponent("pipe.md").path, 0o600) == 0)
+        #expect(refusal(piped.path).contains("pipe.md\" is a named pipe, not a file"), "\(refusal(piped.path))")
+    }
+
     /// The steps a student passes by pressing play: each passes at its stop epoch. (The steps
     /// over seeds are the sweep's figures, held by `.ci/run`'s claims in a release build; the
     /// steps without a setup go on from what the student did.)

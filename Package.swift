@@ -116,7 +116,8 @@ let package = Package(
         ),
         // Tests: a target per library, named after it, so that a module's tests run by its name
         // (`swift test --filter BackpropTests.` is the engine's, rerun by .ci/run on every kernel path).
-        // The golden trajectories every target may read (Tests/Fixtures: W1–W3, numpy float64).
+        // What every test target may share (Tests/Fixtures): the golden trajectories W1–W3 (numpy
+        // float64) and the WebAssembly module run under node.
         .target(name: "TestFixtures", dependencies: ["Backprop"], path: "Tests/Fixtures",
                 exclude: ["w1_moons.json", "w2_spiral.json", "w3_digits.json"]),
         // The engine: training, kernels on every path, gradients, model files, the WebAssembly engine.
@@ -128,7 +129,7 @@ let package = Package(
         // The page's session without the network: messages, lessons, seeds, by hand, the
         // WebAssembly session against the native one.
         .testTarget(name: "PlaygroundSessionsTests",
-                    dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions", "PlaygroundPage"]),
+                    dependencies: ["Backprop", "Datasets", "Plots", "Playground", "PlaygroundSessions", "PlaygroundPage", "TestFixtures"]),
         .testTarget(
             name: "PlaygroundServerTests",
             dependencies: ["PlaygroundServer", "PlaygroundPage", "Backprop", "Datasets",

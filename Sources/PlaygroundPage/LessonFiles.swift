@@ -18,13 +18,12 @@ public enum LessonFiles {
         return names
     }
 
-    /// Every shipped lesson file, as (name, text), sorted by name.
-    public static func texts() throws -> [(name: String, text: String)] {
+    /// Every shipped lesson file, as (name, text), sorted by name: read as a teacher's folder is.
+    public static func texts() throws(BackpropError) -> [(name: String, text: String)] {
         guard let root = Bundle.module.url(forResource: "Lessons", withExtension: nil) else {
-            throw BackpropError.invalidSetting("the lessons are missing from the package resources")
+            throw .invalidSetting("the lessons are missing from the package resources")
         }
-        let names = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".md") }.sorted()
-        return try names.map { (String($0.dropLast(3)), try String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)) }
+        return try texts(folder: root.path).map { ($0.name, $0.text) }
     }
 
     /// The most lessons a folder of one's own may hold (a course's worth; each file is at most
@@ -61,22 +60,22 @@ public enum LessonFiles {
     /// in the order the page lists them: the teacher's first, by name (they are why the folder was
     /// given), then the shipped ones in `order`. An own lesson named as a shipped one replaces it;
     /// a `next:` may name any of them. A fault in an own file is one line naming the file and its line.
-    public static func all(page: Page, folder: String? = nil) throws -> [Lesson] {
+    public static func all(page: Page, folder: String? = nil) throws(BackpropError) -> [Lesson] {
         let hideable = hideable(in: page.files["index.html"]?.body ?? "")
         var own: [Lesson] = []
         if let folder {
             for file in try texts(folder: folder) {
                 do { own.append(try Lesson(name: file.name, text: file.text, hideable: hideable)) }
-                catch { throw BackpropError.invalidSetting("\(quoted(file.path)): \(error.message)") }
+                catch { throw .invalidSetting("\(quoted(file.path)): \(error.message)") }
             }
         }
         let shipped = try texts().filter { file in !own.contains { $0.name == file.name } }
-            .map { file throws -> Lesson in try Lesson(name: file.name, text: file.text, hideable: hideable) }
+            .map { file throws(BackpropError) -> Lesson in try Lesson(name: file.name, text: file.text, hideable: hideable) }
             .sorted { (order.firstIndex(of: $0.name) ?? order.count, $0.name) < (order.firstIndex(of: $1.name) ?? order.count, $1.name) }
         let lessons = own + shipped
         for l in lessons {
             if let next = l.next, !lessons.contains(where: { $0.name == next }) {
-                throw BackpropError.invalidSetting("lesson \(l.name): next: no lesson \(quoted(next, limit: 40))")
+                throw .invalidSetting("lesson \(l.name): next: no lesson \(quoted(next, limit: 40))")
             }
         }
         return lessons
@@ -84,7 +83,7 @@ public enum LessonFiles {
 
     /// `lessons.json`, the list the page reads (`GET /lessons.json`, the static site's file), in
     /// `all`'s order.
-    public static func json(page: Page, folder: String? = nil) throws -> String {
+    public static func json(page: Page, folder: String? = nil) throws(BackpropError) -> String {
         JSON.array(try all(page: page, folder: folder).map(\.json)).text
     }
 

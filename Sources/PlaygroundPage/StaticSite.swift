@@ -25,10 +25,7 @@ public enum StaticSite {
         }
         let page: Page
         do { page = try Page() } catch { throw .invalidSetting("the page's files: \(error)") }
-        let lessons: String
-        do { lessons = try LessonFiles.json(page: page, folder: folder) }
-        catch let error as BackpropError { throw error }
-        catch { throw .invalidSetting("the lessons: \(error)") }
+        let lessons = try LessonFiles.json(page: page, folder: folder)
         switch FileAccess.kind(directory) {
         case .missing, .directory: break
         case let k: throw .invalidSetting("\(quoted(directory)) is \(k.words), not a directory")

@@ -10,24 +10,13 @@ import Backprop
 /// moons run ends with the same bits. The check needs the module and node; CI builds the module first and sets
 /// `BACKPROP_REQUIRE_WASM=1`, so there it cannot be skipped.
 @Suite struct WasmEngineTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let module = root.appendingPathComponent(".build-wasm/backprop.wasm")
-
     @Test func theSheetsMoonsRunEndsWithTheVector128PathsBits() throws {
-        guard FileManager.default.fileExists(atPath: Self.module.path) else {
-            #expect(ProcessInfo.processInfo.environment["BACKPROP_REQUIRE_WASM"] != "1",
-                    "BACKPROP_REQUIRE_WASM=1 but \(Self.module.path) is missing: run scripts/build-wasm.sh")
+        if let missing = WasmModule.missing {
+            #expect(!missing.required, "\(missing.message)")
             return
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["node", Self.root.appendingPathComponent("Tests/Wasm/engine.mjs").path, Self.module.path, "--w1-bits"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "the wasm engine's golden checks failed:\n\(text)")
+        let (status, text) = try WasmModule.node("engine.mjs", ["--w1-bits"])
+        #expect(status == 0, "the wasm engine's golden checks failed:\n\(text)")
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("w1-bits ") }, "no w1-bits line in:\n\(text)")
         let wasm = line.dropFirst(8).split(separator: ",").compactMap { UInt64($0, radix: 16) }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestFixtures
 import Backprop
 @testable import PlaygroundSessions
 import Playground
@@ -14,30 +15,19 @@ import Playground
 /// loss.) CI runs this suite with BACKPROP_KERNELS=vector128 and builds the module first
 /// (`BACKPROP_REQUIRE_WASM=1`), so there it cannot be skipped.
 @Suite struct WasmSessionTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let module = root.appendingPathComponent(".build-wasm/backprop.wasm")
-
     /// The final snapshot after `messages`, from the module (nil when it is not built), and the
     /// downloads on the way (name → base64).
     func wasmRun(_ messages: [[String: Any]]) throws -> [String: Any]? { try wasmRunWithFiles(messages)?.snapshot }
 
     /// What `Tests/Wasm/session.mjs` prints for `messages` (nil when the module is not built).
     func sessionOutput(_ messages: [[String: Any]]) throws -> String? {
-        guard FileManager.default.fileExists(atPath: Self.module.path) else {
-            #expect(ProcessInfo.processInfo.environment["BACKPROP_REQUIRE_WASM"] != "1",
-                    "BACKPROP_REQUIRE_WASM=1 but \(Self.module.path) is missing: run scripts/build-wasm.sh")
+        if let missing = WasmModule.missing {
+            #expect(!missing.required, "\(missing.message)")
             return nil
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = String(decoding: try JSONSerialization.data(withJSONObject: messages), as: UTF8.self)
-        p.arguments = ["node", Self.root.appendingPathComponent("Tests/Wasm/session.mjs").path, Self.module.path, script]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text.suffix(400))")
+        let (status, text) = try WasmModule.node("session.mjs", [script])
+        #expect(status == 0, "\(text.suffix(400))")
         return text
     }
 
@@ -140,23 +130,17 @@ import Playground
     /// A seed task as the browser's helper workers train it (in their own instance of the
     /// module) ends as the native session trains it: the same result text, every number's digits.
     @Test(.enabled(if: KernelPath.selected == .vector128)) func aSeedTrainedByAHelperIsTheNativeOne() throws {
-        guard FileManager.default.fileExists(atPath: Self.module.path) else {
-            #expect(ProcessInfo.processInfo.environment["BACKPROP_REQUIRE_WASM"] != "1", "BACKPROP_REQUIRE_WASM=1 but the module is missing")
+        if let missing = WasmModule.missing {
+            #expect(!missing.required, "\(missing.message)")
             return
         }
         let live = LiveSession(limits: .playground)
         _ = try live.configure(["dataset": "spiral", "layers": "5,3", "activation": "relu", "lr": "0.03", "epochs": "120", "seed": "7"])
         _ = live.respond(to: #"{"type":"seeds","count":3}"#)
         let task = try #require(live.takeSeedTaskJSON())
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["node", Self.root.appendingPathComponent("Tests/Wasm/seed.mjs").path, Self.module.path, task]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let (status, output) = try WasmModule.node("seed.mjs", [task])
+        let text = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(status == 0)
         #expect(text == LiveSession.runSeedTask(task) && text.contains("\"testLoss\""), "\(text.prefix(200))")
     }
 
